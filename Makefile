@@ -1,0 +1,40 @@
+# PGXS build of the lead_scoring extension (C++17).
+# `make && make install` builds and installs; `make installcheck` runs pg_regress and
+# isolation specs against a server; scripts/test.sh runs everything on a temp instance.
+EXTENSION  = lead_scoring
+MODULE_big = lead_scoring
+DATA       = $(wildcard sql/lead_scoring--*.sql)
+
+SRCS = $(wildcard src/*.cpp src/pg/*.cpp src/core/*.cpp)
+OBJS = $(SRCS:.cpp=.o)
+
+REGRESS      = $(patsubst test/sql/%.sql,%,$(sort $(wildcard test/sql/*.sql)))
+REGRESS_OPTS = --inputdir=test --outputdir=test/results --load-extension=lead_scoring
+ISOLATION    = $(patsubst test/specs/%.spec,%,$(sort $(wildcard test/specs/*.spec)))
+ISOLATION_OPTS = --inputdir=test --outputdir=test/results/isolation --load-extension=lead_scoring
+
+PG_CONFIG ?= pg_config
+PG_CXXFLAGS = -std=c++17 -Wno-register -Wall -Wextra -Wno-unused-parameter -Wno-missing-field-initializers -fPIC -Isrc
+PG_CPPFLAGS = -Isrc
+SHLIB_LINK  = -lstdc++
+
+# PGXS's LLVM bitcode rules do not pass C++ flags; we do not ship bitcode.
+override with_llvm = no
+
+PGXS := $(shell $(PG_CONFIG) --pgxs)
+include $(PGXS)
+
+# pg_regress writes into test/results; isolation output goes to its own folder.
+installcheck: | test/results/isolation
+test/results/isolation:
+	mkdir -p $@
+
+.PHONY: unit
+unit:
+	cmake -S . -B build/unit -DCMAKE_BUILD_TYPE=Release >/dev/null
+	cmake --build build/unit -j2
+	ctest --test-dir build/unit --output-on-failure
+
+clean: clean-local
+clean-local:
+	rm -rf build test/results

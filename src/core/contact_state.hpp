@@ -1,0 +1,64 @@
+// What the extension remembers of one contact in one model, and the scores that
+// follow from it. Everything a score is made of is here: fit points per group (from
+// the attribute rules that held at the last fit), behavioural balances per group (the
+// sum of the contact's ledger rows), and the per-rule counters that enforce limits.
+#pragma once
+#include <cstdint>
+#include <optional>
+#include <vector>
+
+#include "core/model.hpp"
+
+namespace ls::core {
+
+struct GroupBalance {
+    int32_t group_id = 0;
+    Points fit;
+    Points balance;  // behavioural: rule awards, adjustments, decay, expiry, resets
+};
+
+// Only rules with max_awards or a cooldown keep a counter.
+struct RuleLimit {
+    int64_t rule_id = 0;
+    int32_t awards = 0;
+    Micros last_award_at = 0;  // occurred_at of the event of the last award
+};
+
+// An attribute rule that held at the last fit, with the points it gave then.
+struct FitMatch {
+    int64_t rule_id = 0;
+    int32_t group_id = 0;
+    Points points;
+};
+
+struct ContactState {
+    std::vector<GroupBalance> groups;
+    std::vector<RuleLimit> limits;
+    std::vector<FitMatch> fit;
+    bool qualified = true;
+    std::optional<Micros> last_activity_at;
+
+    GroupBalance& group(int32_t group_id);  // added at 0/0 when missing
+    const GroupBalance* find_group(int32_t group_id) const;
+    RuleLimit& limit(int64_t rule_id);      // added at 0 awards when missing
+    const RuleLimit* find_limit(int64_t rule_id) const;
+};
+
+// The scores one contact has in one model: the total and each group's score, in the
+// order of ModelDef::groups.
+struct Snapshot {
+    Points total;
+    Points fit_score;       // fit points of the counted groups, before caps and clamp
+    Points behavior_score;  // balances of the counted groups, before caps and clamp
+    std::vector<Points> groups;
+
+    Points value_for(const ModelDef& model, const ThresholdDef& t) const;
+    // What a contact that does not exist yet has: 0 everywhere, unclamped.
+    static Snapshot zero(const ModelDef& model);
+};
+
+// least(fit + balance, max_points)
+Points group_score(const GroupDef& group, const GroupBalance& state);
+Snapshot snapshot(const ModelDef& model, const ContactState& state);
+
+}  // namespace ls::core

@@ -1,0 +1,71 @@
+// The definitions a scoring model is made of, as plain data. The adapter fills
+// them from the rule tables; the core never reads a table. Matching an event's
+// properties or a contact's attributes (jsonb containment, jsonpath) happens in the
+// adapter, which then asks the core what the matching rules award.
+#pragma once
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/points.hpp"
+
+namespace ls::core {
+
+// Times are microseconds on one fixed epoch (the adapter uses PostgreSQL's).
+using Micros = int64_t;
+
+struct GroupDef {
+    int32_t id = 0;
+    std::string name;
+    std::optional<Points> max_points;  // cap of the group score
+    bool counts_toward_total = true;
+};
+
+struct EventRuleDef {
+    int64_t id = 0;
+    int32_t model_id = 0;
+    int32_t group_id = 0;
+    std::string name;
+    Points points;
+    std::optional<int32_t> max_awards;  // per contact
+    std::optional<Micros> cooldown;     // between two awards to one contact
+    int match_keys = 0;                 // top-level keys of properties_match
+    bool has_condition = false;
+
+    bool is_limited() const { return max_awards.has_value() || cooldown.has_value(); }
+};
+
+struct AttributeRuleDef {
+    int64_t id = 0;
+    int32_t group_id = 0;
+    std::string name;
+    Points points;
+    bool required = false;
+};
+
+struct ThresholdDef {
+    int64_t id = 0;
+    std::string name;
+    std::optional<int32_t> group_id;  // none: the model's total score
+    Points min_score;
+    bool on_event = false;  // fires on matching events instead of on crossings
+};
+
+struct ModelDef {
+    int32_t id = 0;
+    std::string name;
+    std::optional<Points> min_score;  // clamp of the total
+    std::optional<Points> max_score;
+    std::vector<GroupDef> groups;
+    std::vector<AttributeRuleDef> attribute_rules;
+    std::vector<ThresholdDef> thresholds;
+
+    const GroupDef* group(int32_t group_id) const;
+};
+
+// Orders rules of one model and group: the most specific first. The first rule in
+// this order whose filter matches an event is the only one of its group to award.
+bool more_specific(const EventRuleDef& a, const EventRuleDef& b);
+
+}  // namespace ls::core

@@ -1,0 +1,73 @@
+#include "core/scoring.hpp"
+
+namespace ls::core {
+
+std::optional<Points> apply_rule(const ModelDef& model, ContactState& state, const EventRuleDef& rule,
+                                 Micros occurred_at) {
+    if (rule.is_limited()) {
+        const RuleLimit* seen = state.find_limit(rule.id);
+        if (seen && rule.max_awards && seen->awards >= *rule.max_awards) return std::nullopt;
+        if (seen && seen->awards > 0 && rule.cooldown && occurred_at - seen->last_award_at < *rule.cooldown)
+            return std::nullopt;
+    }
+    GroupBalance& g = state.group(rule.group_id);
+    Points delta = rule.points;
+    const GroupDef* def = model.group(rule.group_id);
+    if (def && def->max_points && delta > Points{}) {
+        // The balance never grows past what the cap can show.
+        const Points room = max(Points{}, *def->max_points - g.fit - g.balance);
+        delta = min(delta, room);
+    }
+    g.balance += delta;
+    if (rule.is_limited()) {
+        RuleLimit& l = state.limit(rule.id);
+        l.awards += 1;
+        l.last_award_at = occurred_at;
+    }
+    return delta;
+}
+
+void apply_fit(ContactState& state, const FitResult& fit) {
+    for (auto& g : state.groups) g.fit = Points{};
+    for (const auto& m : fit.matches) state.group(m.group_id).fit += m.points;
+    state.fit = fit.matches;
+    state.qualified = fit.qualified;
+}
+
+void collect_crossings(const ModelDef& model, const Snapshot& before, const Snapshot& after,
+                       std::optional<size_t> event_index, std::vector<AlertIntent>& out) {
+    for (const auto& t : model.thresholds) {
+        if (t.on_event) continue;
+        const Points was = before.value_for(model, t);
+        const Points now = after.value_for(model, t);
+        if (was < t.min_score && now >= t.min_score) out.push_back(AlertIntent{&t, now, event_index});
+    }
+}
+
+ContactScorer::ContactScorer(const ModelDef& model, ContactState& state, bool is_new)
+    : model_(model), state_(state), current_(is_new ? Snapshot::zero(model) : snapshot(model, state)) {}
+
+void ContactScorer::on_event(size_t event_index, Micros occurred_at, const std::vector<const EventRuleDef*>& rules,
+                             const std::vector<const ThresholdDef*>& event_thresholds) {
+    if (!state_.last_activity_at || *state_.last_activity_at < occurred_at) state_.last_activity_at = occurred_at;
+    for (const EventRuleDef* rule : rules) {
+        if (auto delta = apply_rule(model_, state_, *rule, occurred_at))
+            ledger_.push_back(LedgerChange{rule->group_id, *delta, rule->id, event_index});
+    }
+    Snapshot after = snapshot(model_, state_);
+    collect_crossings(model_, current_, after, event_index, alerts_);
+    for (const ThresholdDef* t : event_thresholds) {
+        const Points value = after.value_for(model_, *t);
+        if (value >= t->min_score) alerts_.push_back(AlertIntent{t, value, event_index});
+    }
+    current_ = std::move(after);
+}
+
+void ContactScorer::on_fit(const FitResult& fit) {
+    apply_fit(state_, fit);
+    Snapshot after = snapshot(model_, state_);
+    collect_crossings(model_, current_, after, std::nullopt, alerts_);
+    current_ = std::move(after);
+}
+
+}  // namespace ls::core

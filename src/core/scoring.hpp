@@ -1,0 +1,73 @@
+// What happens to one contact's state in one model when an event arrives or its
+// attributes change: limits, caps, fit, and the threshold alerts that follow.
+// The adapter has already matched the event against the rule filters and picked,
+// per group, the most specific matching rule (see more_specific).
+#pragma once
+#include <cstdint>
+#include <optional>
+#include <vector>
+
+#include "core/contact_state.hpp"
+
+namespace ls::core {
+
+// Applies one rule to the state for an event at occurred_at. Returns the points
+// actually awarded (cut by the group cap, possibly 0), or nothing when max_awards or
+// the cooldown stops the rule. An award cut to 0 still counts for the limits.
+std::optional<Points> apply_rule(const ModelDef& model, ContactState& state, const EventRuleDef& rule,
+                                 Micros occurred_at);
+
+// The fit a contact's attributes give: the attribute rules that hold, and whether
+// every required rule holds.
+struct FitResult {
+    std::vector<FitMatch> matches;
+    bool qualified = true;
+};
+// Replaces the fit points of every group with those of `fit`.
+void apply_fit(ContactState& state, const FitResult& fit);
+
+// One change of a behavioural balance, to be written to the ledger.
+struct LedgerChange {
+    int32_t group_id = 0;
+    Points delta;
+    int64_t rule_id = 0;    // 0: none
+    size_t event_index = 0; // the caller's index of the event that caused it
+};
+
+struct AlertIntent {
+    const ThresholdDef* threshold = nullptr;
+    Points score;                      // the score the threshold looks at, after the change
+    std::optional<size_t> event_index; // set when an event caused it
+};
+
+// Thresholds (not on_event) whose score went from < min_score to >= min_score.
+void collect_crossings(const ModelDef& model, const Snapshot& before, const Snapshot& after,
+                       std::optional<size_t> event_index, std::vector<AlertIntent>& out);
+
+// Scores one contact in one model through a sequence of changes, collecting what the
+// adapter must write: ledger rows and alerts. `is_new` says the contact had no score
+// in the model before, so that crossings are judged from 0.
+class ContactScorer {
+public:
+    ContactScorer(const ModelDef& model, ContactState& state, bool is_new);
+
+    // An event of the contact: `rules` are the chosen rules of this model (one per
+    // group at most), `event_thresholds` the on_event thresholds whose filter matched.
+    void on_event(size_t event_index, Micros occurred_at, const std::vector<const EventRuleDef*>& rules,
+                  const std::vector<const ThresholdDef*>& event_thresholds);
+    // The contact's attributes were (re)evaluated.
+    void on_fit(const FitResult& fit);
+
+    const std::vector<LedgerChange>& ledger() const { return ledger_; }
+    const std::vector<AlertIntent>& alerts() const { return alerts_; }
+    const Snapshot& current() const { return current_; }
+
+private:
+    const ModelDef& model_;
+    ContactState& state_;
+    Snapshot current_;
+    std::vector<LedgerChange> ledger_;
+    std::vector<AlertIntent> alerts_;
+};
+
+}  // namespace ls::core

@@ -1,0 +1,17 @@
+// AFTER INSERT ... FOR EACH STATEMENT on lead_scoring.events: scores the batch.
+#include "pg/event_scoring.hpp"
+#include "pg/spi.hpp"
+#include "pg/transition_table.hpp"
+
+extern "C" {
+PG_FUNCTION_INFO_V1(lead_scoring_score_new_events);
+Datum lead_scoring_score_new_events(PG_FUNCTION_ARGS) {
+    return ls::pg::entry([&]() -> Datum {
+        TriggerData* trigger = ls::pg::statement_trigger_data(fcinfo, "score_new_events", false);
+        ls::pg::connect();
+        ls::pg::score_new_events(trigger);
+        ls::pg::finish();
+        return PointerGetDatum(nullptr);
+    });
+}
+}

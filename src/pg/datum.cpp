@@ -1,0 +1,76 @@
+#include "pg/datum.hpp"
+
+namespace ls::pg {
+
+core::Points points_from_numeric(Datum numeric) {
+    const char* text = call([&]() -> const char* { return DatumGetCString(DirectFunctionCall1(numeric_out, numeric)); });
+    return core::Points::parse(text);
+}
+
+Datum numeric_from_points(core::Points p) {
+    const std::string text = p.to_string();
+    const char* cstr = text.c_str();
+    return call([&]() -> Datum {
+        return DirectFunctionCall3(numeric_in, CStringGetDatum(cstr), ObjectIdGetDatum(InvalidOid), Int32GetDatum(-1));
+    });
+}
+
+std::optional<core::Points> optional_points(const std::string& text) {
+    if (text.empty()) return std::nullopt;
+    return core::Points::parse(text);
+}
+
+std::string text_value(Datum text) {
+    struct Span {
+        const char* data;
+        int len;
+    };
+    Span s = call([&]() -> Span {
+        struct varlena* t = pg_detoast_datum_packed(reinterpret_cast<struct varlena*>(DatumGetPointer(text)));
+        return Span{VARDATA_ANY(t), static_cast<int>(VARSIZE_ANY_EXHDR(t))};
+    });
+    return std::string(s.data, s.len);
+}
+
+Datum make_array(const std::vector<Datum>& values, const std::vector<bool>& nulls, Oid element_type) {
+    const int n = static_cast<int>(values.size());
+    // bool vector -> plain bool buffer PostgreSQL can read
+    std::vector<char> null_flags(nulls.begin(), nulls.end());
+    const Datum* vals = values.data();
+    const bool* null_ptr = nulls.empty() ? nullptr : reinterpret_cast<const bool*>(null_flags.data());
+    return call([&]() -> Datum {
+        int16 typlen;
+        bool typbyval;
+        char typalign;
+        get_typlenbyvalalign(element_type, &typlen, &typbyval, &typalign);
+        int dims[1] = {n};
+        int lbs[1] = {1};
+        ArrayType* a = construct_md_array(const_cast<Datum*>(vals), const_cast<bool*>(null_ptr), 1, dims, lbs,
+                                          element_type, typlen, typbyval, typalign);
+        return PointerGetDatum(a);
+    });
+}
+
+std::vector<Datum> array_elements(Datum array, Oid element_type) {
+    struct Parts {
+        Datum* values;
+        bool* nulls;
+        int n;
+    };
+    Parts p = call([&]() -> Parts {
+        ArrayType* a = DatumGetArrayTypeP(array);
+        int16 typlen;
+        bool typbyval;
+        char typalign;
+        get_typlenbyvalalign(element_type, &typlen, &typbyval, &typalign);
+        Parts out{nullptr, nullptr, 0};
+        deconstruct_array(a, element_type, typlen, typbyval, typalign, &out.values, &out.nulls, &out.n);
+        return out;
+    });
+    std::vector<Datum> result(p.values, p.values + p.n);
+    for (int i = 0; i < p.n; ++i)
+        if (p.nulls[i]) result[i] = 0;
+    return result;
+}
+
+}  // namespace ls::pg

@@ -1,0 +1,27 @@
+// Conversions between PostgreSQL Datums and the core's values, and array building.
+#pragma once
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/points.hpp"
+#include "pg/guard.hpp"
+
+namespace ls::pg {
+
+// numeric <-> Points, through numeric's text form (exact; refuses > 4 decimals).
+core::Points points_from_numeric(Datum numeric);
+Datum numeric_from_points(core::Points p);
+std::optional<core::Points> optional_points(const std::string& text);  // "" -> none
+
+// The text of a text Datum, without copying more than needed.
+std::string text_value(Datum text);
+
+// Builds a one-dimensional array; `nulls` may be empty (no nulls).
+Datum make_array(const std::vector<Datum>& values, const std::vector<bool>& nulls, Oid element_type);
+
+// Splits a one-dimensional array Datum into its elements (null elements as 0).
+std::vector<Datum> array_elements(Datum array, Oid element_type);
+
+}  // namespace ls::pg

@@ -1,0 +1,180 @@
+#include "pg/event_scoring.hpp"
+
+#include <algorithm>
+#include <numeric>
+
+#include "core/scoring.hpp"
+#include "pg/datum.hpp"
+#include "pg/fit_scoring.hpp"
+#include "pg/rule_cache.hpp"
+#include "pg/state_store.hpp"
+#include "pg/transition_table.hpp"
+
+namespace ls::pg {
+
+namespace {
+
+// Events are scored in chunks so that memory stays bounded for huge COPYs.
+constexpr size_t kChunkEvents = 20000;
+
+struct MatchedEvent {
+    int64_t event_id = 0;
+    int64_t contact_id = 0;
+    core::Micros occurred_at = 0;
+    uint32_t rules_begin = 0, rules_end = 0;            // into Batch::rules
+    uint32_t thresholds_begin = 0, thresholds_end = 0;  // into Batch::thresholds
+};
+
+struct Batch {
+    std::vector<MatchedEvent> events;
+    std::vector<const CompiledEventRule*> rules;  // the chosen rule of each (model, group)
+    std::vector<const CompiledEventThreshold*> thresholds;
+};
+
+// Matches one event's properties against the rules of its type. Selection needs
+// no state: per (model, group) the most specific rule whose filter holds awards,
+// and a rule stopped later by its limits does not fall back to another.
+void match_event(const EventTypeRules& type, Datum properties, Batch& batch, MatchedEvent& ev) {
+    ev.rules_begin = static_cast<uint32_t>(batch.rules.size());
+    const auto& rules = type.rules;
+    size_t i = 0;
+    while (i < rules.size()) {
+        const CompiledEventRule& rule = rules[i];
+        if (!rule.filter.holds_for(properties)) {
+            ++i;
+            continue;
+        }
+        batch.rules.push_back(&rule);
+        while (i < rules.size() && rules[i].model_index == rule.model_index && rules[i].def.group_id == rule.def.group_id)
+            ++i;
+    }
+    ev.rules_end = static_cast<uint32_t>(batch.rules.size());
+    ev.thresholds_begin = static_cast<uint32_t>(batch.thresholds.size());
+    for (const CompiledEventThreshold& t : type.thresholds)
+        if (t.filter.holds_for(properties)) batch.thresholds.push_back(&t);
+    ev.thresholds_end = static_cast<uint32_t>(batch.thresholds.size());
+}
+
+std::vector<int64_t> distinct_contacts(const Batch& batch) {
+    std::vector<int64_t> ids;
+    ids.reserve(batch.events.size());
+    for (const auto& e : batch.events) ids.push_back(e.contact_id);
+    std::sort(ids.begin(), ids.end());
+    ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+    return ids;
+}
+
+// Makes sure every contact of the batch exists and has a score row in every
+// active model, then returns those rows locked.
+std::vector<StoredState> prepare_states(const RuleCache& rules, const std::vector<int64_t>& contacts) {
+    std::vector<StoredState> states = lock_states_existing(rules, contacts);
+    if (states.size() == rules.models.size() * contacts.size()) return states;  // the usual case
+    // New contacts: inserting them fires the contacts trigger, which fits them.
+    create_contacts(missing_contacts(contacts));
+    // Known contacts of a model added since: give them their fit in that model.
+    fit_stored_contacts(rules, contacts, FitScope::NewStatesOnly);
+    return lock_states(rules, contacts);
+}
+
+void score_chunk(const RuleCache& rules, Batch& batch) {
+    const std::vector<int64_t> contacts = distinct_contacts(batch);
+    if (rules.models.empty()) {
+        // No model to score in: the events are only stored, and their contacts created.
+        create_contacts(missing_contacts(contacts));
+        return;
+    }
+    std::vector<StoredState> states = prepare_states(rules, contacts);
+
+    // Events of each contact in insertion order.
+    std::vector<uint32_t> order(batch.events.size());
+    std::iota(order.begin(), order.end(), 0u);
+    std::stable_sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) {
+        return batch.events[a].contact_id < batch.events[b].contact_id;
+    });
+
+    std::vector<LedgerRow> ledger;
+    std::vector<AlertRow> alerts;
+    std::vector<const core::EventRuleDef*> model_rules;
+    std::vector<const core::ThresholdDef*> model_thresholds;
+    size_t first = 0;  // first index in `order` of the current contact
+    for (auto& st : states) {
+        while (first < order.size() && batch.events[order[first]].contact_id < st.contact_id) ++first;
+        size_t mi = 0;
+        while (rules.models[mi].id != st.model_id) ++mi;
+        const core::ModelDef& model = rules.models[mi];
+
+        core::ContactScorer scorer(model, st.state, st.is_new);
+        for (size_t k = first; k < order.size() && batch.events[order[k]].contact_id == st.contact_id; ++k) {
+            const MatchedEvent& ev = batch.events[order[k]];
+            model_rules.clear();
+            for (uint32_t r = ev.rules_begin; r < ev.rules_end; ++r)
+                if (batch.rules[r]->model_index == mi) model_rules.push_back(&batch.rules[r]->def);
+            model_thresholds.clear();
+            for (uint32_t t = ev.thresholds_begin; t < ev.thresholds_end; ++t)
+                if (batch.thresholds[t]->model_index == mi)
+                    model_thresholds.push_back(&model.thresholds[batch.thresholds[t]->threshold_index]);
+            scorer.on_event(order[k], ev.occurred_at, model_rules, model_thresholds);
+        }
+        for (const auto& change : scorer.ledger()) {
+            const MatchedEvent& ev = batch.events[change.event_index];
+            const core::EventRuleDef* def = nullptr;
+            for (uint32_t r = ev.rules_begin; r < ev.rules_end && !def; ++r)
+                if (batch.rules[r]->def.id == change.rule_id) def = &batch.rules[r]->def;
+            ledger.push_back(LedgerRow{model.id, change.group_id, st.contact_id, change.delta, change.rule_id,
+                                       ev.event_id, ev.occurred_at, true, def ? def->name : std::string()});
+        }
+        for (const auto& a : scorer.alerts())
+            alerts.push_back(AlertRow{a.threshold->id, model.id, st.contact_id, a.score,
+                                      a.event_index ? batch.events[*a.event_index].event_id : 0});
+        st.scores = scorer.current();
+        st.changed = true;
+    }
+    append_ledger("rule", ledger);
+    write_states(states);
+    write_alerts(alerts);
+}
+
+}  // namespace
+
+void score_new_events(TriggerData* trigger) {
+    std::shared_ptr<const RuleCache> rules = current_rules();
+    TransitionReader rows(trigger->tg_newtable, trigger->tg_relation->rd_att);
+    const int col_event_id = rows.attnum("event_id");
+    const int col_contact = rows.attnum("contact_id");
+    const int col_type = rows.attnum("event_type");
+    const int col_occurred = rows.attnum("occurred_at");
+    const int col_properties = rows.attnum("properties");
+
+    // Matching allocates (detoasted properties, jsonpath results): one short-lived
+    // context, reset after every event.
+    MemoryContext per_event = call([]() -> MemoryContext {
+        return AllocSetContextCreate(CurrentMemoryContext, "lead_scoring event matching", ALLOCSET_DEFAULT_SIZES);
+    });
+    Batch batch;
+    std::string event_type;
+    while (rows.next()) {
+        MatchedEvent ev;
+        bool isnull;
+        ev.event_id = DatumGetInt64(rows.value(col_event_id, &isnull));
+        ev.contact_id = DatumGetInt64(rows.value(col_contact, &isnull));
+        ev.occurred_at = DatumGetTimestampTz(rows.value(col_occurred, &isnull));
+        event_type = text_value(rows.value(col_type, &isnull));
+        if (const EventTypeRules* type = rules->rules_for(event_type)) {
+            Datum raw = rows.value(col_properties, &isnull);
+            MemoryContext old = MemoryContextSwitchTo(per_event);
+            Datum properties = call([&]() -> Datum { return PointerGetDatum(PG_DETOAST_DATUM(raw)); });
+            match_event(*type, properties, batch, ev);
+            MemoryContextSwitchTo(old);
+            MemoryContextReset(per_event);
+        }
+        batch.events.push_back(ev);
+        if (batch.events.size() >= kChunkEvents) {
+            score_chunk(*rules, batch);
+            batch = Batch{};
+        }
+    }
+    if (!batch.events.empty()) score_chunk(*rules, batch);
+    MemoryContextDelete(per_event);
+}
+
+}  // namespace ls::pg

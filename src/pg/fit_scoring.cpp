@@ -1,0 +1,74 @@
+#include "pg/fit_scoring.hpp"
+
+#include "core/scoring.hpp"
+#include "pg/datum.hpp"
+#include "pg/spi.hpp"
+#include "pg/state_store.hpp"
+
+namespace ls::pg {
+
+namespace {
+
+core::FitResult evaluate_fit(const RuleCache& rules, size_t model_index, Datum attributes) {
+    const core::ModelDef& model = rules.models[model_index];
+    core::FitResult fit;
+    for (const CompiledAttributeRule& rule : rules.attribute_rules[model_index]) {
+        const core::AttributeRuleDef& def = model.attribute_rules[rule.attribute_index];
+        if (rule.filter.holds_for(attributes))
+            fit.matches.push_back(core::FitMatch{def.id, def.group_id, def.points});
+        else if (def.required)
+            fit.qualified = false;
+    }
+    return fit;
+}
+
+}  // namespace
+
+void fit_contacts(const RuleCache& rules, const std::vector<ContactAttributes>& contacts, FitScope scope) {
+    if (rules.models.empty() || contacts.empty()) return;
+    std::vector<int64_t> ids;
+    ids.reserve(contacts.size());
+    for (const auto& c : contacts) ids.push_back(c.contact_id);
+
+    std::vector<StoredState> states = lock_states(rules, ids);
+    std::vector<AlertRow> alerts;
+    size_t ci = 0;
+    for (auto& st : states) {
+        while (contacts[ci].contact_id != st.contact_id) ++ci;  // both sorted by contact
+        size_t mi = 0;
+        while (rules.models[mi].id != st.model_id) ++mi;
+        if (scope == FitScope::NewStatesOnly && !st.is_new) continue;
+        const core::ModelDef& model = rules.models[mi];
+        core::ContactScorer scorer(model, st.state, st.is_new);
+        scorer.on_fit(evaluate_fit(rules, mi, contacts[ci].attributes));
+        for (const auto& a : scorer.alerts())
+            alerts.push_back(AlertRow{a.threshold->id, model.id, st.contact_id, a.score, 0});
+        st.scores = scorer.current();
+        st.changed = true;
+    }
+    write_states(states);
+    write_alerts(alerts);
+}
+
+void fit_stored_contacts(const RuleCache& rules, const std::vector<int64_t>& contact_ids, FitScope scope) {
+    if (contact_ids.empty()) return;
+    static Statement s(
+        "SELECT contact_id, attributes FROM lead_scoring.contacts"
+        " WHERE contact_id OPERATOR(pg_catalog.=) ANY ($1) ORDER BY contact_id",
+        {INT8ARRAYOID});
+    std::vector<Datum> ids;
+    for (int64_t c : contact_ids) ids.push_back(Int64GetDatum(c));
+    Datum args[1] = {make_array(ids, {}, INT8OID)};
+    const uint64 n = s.run(args, nullptr, true);
+    std::vector<ContactAttributes> contacts;
+    for (uint64 r = 0; r < n; ++r) {
+        bool isnull;
+        Datum attrs = column(r, 2, &isnull);
+        // SPI's result lives until the next SPI call: keep a detoasted copy.
+        Datum copy = call([&]() -> Datum { return PointerGetDatum(PG_DETOAST_DATUM_COPY(attrs)); });
+        contacts.push_back(ContactAttributes{column_int64(r, 1), copy});
+    }
+    fit_contacts(rules, contacts, scope);
+}
+
+}  // namespace ls::pg

@@ -1,0 +1,28 @@
+// Fit scoring: evaluates the attribute rules of every active model against
+// contacts' attributes and stores the fit points, `qualified` and any threshold
+// crossings that follow.
+#pragma once
+#include <cstdint>
+#include <vector>
+
+#include "pg/rule_cache.hpp"
+
+namespace ls::pg {
+
+struct ContactAttributes {
+    int64_t contact_id = 0;
+    Datum attributes = 0;  // detoasted jsonb
+};
+
+enum class FitScope {
+    AllStates,    // the attributes changed: refit in every model
+    NewStatesOnly // only create the rows a contact lacks (a model added later)
+};
+
+// `contacts` sorted by contact_id, distinct.
+void fit_contacts(const RuleCache& rules, const std::vector<ContactAttributes>& contacts, FitScope scope);
+
+// Loads the attributes of existing contacts (sorted, distinct ids) and fits them.
+void fit_stored_contacts(const RuleCache& rules, const std::vector<int64_t>& contact_ids, FitScope scope);
+
+}  // namespace ls::pg

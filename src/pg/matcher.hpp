@@ -1,0 +1,25 @@
+// Filters of rules and thresholds, evaluated with PostgreSQL's own jsonb
+// containment and jsonpath (no expression parser of ours, ENGINEERING.md rule 6).
+#pragma once
+#include "pg/guard.hpp"
+
+namespace ls::pg {
+
+// properties @> match; `doc` and `match` must be detoasted jsonb.
+bool jsonb_contains_datum(Datum doc, Datum match);
+// doc @@ path: true only when the predicate is true (false and unknown are false).
+// Errors inside the path (type mismatches) count as unknown, as with @@.
+bool jsonpath_holds(Datum doc, Datum path);
+
+// One filter: optional containment and optional predicate; both must hold.
+struct Filter {
+    Datum match = 0;      // jsonb, detoasted and kept in the rule cache's context
+    Datum condition = 0;  // jsonpath, likewise
+    bool holds_for(Datum doc) const {
+        if (match != 0 && !jsonb_contains_datum(doc, match)) return false;
+        if (condition != 0 && !jsonpath_holds(doc, condition)) return false;
+        return true;
+    }
+};
+
+}  // namespace ls::pg

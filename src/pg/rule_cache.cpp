@@ -1,0 +1,239 @@
+#include "pg/rule_cache.hpp"
+
+#include <algorithm>
+#include <map>
+
+#include "pg/datum.hpp"
+#include "pg/spi.hpp"
+
+extern "C" {
+#include "utils/inval.h"
+}
+
+namespace ls::pg {
+
+namespace {
+
+std::shared_ptr<const RuleCache> cached;
+bool cache_stale = true;
+int64 builds = 0;
+bool callback_registered = false;
+
+// The relations whose changes make the cache stale (filled at each build).
+Oid watched[5] = {InvalidOid, InvalidOid, InvalidOid, InvalidOid, InvalidOid};
+
+void on_relcache_invalidation(Datum, Oid relid) {
+    // Runs inside PostgreSQL's invalidation processing: set a flag, nothing else.
+    if (relid == InvalidOid) {
+        cache_stale = true;
+        return;
+    }
+    for (Oid w : watched)
+        if (w == relid) cache_stale = true;
+}
+
+Datum keep_copy(MemoryContext context, Datum value) {
+    // A detoasted copy in the cache's context, so matching never detoasts again.
+    return call([&]() -> Datum {
+        MemoryContext old = MemoryContextSwitchTo(context);
+        struct varlena* copy = PG_DETOAST_DATUM_COPY(value);
+        MemoryContextSwitchTo(old);
+        return PointerGetDatum(copy);
+    });
+}
+
+std::optional<core::Micros> interval_micros(uint64 row, int col) {
+    if (column_is_null(row, col)) return std::nullopt;
+    return column_int64(row, col);
+}
+
+std::shared_ptr<RuleCache> build() {
+    auto cache = std::make_shared<RuleCache>();
+    cache->context = call([]() -> MemoryContext {
+        return AllocSetContextCreate(TopMemoryContext, "lead_scoring rule cache", ALLOCSET_SMALL_SIZES);
+    });
+
+    run_sql("SELECT 'lead_scoring.models'::pg_catalog.regclass::pg_catalog.oid,"
+            " 'lead_scoring.point_groups'::pg_catalog.regclass::pg_catalog.oid,"
+            " 'lead_scoring.event_rules'::pg_catalog.regclass::pg_catalog.oid,"
+            " 'lead_scoring.attribute_rules'::pg_catalog.regclass::pg_catalog.oid,"
+            " 'lead_scoring.thresholds'::pg_catalog.regclass::pg_catalog.oid",
+            true);
+    for (int i = 0; i < 5; ++i) {
+        bool isnull;
+        watched[i] = DatumGetObjectId(column(0, i + 1, &isnull));
+    }
+
+    std::map<int32_t, size_t> model_index;
+    run_sql("SELECT model_id, name, min_score::pg_catalog.text, max_score::pg_catalog.text"
+            " FROM lead_scoring.models WHERE active ORDER BY model_id",
+            true);
+    for (uint64 r = 0; r < SPI_processed; ++r) {
+        core::ModelDef m;
+        m.id = column_int32(r, 1);
+        m.name = column_text(r, 2);
+        m.min_score = optional_points(column_text(r, 3));
+        m.max_score = optional_points(column_text(r, 4));
+        model_index[m.id] = cache->models.size();
+        cache->models.push_back(std::move(m));
+    }
+    cache->attribute_rules.resize(cache->models.size());
+    if (cache->models.empty()) return cache;
+
+    run_sql("SELECT g.group_id, g.model_id, g.name, g.max_points::pg_catalog.text, g.counts_toward_total"
+            " FROM lead_scoring.point_groups g JOIN lead_scoring.models m USING (model_id)"
+            " WHERE m.active ORDER BY g.model_id, g.group_id",
+            true);
+    for (uint64 r = 0; r < SPI_processed; ++r) {
+        core::GroupDef g;
+        g.id = column_int32(r, 1);
+        g.name = column_text(r, 3);
+        g.max_points = optional_points(column_text(r, 4));
+        g.counts_toward_total = column_bool(r, 5, true);
+        cache->models[model_index.at(column_int32(r, 2))].groups.push_back(std::move(g));
+    }
+
+    run_sql("SELECT t.threshold_id, t.model_id, t.group_id, t.name, t.min_score::pg_catalog.text,"
+            " t.event_type, t.properties_match"
+            " FROM lead_scoring.thresholds t JOIN lead_scoring.models m USING (model_id)"
+            " WHERE m.active AND t.active ORDER BY t.threshold_id",
+            true);
+    for (uint64 r = 0; r < SPI_processed; ++r) {
+        const size_t mi = model_index.at(column_int32(r, 2));
+        core::ThresholdDef t;
+        t.id = column_int64(r, 1);
+        if (!column_is_null(r, 3)) t.group_id = column_int32(r, 3);
+        t.name = column_text(r, 4);
+        t.min_score = core::Points::parse(column_text(r, 5));
+        t.on_event = !column_is_null(r, 6);
+        if (t.on_event) {
+            CompiledEventThreshold ct;
+            ct.model_index = mi;
+            ct.threshold_index = cache->models[mi].thresholds.size();
+            bool isnull;
+            Datum match = column(r, 7, &isnull);
+            if (!isnull) ct.filter.match = keep_copy(cache->context, match);
+            cache->by_event_type[column_text(r, 6)].thresholds.push_back(ct);
+        }
+        cache->models[mi].thresholds.push_back(std::move(t));
+    }
+
+    run_sql("SELECT a.rule_id, a.model_id, a.group_id, a.name, a.condition, a.points::pg_catalog.text, a.required"
+            " FROM lead_scoring.attribute_rules a JOIN lead_scoring.models m USING (model_id)"
+            " WHERE m.active AND a.active ORDER BY a.rule_id",
+            true);
+    for (uint64 r = 0; r < SPI_processed; ++r) {
+        const size_t mi = model_index.at(column_int32(r, 2));
+        core::AttributeRuleDef a;
+        a.id = column_int64(r, 1);
+        a.group_id = column_int32(r, 3);
+        a.name = column_text(r, 4);
+        a.points = core::Points::parse(column_text(r, 6));
+        a.required = column_bool(r, 7);
+        CompiledAttributeRule ca;
+        ca.attribute_index = cache->models[mi].attribute_rules.size();
+        bool isnull;
+        ca.filter.condition = keep_copy(cache->context, column(r, 5, &isnull));
+        cache->models[mi].attribute_rules.push_back(std::move(a));
+        cache->attribute_rules[mi].push_back(ca);
+    }
+
+    run_sql("SELECT e.rule_id, e.model_id, e.group_id, e.name, e.event_type, e.properties_match, e.condition,"
+            " e.points::pg_catalog.text, e.max_awards,"
+            " (EXTRACT(epoch FROM e.cooldown) * 1000000)::pg_catalog.int8,"
+            " (SELECT pg_catalog.count(*)::pg_catalog.int4 FROM pg_catalog.jsonb_object_keys(e.properties_match))"
+            " FROM lead_scoring.event_rules e JOIN lead_scoring.models m USING (model_id)"
+            " WHERE m.active AND e.active",
+            true);
+    for (uint64 r = 0; r < SPI_processed; ++r) {
+        CompiledEventRule c;
+        c.model_index = model_index.at(column_int32(r, 2));
+        c.def.id = column_int64(r, 1);
+        c.def.model_id = column_int32(r, 2);
+        c.def.group_id = column_int32(r, 3);
+        c.def.name = column_text(r, 4);
+        c.def.points = core::Points::parse(column_text(r, 8));
+        if (!column_is_null(r, 9)) c.def.max_awards = column_int32(r, 9);
+        c.def.cooldown = interval_micros(r, 10);
+        c.def.match_keys = column_int32(r, 11, 0);
+        bool isnull;
+        Datum match = column(r, 6, &isnull);
+        if (!isnull) c.filter.match = keep_copy(cache->context, match);
+        Datum condition = column(r, 7, &isnull);
+        if (!isnull) c.filter.condition = keep_copy(cache->context, condition);
+        c.def.has_condition = c.filter.condition != 0;
+        cache->by_event_type[column_text(r, 5)].rules.push_back(std::move(c));
+    }
+    for (auto& [type, entry] : cache->by_event_type) {
+        std::sort(entry.rules.begin(), entry.rules.end(), [](const CompiledEventRule& a, const CompiledEventRule& b) {
+            if (a.model_index != b.model_index) return a.model_index < b.model_index;
+            if (a.def.group_id != b.def.group_id) return a.def.group_id < b.def.group_id;
+            return core::more_specific(a.def, b.def);
+        });
+    }
+    return cache;
+}
+
+}  // namespace
+
+RuleCache::~RuleCache() {
+    // MemoryContextDelete only frees memory; it does not raise errors.
+    if (context) MemoryContextDelete(context);
+}
+
+size_t RuleCache::event_rule_count() const {
+    size_t n = 0;
+    for (const auto& [type, entry] : by_event_type) n += entry.rules.size();
+    return n;
+}
+
+size_t RuleCache::bytes() const {
+    size_t n = sizeof(*this);
+    for (const auto& m : models) {
+        n += sizeof(m) + m.name.capacity() + m.groups.capacity() * sizeof(core::GroupDef) +
+             m.attribute_rules.capacity() * sizeof(core::AttributeRuleDef) +
+             m.thresholds.capacity() * sizeof(core::ThresholdDef);
+        for (const auto& g : m.groups) n += g.name.capacity();
+        for (const auto& a : m.attribute_rules) n += a.name.capacity();
+        for (const auto& t : m.thresholds) n += t.name.capacity();
+    }
+    for (const auto& per_model : attribute_rules) n += per_model.capacity() * sizeof(CompiledAttributeRule);
+    for (const auto& [type, entry] : by_event_type) {
+        n += type.capacity() + sizeof(entry) + 2 * sizeof(void*);  // hash node
+        n += entry.rules.capacity() * sizeof(CompiledEventRule) +
+             entry.thresholds.capacity() * sizeof(CompiledEventThreshold);
+        for (const auto& r : entry.rules) n += r.def.name.capacity();
+    }
+    if (context) n += MemoryContextMemAllocated(context, true);
+    return n;
+}
+
+std::shared_ptr<const RuleCache> current_rules() {
+    if (cache_stale || !cached) {
+        // Clear the flag first: an invalidation that arrives during the build
+        // (another session committing a rule edit) makes the next call rebuild.
+        cache_stale = false;
+        try {
+            cached = build();
+        } catch (...) {
+            cache_stale = true;
+            throw;
+        }
+        ++builds;
+    }
+    return cached;
+}
+
+void register_rule_cache_invalidation() {
+    if (callback_registered) return;
+    CacheRegisterRelcacheCallback(on_relcache_invalidation, (Datum)0);
+    callback_registered = true;
+}
+
+void invalidate_rules_for(Oid relid) {
+    call([&] { CacheInvalidateRelcacheByRelid(relid); });
+}
+
+int64 rule_cache_builds() { return builds; }
+
+}  // namespace ls::pg

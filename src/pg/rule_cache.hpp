@@ -1,0 +1,74 @@
+// The compiled rules of every active model, built once per backend and dropped
+// when a rule table changes (ENGINEERING.md rules 4-5).
+//
+// A rule-table trigger (rules_changed) sends a relcache invalidation for the table
+// it fired on; every backend's callback then marks its cache stale, and the next
+// event rebuilds it. Invalidations are transactional: others see a rule edit when
+// it commits, the editing session at its next command.
+#pragma once
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "core/model.hpp"
+#include "pg/matcher.hpp"
+
+namespace ls::pg {
+
+struct CompiledEventRule {
+    core::EventRuleDef def;
+    size_t model_index = 0;
+    Filter filter;
+};
+
+struct CompiledEventThreshold {
+    size_t model_index = 0;
+    size_t threshold_index = 0;  // into ModelDef::thresholds
+    Filter filter;
+};
+
+// Everything that can happen to an event of one type.
+struct EventTypeRules {
+    // Sorted by (model, group, most specific first): within one (model, group) run
+    // the first rule whose filter holds is the only one that awards.
+    std::vector<CompiledEventRule> rules;
+    std::vector<CompiledEventThreshold> thresholds;
+};
+
+struct CompiledAttributeRule {
+    size_t attribute_index = 0;  // into ModelDef::attribute_rules
+    Filter filter;               // condition only
+};
+
+class RuleCache {
+public:
+    ~RuleCache();
+    std::vector<core::ModelDef> models;                          // active models, by model_id
+    std::vector<std::vector<CompiledAttributeRule>> attribute_rules;  // per model
+    std::unordered_map<std::string, EventTypeRules> by_event_type;
+
+    const EventTypeRules* rules_for(const std::string& event_type) const {
+        auto it = by_event_type.find(event_type);
+        return it == by_event_type.end() ? nullptr : &it->second;
+    }
+    size_t event_rule_count() const;
+    size_t bytes() const;  // C++ structures plus the Datums kept in `context`
+
+    MemoryContext context = nullptr;  // holds the detoasted jsonb/jsonpath copies
+};
+
+// The current cache, rebuilt first if a rule table changed. Callers keep the
+// shared_ptr for as long as they use it: a rebuild in a nested trigger must not
+// pull rules from under an outer one.
+std::shared_ptr<const RuleCache> current_rules();
+
+// Registers the relcache callback (once per backend).
+void register_rule_cache_invalidation();
+// Called by the rules_changed trigger: invalidate everyone's cache for this table.
+void invalidate_rules_for(Oid relid);
+// How many times this backend built its cache.
+int64 rule_cache_builds();
+
+}  // namespace ls::pg

@@ -1,0 +1,79 @@
+#include "pg/spi.hpp"
+
+namespace ls::pg {
+
+uint64 Statement::run(const Datum* args, const char* nulls, bool read_only) {
+    if (!plan_) {
+        const char* sql = sql_.c_str();
+        int nargs = static_cast<int>(arg_types_.size());
+        Oid* types = arg_types_.data();
+        plan_ = call([&]() -> SPIPlanPtr {
+            SPIPlanPtr p = SPI_prepare(sql, nargs, types);
+            if (p == nullptr) elog(ERROR, "lead_scoring: SPI_prepare failed (%s): %s", SPI_result_code_string(SPI_result), sql);
+            if (SPI_keepplan(p) != 0) elog(ERROR, "lead_scoring: SPI_keepplan failed");
+            return p;
+        });
+    }
+    SPIPlanPtr plan = plan_;
+    const char* sql = sql_.c_str();
+    return call([&]() -> uint64 {
+        int rc = SPI_execute_plan(plan, const_cast<Datum*>(args), nulls, read_only, 0);
+        if (rc < 0) elog(ERROR, "lead_scoring: SPI_execute_plan failed (%s): %s", SPI_result_code_string(rc), sql);
+        return SPI_processed;
+    });
+}
+
+uint64 run_sql(const char* sql, bool read_only) {
+    return call([&]() -> uint64 {
+        int rc = SPI_execute(sql, read_only, 0);
+        if (rc < 0) elog(ERROR, "lead_scoring: SPI_execute failed (%s): %s", SPI_result_code_string(rc), sql);
+        return SPI_processed;
+    });
+}
+
+Datum column(uint64 row, int col, bool* isnull) {
+    return call([&]() -> Datum { return SPI_getbinval(SPI_tuptable->vals[row], SPI_tuptable->tupdesc, col, isnull); });
+}
+
+bool column_is_null(uint64 row, int col) {
+    bool isnull = false;
+    column(row, col, &isnull);
+    return isnull;
+}
+
+int64 column_int64(uint64 row, int col, int64 if_null) {
+    bool isnull = false;
+    Datum d = column(row, col, &isnull);
+    return isnull ? if_null : DatumGetInt64(d);
+}
+
+int32 column_int32(uint64 row, int col, int32 if_null) {
+    bool isnull = false;
+    Datum d = column(row, col, &isnull);
+    return isnull ? if_null : DatumGetInt32(d);
+}
+
+bool column_bool(uint64 row, int col, bool if_null) {
+    bool isnull = false;
+    Datum d = column(row, col, &isnull);
+    return isnull ? if_null : DatumGetBool(d);
+}
+
+std::string column_text(uint64 row, int col) {
+    char* value = call([&]() -> char* { return SPI_getvalue(SPI_tuptable->vals[row], SPI_tuptable->tupdesc, col); });
+    return value ? std::string(value) : std::string();
+}
+
+void connect() {
+    call([] {
+        if (SPI_connect() != SPI_OK_CONNECT) elog(ERROR, "lead_scoring: SPI_connect failed");
+    });
+}
+
+void finish() {
+    call([] {
+        if (SPI_finish() != SPI_OK_FINISH) elog(ERROR, "lead_scoring: SPI_finish failed");
+    });
+}
+
+}  // namespace ls::pg

@@ -1,0 +1,347 @@
+#include "pg/state_store.hpp"
+
+#include <algorithm>
+#include <map>
+
+#include "pg/datum.hpp"
+#include "pg/spi.hpp"
+
+namespace ls::pg {
+
+namespace {
+
+// Columns of lead_scoring.contact_scores, in table order.
+enum Col {
+    kModelId, kContactId, kScore, kFitScore, kBehaviorScore, kQualified, kLastActivityAt, kUpdatedAt,
+    kGroupIds, kGroupFit, kGroupBalance, kFitRuleIds, kFitRuleGroups, kFitRulePoints,
+    kLimitRuleIds, kLimitAwards, kLimitLastAt, kColumnCount
+};
+
+const char* const kLoadSql =
+    "SELECT model_id, contact_id, qualified, last_activity_at, group_ids, group_fit, group_balance,"
+    " fit_rule_ids, fit_rule_groups, fit_rule_points, limit_rule_ids, limit_awards, limit_last_at"
+    " FROM lead_scoring.contact_scores"
+    " WHERE model_id OPERATOR(pg_catalog.=) ANY ($1) AND contact_id OPERATOR(pg_catalog.=) ANY ($2)"
+    " ORDER BY contact_id, model_id FOR UPDATE";
+
+Statement& load_statement() {
+    static Statement s(kLoadSql, {INT4ARRAYOID, INT8ARRAYOID});
+    return s;
+}
+
+Statement& create_states_statement() {
+    static Statement s(
+        "INSERT INTO lead_scoring.contact_scores (model_id, contact_id)"
+        " SELECT m, c FROM pg_catalog.unnest($1::pg_catalog.int4[]) m, pg_catalog.unnest($2::pg_catalog.int8[]) c"
+        " ORDER BY c, m ON CONFLICT DO NOTHING",
+        {INT4ARRAYOID, INT8ARRAYOID});
+    return s;
+}
+
+Datum int4_array(const std::vector<int32_t>& v) {
+    std::vector<Datum> d;
+    d.reserve(v.size());
+    for (int32_t x : v) d.push_back(Int32GetDatum(x));
+    return make_array(d, {}, INT4OID);
+}
+
+Datum int8_array(const std::vector<int64_t>& v) {
+    std::vector<Datum> d;
+    d.reserve(v.size());
+    for (int64_t x : v) d.push_back(Int64GetDatum(x));
+    return make_array(d, {}, INT8OID);
+}
+
+std::vector<int32_t> model_ids(const RuleCache& rules) {
+    std::vector<int32_t> ids;
+    for (const auto& m : rules.models) ids.push_back(m.id);
+    return ids;
+}
+
+core::ContactState state_from_row(uint64 r) {
+    core::ContactState s;
+    s.qualified = column_bool(r, 3, true);
+    bool isnull;
+    Datum last = column(r, 4, &isnull);
+    if (!isnull) s.last_activity_at = DatumGetTimestampTz(last);
+
+    auto ints = array_elements(column(r, 5, &isnull), INT4OID);
+    auto fits = array_elements(column(r, 6, &isnull), NUMERICOID);
+    auto balances = array_elements(column(r, 7, &isnull), NUMERICOID);
+    for (size_t i = 0; i < ints.size() && i < fits.size() && i < balances.size(); ++i)
+        s.groups.push_back(core::GroupBalance{DatumGetInt32(ints[i]), points_from_numeric(fits[i]),
+                                              points_from_numeric(balances[i])});
+
+    auto fit_ids = array_elements(column(r, 8, &isnull), INT8OID);
+    auto fit_groups = array_elements(column(r, 9, &isnull), INT4OID);
+    auto fit_points = array_elements(column(r, 10, &isnull), NUMERICOID);
+    for (size_t i = 0; i < fit_ids.size() && i < fit_groups.size() && i < fit_points.size(); ++i)
+        s.fit.push_back(core::FitMatch{DatumGetInt64(fit_ids[i]), DatumGetInt32(fit_groups[i]),
+                                       points_from_numeric(fit_points[i])});
+
+    auto limit_ids = array_elements(column(r, 11, &isnull), INT8OID);
+    auto limit_awards = array_elements(column(r, 12, &isnull), INT4OID);
+    auto limit_last = array_elements(column(r, 13, &isnull), TIMESTAMPTZOID);
+    for (size_t i = 0; i < limit_ids.size() && i < limit_awards.size() && i < limit_last.size(); ++i)
+        s.limits.push_back(core::RuleLimit{DatumGetInt64(limit_ids[i]), DatumGetInt32(limit_awards[i]),
+                                           DatumGetTimestampTz(limit_last[i])});
+    return s;
+}
+
+void load_into(const RuleCache& rules, const std::vector<int64_t>& contacts, std::vector<StoredState>& out) {
+    Datum args[2] = {int4_array(model_ids(rules)), int8_array(contacts)};
+    const uint64 n = load_statement().run(args, nullptr);
+    for (uint64 r = 0; r < n; ++r) {
+        StoredState st;
+        st.model_id = column_int32(r, 1);
+        st.contact_id = column_int64(r, 2);
+        st.state = state_from_row(r);
+        out.push_back(std::move(st));
+    }
+}
+
+void sort_states(const RuleCache& rules, std::vector<StoredState>& states) {
+    std::map<int32_t, size_t> model_pos;
+    for (size_t i = 0; i < rules.models.size(); ++i) model_pos[rules.models[i].id] = i;
+    std::sort(states.begin(), states.end(), [&](const StoredState& a, const StoredState& b) {
+        if (a.contact_id != b.contact_id) return a.contact_id < b.contact_id;
+        return model_pos[a.model_id] < model_pos[b.model_id];
+    });
+}
+
+}  // namespace
+
+std::vector<StoredState> lock_states_existing(const RuleCache& rules, const std::vector<int64_t>& contacts) {
+    std::vector<StoredState> states;
+    if (rules.models.empty() || contacts.empty()) return states;
+    load_into(rules, contacts, states);
+    sort_states(rules, states);
+    return states;
+}
+
+std::vector<StoredState> lock_states(const RuleCache& rules, const std::vector<int64_t>& contacts) {
+    std::vector<StoredState> states;
+    if (rules.models.empty() || contacts.empty()) return states;
+    load_into(rules, contacts, states);
+
+    const size_t want = rules.models.size() * contacts.size();
+    if (states.size() < want) {
+        // Some (contact, model) pairs have no row yet: create them empty for the
+        // contacts concerned, then lock those rows too. A concurrent session that
+        // creates the same row first wins; we then wait for it and read its row.
+        std::map<int64_t, size_t> per_contact;
+        for (const auto& s : states) ++per_contact[s.contact_id];
+        std::vector<int64_t> incomplete;
+        for (int64_t c : contacts)
+            if (per_contact[c] < rules.models.size()) incomplete.push_back(c);
+        std::vector<std::pair<int32_t, int64_t>> existed;
+        for (const auto& s : states)
+            if (per_contact[s.contact_id] < rules.models.size()) existed.emplace_back(s.model_id, s.contact_id);
+        Datum args[2] = {int4_array(model_ids(rules)), int8_array(incomplete)};
+        create_states_statement().run(args, nullptr);
+        states.erase(std::remove_if(states.begin(), states.end(),
+                                    [&](const StoredState& s) { return per_contact[s.contact_id] < rules.models.size(); }),
+                     states.end());
+        std::vector<StoredState> reloaded;
+        load_into(rules, incomplete, reloaded);
+        for (auto& s : reloaded) {
+            s.is_new = std::find(existed.begin(), existed.end(), std::make_pair(s.model_id, s.contact_id)) == existed.end();
+            states.push_back(std::move(s));
+        }
+    }
+    sort_states(rules, states);
+    return states;
+}
+
+std::vector<int64_t> missing_contacts(const std::vector<int64_t>& contacts) {
+    static Statement s(
+        "SELECT c FROM pg_catalog.unnest($1::pg_catalog.int8[]) c"
+        " WHERE NOT EXISTS (SELECT 1 FROM lead_scoring.contacts k WHERE k.contact_id OPERATOR(pg_catalog.=) c)"
+        " ORDER BY c",
+        {INT8ARRAYOID});
+    Datum args[1] = {int8_array(contacts)};
+    const uint64 n = s.run(args, nullptr, true);
+    std::vector<int64_t> missing;
+    for (uint64 r = 0; r < n; ++r) missing.push_back(column_int64(r, 1));
+    return missing;
+}
+
+void create_contacts(const std::vector<int64_t>& contacts) {
+    if (contacts.empty()) return;
+    static Statement s(
+        "INSERT INTO lead_scoring.contacts (contact_id)"
+        " SELECT c FROM pg_catalog.unnest($1::pg_catalog.int8[]) c ORDER BY c ON CONFLICT DO NOTHING",
+        {INT8ARRAYOID});
+    Datum args[1] = {int8_array(contacts)};
+    s.run(args, nullptr);
+}
+
+void write_states(std::vector<StoredState>& states) {
+    // Build one row of the table's own type per changed state, and update them all
+    // with one statement. The statement names the row type, so it is prepared per
+    // rule cache (a re-created extension has a new type).
+    struct RowType {
+        Oid type = InvalidOid;
+        Oid array_type = InvalidOid;
+        TupleDesc desc = nullptr;
+    };
+    RowType rt = call([]() -> RowType {
+        RowType out;
+        Oid relid = get_relname_relid("contact_scores", get_namespace_oid("lead_scoring", false));
+        out.type = get_rel_type_id(relid);
+        out.array_type = get_array_type(out.type);
+        out.desc = lookup_rowtype_tupdesc_copy(out.type, -1);
+        return out;
+    });
+    if (rt.desc->natts != kColumnCount)
+        throw SqlError(ERRCODE_INTERNAL_ERROR, "lead_scoring: contact_scores has an unexpected layout; "
+                                               "run ALTER EXTENSION lead_scoring UPDATE");
+    const TimestampTz now = call([]() -> TimestampTz { return GetCurrentTransactionStartTimestamp(); });
+
+    std::vector<Datum> rows;
+    for (auto& st : states) {
+        if (!st.changed) continue;
+        const core::ContactState& s = st.state;
+        Datum values[kColumnCount];
+        bool nulls[kColumnCount] = {};
+        values[kModelId] = Int32GetDatum(st.model_id);
+        values[kContactId] = Int64GetDatum(st.contact_id);
+        values[kScore] = numeric_from_points(st.scores.total);
+        values[kFitScore] = numeric_from_points(st.scores.fit_score);
+        values[kBehaviorScore] = numeric_from_points(st.scores.behavior_score);
+        values[kQualified] = BoolGetDatum(s.qualified);
+        values[kLastActivityAt] = TimestampTzGetDatum(s.last_activity_at.value_or(0));
+        nulls[kLastActivityAt] = !s.last_activity_at.has_value();
+        values[kUpdatedAt] = TimestampTzGetDatum(now);
+
+        std::vector<Datum> gid, gfit, gbal;
+        for (const auto& g : s.groups) {
+            gid.push_back(Int32GetDatum(g.group_id));
+            gfit.push_back(numeric_from_points(g.fit));
+            gbal.push_back(numeric_from_points(g.balance));
+        }
+        values[kGroupIds] = make_array(gid, {}, INT4OID);
+        values[kGroupFit] = make_array(gfit, {}, NUMERICOID);
+        values[kGroupBalance] = make_array(gbal, {}, NUMERICOID);
+
+        std::vector<Datum> fid, fgroup, fpoints;
+        for (const auto& f : s.fit) {
+            fid.push_back(Int64GetDatum(f.rule_id));
+            fgroup.push_back(Int32GetDatum(f.group_id));
+            fpoints.push_back(numeric_from_points(f.points));
+        }
+        values[kFitRuleIds] = make_array(fid, {}, INT8OID);
+        values[kFitRuleGroups] = make_array(fgroup, {}, INT4OID);
+        values[kFitRulePoints] = make_array(fpoints, {}, NUMERICOID);
+
+        std::vector<Datum> lid, lawards, llast;
+        for (const auto& l : s.limits) {
+            lid.push_back(Int64GetDatum(l.rule_id));
+            lawards.push_back(Int32GetDatum(l.awards));
+            llast.push_back(TimestampTzGetDatum(l.last_award_at));
+        }
+        values[kLimitRuleIds] = make_array(lid, {}, INT8OID);
+        values[kLimitAwards] = make_array(lawards, {}, INT4OID);
+        values[kLimitLastAt] = make_array(llast, {}, TIMESTAMPTZOID);
+
+        TupleDesc desc = rt.desc;
+        rows.push_back(call([&]() -> Datum { return HeapTupleGetDatum(heap_form_tuple(desc, values, nulls)); }));
+    }
+    if (rows.empty()) return;
+    Datum array = make_array(rows, {}, rt.type);
+
+    static Statement* update = nullptr;
+    static Oid prepared_for = InvalidOid;
+    if (!update || prepared_for != rt.array_type) {
+        // Leaks the old plan on extension re-creation only: rare and bounded.
+        update = new Statement(
+            "UPDATE lead_scoring.contact_scores s"
+            " SET score = u.score, fit_score = u.fit_score, behavior_score = u.behavior_score,"
+            "     qualified = u.qualified, last_activity_at = u.last_activity_at, updated_at = u.updated_at,"
+            "     group_ids = u.group_ids, group_fit = u.group_fit, group_balance = u.group_balance,"
+            "     fit_rule_ids = u.fit_rule_ids, fit_rule_groups = u.fit_rule_groups,"
+            "     fit_rule_points = u.fit_rule_points, limit_rule_ids = u.limit_rule_ids,"
+            "     limit_awards = u.limit_awards, limit_last_at = u.limit_last_at"
+            " FROM pg_catalog.unnest($1) u"
+            " WHERE s.model_id OPERATOR(pg_catalog.=) u.model_id AND s.contact_id OPERATOR(pg_catalog.=) u.contact_id",
+            {rt.array_type});
+        prepared_for = rt.array_type;
+    }
+    Datum args[1] = {array};
+    update->run(args, nullptr);
+}
+
+void append_ledger(const char* kind, const std::vector<LedgerRow>& rows) {
+    if (rows.empty()) return;
+    static Statement s(
+        "INSERT INTO lead_scoring.ledger"
+        " (model_id, group_id, contact_id, delta, kind, rule_id, event_id, occurred_at, reason, actor)"
+        " SELECT u.m, u.g, u.c, u.d, $9, u.r, u.e, u.o, u.n, CURRENT_USER"
+        " FROM ROWS FROM (pg_catalog.unnest($1::pg_catalog.int4[]), pg_catalog.unnest($2::pg_catalog.int4[]),"
+        "   pg_catalog.unnest($3::pg_catalog.int8[]), pg_catalog.unnest($4::pg_catalog.numeric[]),"
+        "   pg_catalog.unnest($5::pg_catalog.int8[]), pg_catalog.unnest($6::pg_catalog.int8[]),"
+        "   pg_catalog.unnest($7::pg_catalog.timestamptz[]), pg_catalog.unnest($8::pg_catalog.text[]))"
+        "   AS u(m, g, c, d, r, e, o, n)",
+        {INT4ARRAYOID, INT4ARRAYOID, INT8ARRAYOID, NUMERICARRAYOID, INT8ARRAYOID, INT8ARRAYOID,
+         TIMESTAMPTZARRAYOID, TEXTARRAYOID, TEXTOID});
+    std::vector<Datum> m, g, c, d, r, e, o, n;
+    std::vector<bool> r_null, e_null, o_null;
+    for (const auto& row : rows) {
+        m.push_back(Int32GetDatum(row.model_id));
+        g.push_back(Int32GetDatum(row.group_id));
+        c.push_back(Int64GetDatum(row.contact_id));
+        d.push_back(numeric_from_points(row.delta));
+        r.push_back(Int64GetDatum(row.rule_id));
+        r_null.push_back(row.rule_id == 0);
+        e.push_back(Int64GetDatum(row.event_id));
+        e_null.push_back(row.event_id == 0);
+        o.push_back(TimestampTzGetDatum(row.occurred_at));
+        o_null.push_back(!row.has_occurred_at);
+        const std::string& reason = row.reason;
+        n.push_back(call([&]() -> Datum { return PointerGetDatum(cstring_to_text_with_len(reason.data(), reason.size())); }));
+    }
+    const char* kind_c = kind;
+    Datum args[9] = {make_array(m, {}, INT4OID),     make_array(g, {}, INT4OID),
+                     make_array(c, {}, INT8OID),     make_array(d, {}, NUMERICOID),
+                     make_array(r, r_null, INT8OID), make_array(e, e_null, INT8OID),
+                     make_array(o, o_null, TIMESTAMPTZOID), make_array(n, {}, TEXTOID),
+                     call([&]() -> Datum { return PointerGetDatum(cstring_to_text(kind_c)); })};
+    s.run(args, nullptr);
+}
+
+void write_alerts(const std::vector<AlertRow>& rows) {
+    if (rows.empty()) return;
+    static Statement s(
+        "WITH a AS ("
+        "  INSERT INTO lead_scoring.alerts (threshold_id, model_id, contact_id, score, event_id)"
+        "  SELECT u.t, u.m, u.c, u.s, u.e"
+        "    FROM ROWS FROM (pg_catalog.unnest($1::pg_catalog.int8[]), pg_catalog.unnest($2::pg_catalog.int4[]),"
+        "                    pg_catalog.unnest($3::pg_catalog.int8[]), pg_catalog.unnest($4::pg_catalog.numeric[]),"
+        "                    pg_catalog.unnest($5::pg_catalog.int8[]))"
+        "         WITH ORDINALITY AS u(t, m, c, s, e, ord)"
+        "   ORDER BY u.ord"
+        "  RETURNING alert_id, threshold_id, model_id, contact_id, score)"
+        " SELECT pg_catalog.pg_notify(x.channel, x.payload) FROM ("
+        "  SELECT t.notify_channel AS channel, pg_catalog.json_build_object("
+        "           'alert_id', a.alert_id, 'model', m.name, 'threshold', t.name,"
+        "           'contact_id', a.contact_id, 'score', a.score)::pg_catalog.text AS payload"
+        "    FROM a JOIN lead_scoring.thresholds t ON t.threshold_id OPERATOR(pg_catalog.=) a.threshold_id"
+        "           JOIN lead_scoring.models m ON m.model_id OPERATOR(pg_catalog.=) a.model_id"
+        "   WHERE t.notify_channel IS NOT NULL ORDER BY a.alert_id) x",
+        {INT8ARRAYOID, INT4ARRAYOID, INT8ARRAYOID, NUMERICARRAYOID, INT8ARRAYOID});
+    std::vector<Datum> t, m, c, sc, e;
+    std::vector<bool> e_null;
+    for (const auto& row : rows) {
+        t.push_back(Int64GetDatum(row.threshold_id));
+        m.push_back(Int32GetDatum(row.model_id));
+        c.push_back(Int64GetDatum(row.contact_id));
+        sc.push_back(numeric_from_points(row.score));
+        e.push_back(Int64GetDatum(row.event_id));
+        e_null.push_back(row.event_id == 0);
+    }
+    Datum args[5] = {make_array(t, {}, INT8OID), make_array(m, {}, INT4OID), make_array(c, {}, INT8OID),
+                     make_array(sc, {}, NUMERICOID), make_array(e, e_null, INT8OID)};
+    s.run(args, nullptr);
+}
+
+}  // namespace ls::pg

@@ -1,0 +1,63 @@
+// Reading and writing the scoring state of contacts (lead_scoring.contact_scores),
+// the ledger and the alerts, in batches: one SPI call loads (and locks) every state
+// a statement needs, one writes them back, one appends the ledger, one the alerts.
+#pragma once
+#include <cstdint>
+#include <vector>
+
+#include "core/scoring.hpp"
+#include "pg/guard.hpp"
+#include "pg/rule_cache.hpp"
+
+namespace ls::pg {
+
+struct StoredState {
+    int32_t model_id = 0;
+    int64_t contact_id = 0;
+    core::ContactState state;
+    bool is_new = false;   // no score row existed before this statement
+    bool changed = false;  // to be written back
+    core::Snapshot scores; // filled before writing
+};
+
+// Loads and row-locks the states of `contacts` (sorted, distinct) in every model of
+// the cache, in (contact_id, model_id) order so that concurrent batches lock in the
+// same order. States that do not exist are created empty first (marked is_new).
+// The result is sorted by (contact_id, model_index).
+std::vector<StoredState> lock_states(const RuleCache& rules, const std::vector<int64_t>& contacts);
+// The same, creating nothing: pairs without a row are simply absent.
+std::vector<StoredState> lock_states_existing(const RuleCache& rules, const std::vector<int64_t>& contacts);
+
+// Which contacts of the sorted list exist in lead_scoring.contacts.
+std::vector<int64_t> missing_contacts(const std::vector<int64_t>& contacts);
+// Inserts contacts with empty attributes (the contacts trigger then fits them).
+void create_contacts(const std::vector<int64_t>& contacts);
+
+// Writes every changed state back (one UPDATE from an array of rows).
+void write_states(std::vector<StoredState>& states);
+
+struct LedgerRow {
+    int32_t model_id = 0;
+    int32_t group_id = 0;
+    int64_t contact_id = 0;
+    core::Points delta;
+    int64_t rule_id = 0;   // 0: null
+    int64_t event_id = 0;  // 0: null
+    core::Micros occurred_at = 0;
+    bool has_occurred_at = false;
+    std::string reason;
+};
+void append_ledger(const char* kind, const std::vector<LedgerRow>& rows);
+
+struct AlertRow {
+    int64_t threshold_id = 0;
+    int32_t model_id = 0;
+    int64_t contact_id = 0;
+    core::Points score;
+    int64_t event_id = 0;  // 0: null
+};
+// Inserts the alerts in order and sends a NOTIFY for those whose threshold has a
+// notify_channel (delivered at commit, as NOTIFY always is).
+void write_alerts(const std::vector<AlertRow>& rows);
+
+}  // namespace ls::pg
