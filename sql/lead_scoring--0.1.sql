@@ -226,23 +226,27 @@ CREATE FUNCTION lead_scoring.resolve_group(what text, p_model_id integer, p_grou
 RETURNS integer
 LANGUAGE plpgsql STABLE SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
-    owner integer;
+    found record;
 BEGIN
     IF p_group_id IS NULL THEN
-        SELECT g.group_id INTO owner FROM lead_scoring.point_groups g
+        SELECT g.group_id INTO found FROM lead_scoring.point_groups g
          WHERE g.model_id = p_model_id AND g.name = 'default';
-        IF owner IS NULL THEN
-            RAISE EXCEPTION '%: model % does not exist or has no default group', what, p_model_id
+        IF found IS NULL THEN
+            RAISE EXCEPTION '%: model % does not exist', what, p_model_id
                 USING ERRCODE = 'foreign_key_violation';
         END IF;
-        RETURN owner;
+        RETURN found.group_id;
     END IF;
-    SELECT g.model_id INTO owner FROM lead_scoring.point_groups g WHERE g.group_id = p_group_id;
-    IF owner IS NULL THEN
+    SELECT g.name AS group_name, g.model_id, m.name AS model_name INTO found
+      FROM lead_scoring.point_groups g JOIN lead_scoring.models m USING (model_id)
+     WHERE g.group_id = p_group_id;
+    IF found IS NULL THEN
         RAISE EXCEPTION '%: point group % does not exist', what, p_group_id
             USING ERRCODE = 'foreign_key_violation';
-    ELSIF owner <> p_model_id THEN
-        RAISE EXCEPTION '%: point group % belongs to model %, not to model %', what, p_group_id, owner, p_model_id
+    ELSIF found.model_id <> p_model_id THEN
+        RAISE EXCEPTION '%: point group "%" (%) belongs to model "%", not to model "%"', what,
+              found.group_name, p_group_id, found.model_name,
+              (SELECT m.name FROM lead_scoring.models m WHERE m.model_id = p_model_id)
             USING ERRCODE = 'foreign_key_violation';
     END IF;
     RETURN p_group_id;

@@ -209,6 +209,10 @@ size_t RuleCache::bytes() const {
 }
 
 std::shared_ptr<const RuleCache> current_rules() {
+    // Take in invalidations other sessions committed since this transaction last
+    // looked (a cheap counter check when there are none): a rule edit then applies
+    // to the next event even inside an open transaction.
+    call([] { AcceptInvalidationMessages(); });
     if (cache_stale || !cached) {
         // Clear the flag first: an invalidation that arrives during the build
         // (another session committing a rule edit) makes the next call rebuild.

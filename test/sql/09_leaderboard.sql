@@ -1,0 +1,35 @@
+-- Reading scores: the leaderboard reads an index in order (no sort of every
+-- contact), ranks ties equally; bands and band_summary.
+\i test/fresh.sql
+INSERT INTO lead_scoring.models (name, conversion_event_type) VALUES ('m', 'purchase'), ('other', NULL);
+INSERT INTO lead_scoring.bands (model_id, name, min_score)
+SELECT model_id, b.name, b.min_score FROM lead_scoring.models,
+       (VALUES ('0-25', 0), ('26-50', 26), ('51-75', 51), ('76-100', 76)) AS b(name, min_score)
+ WHERE models.name = 'm';
+INSERT INTO lead_scoring.event_rules (model_id, name, event_type, points)
+SELECT model_id, 'visit', 'page_visit', 10 FROM lead_scoring.models WHERE name = 'm';
+INSERT INTO lead_scoring.event_rules (model_id, name, event_type, points)
+SELECT model_id, 'buy', 'purchase', 1 FROM lead_scoring.models WHERE name = 'm';
+INSERT INTO lead_scoring.event_rules (model_id, name, event_type, points)
+SELECT model_id, 'negative', 'unsubscribe', -5 FROM lead_scoring.models WHERE name = 'm';
+
+-- contact c visits c % 10 times; some purchase.
+INSERT INTO lead_scoring.events (contact_id, event_type, occurred_at)
+SELECT c, 'page_visit', timestamptz '2026-06-01 00:00+00' + v * interval '1 day'
+  FROM generate_series(1, 40) c, generate_series(1, 9) v WHERE v <= c % 10;
+INSERT INTO lead_scoring.events (contact_id, event_type, occurred_at)
+SELECT c, 'purchase', timestamptz '2026-06-20 00:00+00' FROM generate_series(5, 40, 5) c;
+INSERT INTO lead_scoring.events (contact_id, event_type) VALUES (41, 'unsubscribe');
+ANALYZE lead_scoring.contact_scores;
+
+SELECT model, contact_id, score, band, rank FROM lead_scoring.leaderboard WHERE model = 'm' LIMIT 8;
+SELECT model, contact_id, score, band FROM lead_scoring.scores WHERE contact_id IN (10, 41) AND model = 'm';
+
+-- On 20,000 contacts the plan reads contact_scores_rank_idx in score order and
+-- stops after 20 rows (the incremental sort only orders ties by contact_id).
+INSERT INTO lead_scoring.contact_scores (model_id, contact_id, score)
+SELECT model_id, 1000 + i, i % 97 FROM lead_scoring.models, generate_series(1, 20000) i WHERE name = 'other';
+ANALYZE lead_scoring.contact_scores;
+EXPLAIN (COSTS OFF) SELECT * FROM lead_scoring.leaderboard WHERE model = 'other' LIMIT 20;
+
+SELECT * FROM lead_scoring.band_summary WHERE model = 'm';
