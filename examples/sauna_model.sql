@@ -1,6 +1,6 @@
 -- The spec's worked example, model "sauna": the rules and the threshold.
-INSERT INTO lead_scoring.models (name, description)
-VALUES ('sauna', 'seed article: sauna manufacturer, no caps, no decay');
+INSERT INTO lead_scoring.models (name, description, conversion_event_type)
+VALUES ('sauna', 'seed article: sauna manufacturer, no caps, no decay', 'contract_signed');
 
 INSERT INTO lead_scoring.event_rules (model_id, name, event_type, properties_match, points)
 SELECT m.model_id, r.name, r.event_type, r.match::jsonb, r.points

@@ -521,7 +521,9 @@ SELECT m.name AS model, g.name AS point_group, s.contact_id,
   JOIN lead_scoring.point_groups g ON g.group_id OPERATOR(pg_catalog.=) u.group_id;
 
 -- Per model, contacts best first. The lateral subquery reads contact_scores_rank_idx
--- in order, so "WHERE model = 'm' LIMIT 20" touches 20 index entries, not every contact.
+-- in order, so "WHERE model = 'm' LIMIT 20" touches 20 index entries, not every
+-- contact. Ties share a rank and come in the index's contact_id order; a query that
+-- needs that order guaranteed adds ORDER BY rank, contact_id.
 CREATE VIEW lead_scoring.leaderboard AS
 SELECT m.name AS model, r.contact_id, r.score, r.fit_score, r.behavior_score,
        lead_scoring.band_of(m.model_id, r.score) AS band,
@@ -533,7 +535,7 @@ SELECT m.name AS model, r.contact_id, r.score, r.fit_score, r.behavior_score,
               pg_catalog.rank() OVER (ORDER BY s.score DESC) AS rank
          FROM lead_scoring.contact_scores s
         WHERE s.model_id OPERATOR(pg_catalog.=) m.model_id
-        ORDER BY s.score DESC, s.contact_id) r;
+        ORDER BY s.score DESC) r;
 
 -- Conversion facts per model and contact: first event, first conversion event.
 CREATE VIEW lead_scoring.conversions AS
