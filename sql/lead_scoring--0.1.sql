@@ -110,13 +110,17 @@ CREATE INDEX events_contact_idx ON lead_scoring.events (contact_id, occurred_at)
 
 -- One row per contact and model: the whole scoring state of that contact, so that
 -- an event costs one row update however many groups and limited rules it touches.
--- Per-group and per-rule values are parallel arrays (same index = same group/rule).
---   group_fit[i] + group_balance[i] is the uncapped score of group group_ids[i];
---   group_balance[i] is always the sum of the contact's ledger deltas for that group;
+-- Per-group and per-rule values are parallel arrays (same index = same group/rule),
+-- and points in arrays are *_units: exact integers of ten-thousandths of a point
+-- (lead_scoring.points_of() turns them into numeric), which the C++ core reads and
+-- writes without any decimal conversion.
+--   group_fit_units[i] + group_balance_units[i] is the uncapped score of group group_ids[i];
+--   group_balance_units[i] is always the sum of the contact's ledger deltas for that group;
 --   fit_rule_* are the attribute rules that held at the last fit (for explain);
 --   limit_* count the awards of rules with max_awards or cooldown.
 CREATE TABLE lead_scoring.contact_scores (
     model_id         integer NOT NULL,
+    model            text NOT NULL,  -- the model's name, kept in step by a trigger on models
     contact_id       bigint NOT NULL,
     score            numeric NOT NULL DEFAULT 0,
     fit_score        numeric NOT NULL DEFAULT 0,
@@ -125,19 +129,21 @@ CREATE TABLE lead_scoring.contact_scores (
     last_activity_at timestamptz,
     updated_at       timestamptz NOT NULL DEFAULT pg_catalog.now(),
     group_ids        integer[] NOT NULL DEFAULT '{}',
-    group_fit        numeric[] NOT NULL DEFAULT '{}',
-    group_balance    numeric[] NOT NULL DEFAULT '{}',
+    group_fit_units     bigint[] NOT NULL DEFAULT '{}',
+    group_balance_units bigint[] NOT NULL DEFAULT '{}',
     fit_rule_ids     bigint[] NOT NULL DEFAULT '{}',
     fit_rule_groups  integer[] NOT NULL DEFAULT '{}',
-    fit_rule_points  numeric[] NOT NULL DEFAULT '{}',
+    fit_rule_units   bigint[] NOT NULL DEFAULT '{}',
     limit_rule_ids   bigint[] NOT NULL DEFAULT '{}',
     limit_awards     integer[] NOT NULL DEFAULT '{}',
     limit_last_at    timestamptz[] NOT NULL DEFAULT '{}',
     PRIMARY KEY (model_id, contact_id)
-);
--- The leaderboard reads this index in order instead of sorting every contact.
+) WITH (fillfactor = 80);  -- room for HOT updates when an event leaves the score as it was
+-- The leaderboard reads this index in order instead of sorting every contact. It is
+-- keyed by the model's *name* because that is what users filter on: an index on
+-- model_id would need a join with models, and a join loses the index order.
 CREATE INDEX contact_scores_rank_idx
-    ON lead_scoring.contact_scores (model_id, score DESC, contact_id);
+    ON lead_scoring.contact_scores (model, score DESC, contact_id);
 
 -- Append-only. entry_id is generated always, so it is unique without an index:
 -- each award costs one heap row and one index entry (by contact, for explain).
@@ -463,6 +469,16 @@ END $$;
 CREATE TRIGGER drop_scores AFTER DELETE ON lead_scoring.models
     FOR EACH ROW EXECUTE FUNCTION lead_scoring.drop_model_scores();
 
+CREATE FUNCTION lead_scoring.rename_model_scores() RETURNS trigger
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+    UPDATE lead_scoring.contact_scores s SET model = NEW.name WHERE s.model_id = NEW.model_id;
+    RETURN NULL;
+END $$;
+CREATE TRIGGER rename_scores AFTER UPDATE OF name ON lead_scoring.models
+    FOR EACH ROW WHEN (OLD.name IS DISTINCT FROM NEW.name)
+    EXECUTE FUNCTION lead_scoring.rename_model_scores();
+
 ---------------------------------------------------------------------------
 -- Live scoring: statement-level triggers see the whole batch at once
 ---------------------------------------------------------------------------
@@ -494,6 +510,11 @@ CREATE TRIGGER touch BEFORE UPDATE ON lead_scoring.contacts
 -- Views users read
 ---------------------------------------------------------------------------
 
+-- Ten-thousandths of a point (the internal state arrays) as an exact numeric.
+CREATE FUNCTION lead_scoring.points_of(units bigint) RETURNS numeric
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+RETURN pg_catalog.trim_scale(units::numeric OPERATOR(pg_catalog./) 10000);
+
 -- The band of a score: the band with the greatest min_score <= score.
 CREATE FUNCTION lead_scoring.band_of(p_model_id integer, p_score numeric) RETURNS text
 LANGUAGE sql STABLE PARALLEL SAFE
@@ -504,38 +525,34 @@ BEGIN ATOMIC
 END;
 
 CREATE VIEW lead_scoring.scores AS
-SELECT m.name AS model, s.contact_id, s.score, s.fit_score, s.behavior_score,
+SELECT s.model, s.contact_id, s.score, s.fit_score, s.behavior_score,
        lead_scoring.band_of(s.model_id, s.score) AS band,
        s.qualified, s.last_activity_at, s.updated_at
-  FROM lead_scoring.contact_scores s
-  JOIN lead_scoring.models m ON m.model_id OPERATOR(pg_catalog.=) s.model_id;
+  FROM lead_scoring.contact_scores s;
 
 CREATE VIEW lead_scoring.group_scores AS
-SELECT m.name AS model, g.name AS point_group, s.contact_id,
+SELECT s.model, g.name AS point_group, s.contact_id,
        CASE WHEN g.max_points IS NULL THEN u.fit OPERATOR(pg_catalog.+) u.balance
             ELSE LEAST(u.fit OPERATOR(pg_catalog.+) u.balance, g.max_points) END AS score,
        u.fit AS fit_score, u.balance AS behavior_score, s.last_activity_at
   FROM lead_scoring.contact_scores s
-  JOIN lead_scoring.models m ON m.model_id OPERATOR(pg_catalog.=) s.model_id
- CROSS JOIN LATERAL ROWS FROM (pg_catalog.unnest(s.group_ids), pg_catalog.unnest(s.group_fit), pg_catalog.unnest(s.group_balance)) AS u(group_id, fit, balance)
+ CROSS JOIN LATERAL (
+       SELECT v.group_id, lead_scoring.points_of(v.fit) AS fit, lead_scoring.points_of(v.balance) AS balance
+         FROM ROWS FROM (pg_catalog.unnest(s.group_ids), pg_catalog.unnest(s.group_fit_units),
+                         pg_catalog.unnest(s.group_balance_units)) AS v(group_id, fit, balance)) u
   JOIN lead_scoring.point_groups g ON g.group_id OPERATOR(pg_catalog.=) u.group_id;
 
--- Per model, contacts best first. The lateral subquery reads contact_scores_rank_idx
--- in order, so "WHERE model = 'm' LIMIT 20" touches 20 index entries, not every
--- contact. Ties share a rank and come in the index's contact_id order; a query that
--- needs that order guaranteed adds ORDER BY rank, contact_id.
+-- Per model, contacts best first. One table and a window partitioned by the model
+-- name: "WHERE model = 'm'" goes below the window and "LIMIT 20" reaches the scan,
+-- so the plan reads 20 entries of contact_scores_rank_idx in order and sorts nothing.
+-- Ties share a rank and come in the index's contact_id order; a query that needs that
+-- order guaranteed adds ORDER BY rank, contact_id.
 CREATE VIEW lead_scoring.leaderboard AS
-SELECT m.name AS model, r.contact_id, r.score, r.fit_score, r.behavior_score,
-       lead_scoring.band_of(m.model_id, r.score) AS band,
-       r.qualified, r.last_activity_at, r.updated_at, r.rank
-  FROM lead_scoring.models m
- CROSS JOIN LATERAL (
-       SELECT s.contact_id, s.score, s.fit_score, s.behavior_score, s.qualified,
-              s.last_activity_at, s.updated_at,
-              pg_catalog.rank() OVER (ORDER BY s.score DESC) AS rank
-         FROM lead_scoring.contact_scores s
-        WHERE s.model_id OPERATOR(pg_catalog.=) m.model_id
-        ORDER BY s.score DESC) r;
+SELECT s.model, s.contact_id, s.score, s.fit_score, s.behavior_score,
+       lead_scoring.band_of(s.model_id, s.score) AS band,
+       s.qualified, s.last_activity_at, s.updated_at,
+       pg_catalog.rank() OVER (PARTITION BY s.model ORDER BY s.score DESC) AS rank
+  FROM lead_scoring.contact_scores s;
 
 -- Conversion facts per model and contact: first event, first conversion event.
 CREATE VIEW lead_scoring.conversions AS
@@ -598,13 +615,18 @@ LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$
         SELECT g.group_id, g.name, g.max_points, u.fit, u.balance,
                CASE WHEN g.max_points IS NULL THEN u.fit + u.balance
                     ELSE least(u.fit + u.balance, g.max_points) END AS score
-          FROM s CROSS JOIN LATERAL ROWS FROM (unnest(s.group_ids), unnest(s.group_fit), unnest(s.group_balance)) AS u(group_id, fit, balance)
+          FROM s CROSS JOIN LATERAL (
+                 SELECT v.group_id, lead_scoring.points_of(v.fit) AS fit, lead_scoring.points_of(v.balance) AS balance
+                   FROM ROWS FROM (unnest(s.group_ids), unnest(s.group_fit_units), unnest(s.group_balance_units))
+                        AS v(group_id, fit, balance)) u
           JOIN lead_scoring.point_groups g ON g.group_id = u.group_id
          WHERE g.counts_toward_total
     ), rows AS (
         SELECT g.name AS point_group, 'attribute'::text AS source, coalesce(ar.name, '#' || f.rule_id) AS rule,
-               NULL::bigint AS event_id, NULL::timestamptz AS occurred_at, f.points, 1 AS part, f.rule_id AS ord
-          FROM s CROSS JOIN LATERAL ROWS FROM (unnest(s.fit_rule_ids), unnest(s.fit_rule_groups), unnest(s.fit_rule_points)) AS f(rule_id, group_id, points)
+               NULL::bigint AS event_id, NULL::timestamptz AS occurred_at, lead_scoring.points_of(f.units) AS points, 1 AS part,
+               f.rule_id AS ord
+          FROM s CROSS JOIN LATERAL ROWS FROM (unnest(s.fit_rule_ids), unnest(s.fit_rule_groups), unnest(s.fit_rule_units))
+               AS f(rule_id, group_id, units)
           JOIN groups g ON g.group_id = f.group_id
           LEFT JOIN lead_scoring.attribute_rules ar ON ar.rule_id = f.rule_id
         UNION ALL

@@ -15,7 +15,7 @@ namespace ls::pg {
 namespace {
 
 // Events are scored in chunks so that memory stays bounded for huge COPYs.
-constexpr size_t kChunkEvents = 20000;
+constexpr size_t kChunkEvents = 100000;
 
 struct MatchedEvent {
     int64_t event_id = 0;

@@ -12,14 +12,14 @@ namespace {
 
 // Columns of lead_scoring.contact_scores, in table order.
 enum Col {
-    kModelId, kContactId, kScore, kFitScore, kBehaviorScore, kQualified, kLastActivityAt, kUpdatedAt,
-    kGroupIds, kGroupFit, kGroupBalance, kFitRuleIds, kFitRuleGroups, kFitRulePoints,
+    kModelId, kModel, kContactId, kScore, kFitScore, kBehaviorScore, kQualified, kLastActivityAt, kUpdatedAt,
+    kGroupIds, kGroupFitUnits, kGroupBalanceUnits, kFitRuleIds, kFitRuleGroups, kFitRuleUnits,
     kLimitRuleIds, kLimitAwards, kLimitLastAt, kColumnCount
 };
 
 const char* const kLoadSql =
-    "SELECT model_id, contact_id, qualified, last_activity_at, group_ids, group_fit, group_balance,"
-    " fit_rule_ids, fit_rule_groups, fit_rule_points, limit_rule_ids, limit_awards, limit_last_at"
+    "SELECT model_id, contact_id, qualified, last_activity_at, group_ids, group_fit_units, group_balance_units,"
+    " fit_rule_ids, fit_rule_groups, fit_rule_units, limit_rule_ids, limit_awards, limit_last_at"
     " FROM lead_scoring.contact_scores"
     " WHERE model_id OPERATOR(pg_catalog.=) ANY ($1) AND contact_id OPERATOR(pg_catalog.=) ANY ($2)"
     " ORDER BY contact_id, model_id FOR UPDATE";
@@ -31,9 +31,11 @@ Statement& load_statement() {
 
 Statement& create_states_statement() {
     static Statement s(
-        "INSERT INTO lead_scoring.contact_scores (model_id, contact_id)"
-        " SELECT m, c FROM pg_catalog.unnest($1::pg_catalog.int4[]) m, pg_catalog.unnest($2::pg_catalog.int8[]) c"
-        " ORDER BY c, m ON CONFLICT DO NOTHING",
+        "INSERT INTO lead_scoring.contact_scores (model_id, model, contact_id)"
+        " SELECT m.model_id, m.name, c"
+        "   FROM lead_scoring.models m, pg_catalog.unnest($2::pg_catalog.int8[]) c"
+        "  WHERE m.model_id OPERATOR(pg_catalog.=) ANY ($1)"
+        "  ORDER BY c, m.model_id ON CONFLICT DO NOTHING",
         {INT4ARRAYOID, INT8ARRAYOID});
     return s;
 }
@@ -66,18 +68,18 @@ core::ContactState state_from_row(uint64 r) {
     if (!isnull) s.last_activity_at = DatumGetTimestampTz(last);
 
     auto ints = array_elements(column(r, 5, &isnull), INT4OID);
-    auto fits = array_elements(column(r, 6, &isnull), NUMERICOID);
-    auto balances = array_elements(column(r, 7, &isnull), NUMERICOID);
+    auto fits = array_elements(column(r, 6, &isnull), INT8OID);
+    auto balances = array_elements(column(r, 7, &isnull), INT8OID);
     for (size_t i = 0; i < ints.size() && i < fits.size() && i < balances.size(); ++i)
-        s.groups.push_back(core::GroupBalance{DatumGetInt32(ints[i]), points_from_numeric(fits[i]),
-                                              points_from_numeric(balances[i])});
+        s.groups.push_back(core::GroupBalance{DatumGetInt32(ints[i]), core::Points::from_units(DatumGetInt64(fits[i])),
+                                              core::Points::from_units(DatumGetInt64(balances[i]))});
 
     auto fit_ids = array_elements(column(r, 8, &isnull), INT8OID);
     auto fit_groups = array_elements(column(r, 9, &isnull), INT4OID);
-    auto fit_points = array_elements(column(r, 10, &isnull), NUMERICOID);
-    for (size_t i = 0; i < fit_ids.size() && i < fit_groups.size() && i < fit_points.size(); ++i)
+    auto fit_units = array_elements(column(r, 10, &isnull), INT8OID);
+    for (size_t i = 0; i < fit_ids.size() && i < fit_groups.size() && i < fit_units.size(); ++i)
         s.fit.push_back(core::FitMatch{DatumGetInt64(fit_ids[i]), DatumGetInt32(fit_groups[i]),
-                                       points_from_numeric(fit_points[i])});
+                                       core::Points::from_units(DatumGetInt64(fit_units[i]))});
 
     auto limit_ids = array_elements(column(r, 11, &isnull), INT8OID);
     auto limit_awards = array_elements(column(r, 12, &isnull), INT4OID);
@@ -205,6 +207,7 @@ void write_states(std::vector<StoredState>& states) {
         Datum values[kColumnCount];
         bool nulls[kColumnCount] = {};
         values[kModelId] = Int32GetDatum(st.model_id);
+        nulls[kModel] = true;  // not updated: kept in step with models.name by a trigger
         values[kContactId] = Int64GetDatum(st.contact_id);
         values[kScore] = numeric_from_points(st.scores.total);
         values[kFitScore] = numeric_from_points(st.scores.fit_score);
@@ -217,22 +220,22 @@ void write_states(std::vector<StoredState>& states) {
         std::vector<Datum> gid, gfit, gbal;
         for (const auto& g : s.groups) {
             gid.push_back(Int32GetDatum(g.group_id));
-            gfit.push_back(numeric_from_points(g.fit));
-            gbal.push_back(numeric_from_points(g.balance));
+            gfit.push_back(Int64GetDatum(g.fit.units()));
+            gbal.push_back(Int64GetDatum(g.balance.units()));
         }
         values[kGroupIds] = make_array(gid, {}, INT4OID);
-        values[kGroupFit] = make_array(gfit, {}, NUMERICOID);
-        values[kGroupBalance] = make_array(gbal, {}, NUMERICOID);
+        values[kGroupFitUnits] = make_array(gfit, {}, INT8OID);
+        values[kGroupBalanceUnits] = make_array(gbal, {}, INT8OID);
 
         std::vector<Datum> fid, fgroup, fpoints;
         for (const auto& f : s.fit) {
             fid.push_back(Int64GetDatum(f.rule_id));
             fgroup.push_back(Int32GetDatum(f.group_id));
-            fpoints.push_back(numeric_from_points(f.points));
+            fpoints.push_back(Int64GetDatum(f.points.units()));
         }
         values[kFitRuleIds] = make_array(fid, {}, INT8OID);
         values[kFitRuleGroups] = make_array(fgroup, {}, INT4OID);
-        values[kFitRulePoints] = make_array(fpoints, {}, NUMERICOID);
+        values[kFitRuleUnits] = make_array(fpoints, {}, INT8OID);
 
         std::vector<Datum> lid, lawards, llast;
         for (const auto& l : s.limits) {
@@ -258,9 +261,10 @@ void write_states(std::vector<StoredState>& states) {
             "UPDATE lead_scoring.contact_scores s"
             " SET score = u.score, fit_score = u.fit_score, behavior_score = u.behavior_score,"
             "     qualified = u.qualified, last_activity_at = u.last_activity_at, updated_at = u.updated_at,"
-            "     group_ids = u.group_ids, group_fit = u.group_fit, group_balance = u.group_balance,"
+            "     group_ids = u.group_ids, group_fit_units = u.group_fit_units,"
+            "     group_balance_units = u.group_balance_units,"
             "     fit_rule_ids = u.fit_rule_ids, fit_rule_groups = u.fit_rule_groups,"
-            "     fit_rule_points = u.fit_rule_points, limit_rule_ids = u.limit_rule_ids,"
+            "     fit_rule_units = u.fit_rule_units, limit_rule_ids = u.limit_rule_ids,"
             "     limit_awards = u.limit_awards, limit_last_at = u.limit_last_at"
             " FROM pg_catalog.unnest($1) u"
             " WHERE s.model_id OPERATOR(pg_catalog.=) u.model_id AND s.contact_id OPERATOR(pg_catalog.=) u.contact_id",
