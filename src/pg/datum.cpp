@@ -2,6 +2,35 @@
 
 namespace ls::pg {
 
+namespace {
+// Storage properties of the element types we build arrays of, looked up once per
+// type instead of once per array (a syscache lookup each time adds up per event).
+struct TypeInfo {
+    Oid type = InvalidOid;
+    int16 len = 0;
+    bool byval = false;
+    char align = 'i';
+};
+
+TypeInfo type_info(Oid type) {
+    static TypeInfo known[16];
+    for (const TypeInfo& t : known)
+        if (t.type == type) return t;
+    TypeInfo info = call([&]() -> TypeInfo {
+        TypeInfo t;
+        t.type = type;
+        get_typlenbyvalalign(type, &t.len, &t.byval, &t.align);
+        return t;
+    });
+    for (TypeInfo& slot : known)
+        if (slot.type == InvalidOid) {
+            slot = info;
+            break;
+        }
+    return info;
+}
+}  // namespace
+
 core::Points points_from_numeric(Datum numeric) {
     const char* text = call([&]() -> const char* { return DatumGetCString(DirectFunctionCall1(numeric_out, numeric)); });
     return core::Points::parse(text);
@@ -38,15 +67,12 @@ Datum make_array(const std::vector<Datum>& values, const std::vector<bool>& null
     std::vector<char> null_flags(nulls.begin(), nulls.end());
     const Datum* vals = values.data();
     const bool* null_ptr = nulls.empty() ? nullptr : reinterpret_cast<const bool*>(null_flags.data());
+    const TypeInfo t = type_info(element_type);
     return call([&]() -> Datum {
-        int16 typlen;
-        bool typbyval;
-        char typalign;
-        get_typlenbyvalalign(element_type, &typlen, &typbyval, &typalign);
         int dims[1] = {n};
         int lbs[1] = {1};
         ArrayType* a = construct_md_array(const_cast<Datum*>(vals), const_cast<bool*>(null_ptr), 1, dims, lbs,
-                                          element_type, typlen, typbyval, typalign);
+                                          element_type, t.len, t.byval, t.align);
         return PointerGetDatum(a);
     });
 }
@@ -57,14 +83,11 @@ std::vector<Datum> array_elements(Datum array, Oid element_type) {
         bool* nulls;
         int n;
     };
+    const TypeInfo t = type_info(element_type);
     Parts p = call([&]() -> Parts {
         ArrayType* a = DatumGetArrayTypeP(array);
-        int16 typlen;
-        bool typbyval;
-        char typalign;
-        get_typlenbyvalalign(element_type, &typlen, &typbyval, &typalign);
         Parts out{nullptr, nullptr, 0};
-        deconstruct_array(a, element_type, typlen, typbyval, typalign, &out.values, &out.nulls, &out.n);
+        deconstruct_array(a, element_type, t.len, t.byval, t.align, &out.values, &out.nulls, &out.n);
         return out;
     });
     std::vector<Datum> result(p.values, p.values + p.n);

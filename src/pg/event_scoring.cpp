@@ -117,11 +117,8 @@ void score_chunk(const RuleCache& rules, Batch& batch) {
         }
         for (const auto& change : scorer.ledger()) {
             const MatchedEvent& ev = batch.events[change.event_index];
-            const core::EventRuleDef* def = nullptr;
-            for (uint32_t r = ev.rules_begin; r < ev.rules_end && !def; ++r)
-                if (batch.rules[r]->def.id == change.rule_id) def = &batch.rules[r]->def;
             ledger.push_back(LedgerRow{model.id, change.group_id, st.contact_id, change.delta, change.rule_id,
-                                       ev.event_id, ev.occurred_at, true, def ? def->name : std::string()});
+                                       ev.event_id, ev.occurred_at, true, {}});
         }
         for (const auto& a : scorer.alerts())
             alerts.push_back(AlertRow{a.threshold->id, model.id, st.contact_id, a.score,

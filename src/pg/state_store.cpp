@@ -289,7 +289,7 @@ void append_ledger(const char* kind, const std::vector<LedgerRow>& rows) {
         {INT4ARRAYOID, INT4ARRAYOID, INT8ARRAYOID, NUMERICARRAYOID, INT8ARRAYOID, INT8ARRAYOID,
          TIMESTAMPTZARRAYOID, TEXTARRAYOID, TEXTOID});
     std::vector<Datum> m, g, c, d, r, e, o, n;
-    std::vector<bool> r_null, e_null, o_null;
+    std::vector<bool> r_null, e_null, o_null, n_null;
     for (const auto& row : rows) {
         m.push_back(Int32GetDatum(row.model_id));
         g.push_back(Int32GetDatum(row.group_id));
@@ -302,13 +302,16 @@ void append_ledger(const char* kind, const std::vector<LedgerRow>& rows) {
         o.push_back(TimestampTzGetDatum(row.occurred_at));
         o_null.push_back(!row.has_occurred_at);
         const std::string& reason = row.reason;
-        n.push_back(call([&]() -> Datum { return PointerGetDatum(cstring_to_text_with_len(reason.data(), reason.size())); }));
+        n_null.push_back(reason.empty());
+        n.push_back(reason.empty() ? Datum(0) : call([&]() -> Datum {
+            return PointerGetDatum(cstring_to_text_with_len(reason.data(), static_cast<int>(reason.size())));
+        }));
     }
     const char* kind_c = kind;
     Datum args[9] = {make_array(m, {}, INT4OID),     make_array(g, {}, INT4OID),
                      make_array(c, {}, INT8OID),     make_array(d, {}, NUMERICOID),
                      make_array(r, r_null, INT8OID), make_array(e, e_null, INT8OID),
-                     make_array(o, o_null, TIMESTAMPTZOID), make_array(n, {}, TEXTOID),
+                     make_array(o, o_null, TIMESTAMPTZOID), make_array(n, n_null, TEXTOID),
                      call([&]() -> Datum { return PointerGetDatum(cstring_to_text(kind_c)); })};
     s.run(args, nullptr);
 }

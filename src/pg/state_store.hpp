@@ -45,7 +45,7 @@ struct LedgerRow {
     int64_t event_id = 0;  // 0: null
     core::Micros occurred_at = 0;
     bool has_occurred_at = false;
-    std::string reason;
+    std::string reason;  // empty: null
 };
 void append_ledger(const char* kind, const std::vector<LedgerRow>& rows);
 
