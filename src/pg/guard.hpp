@@ -14,6 +14,7 @@
 #include <type_traits>
 #include <utility>
 
+#include "core/points.hpp"
 #include "pg/postgres_headers.hpp"
 
 namespace ls::pg {
@@ -92,6 +93,10 @@ Datum entry(F&& body) {
         stash_error(e);
     } catch (const SqlError& e) {
         stash_error(e);
+    } catch (const core::PointsError& e) {
+        stash_error(e.kind == core::PointsError::Kind::Overflow ? ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE
+                                                                : ERRCODE_INVALID_PARAMETER_VALUE,
+                    e.what());
     } catch (const std::bad_alloc&) {
         stash_error(ERRCODE_OUT_OF_MEMORY, "lead_scoring: out of memory");
     } catch (const std::exception& e) {
