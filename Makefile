@@ -3,7 +3,10 @@
 # isolation specs against a server; scripts/test.sh runs everything on a temp instance.
 EXTENSION  = lead_scoring
 MODULE_big = lead_scoring
-DATA       = $(wildcard sql/lead_scoring--*.sql)
+# The install script is built from small files, one purpose each (sql/parts/NN_*.sql).
+EXTVERSION = 0.1
+EXT_SCRIPT = sql/lead_scoring--$(EXTVERSION).sql
+DATA_built = $(EXT_SCRIPT)
 
 SRCS = $(wildcard src/*.cpp src/pg/*.cpp src/core/*.cpp)
 OBJS = $(SRCS:.cpp=.o)
@@ -23,6 +26,9 @@ override with_llvm = no
 
 PGXS := $(shell $(PG_CONFIG) --pgxs)
 include $(PGXS)
+
+$(EXT_SCRIPT): $(sort $(wildcard sql/parts/*.sql))
+	cat $^ > $@
 
 # pg_regress writes into test/results; isolation output goes to its own folder.
 installcheck: | test/results/isolation

@@ -1,0 +1,274 @@
+---------------------------------------------------------------------------
+-- Validation: refuse bad definitions when written, naming the rule and the problem
+---------------------------------------------------------------------------
+
+-- Points are exact decimals with at most 4 decimal places (see docs/scoring.md).
+CREATE FUNCTION lead_scoring.check_points(what text, value numeric) RETURNS void
+LANGUAGE plpgsql IMMUTABLE SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+    IF value IS NULL THEN
+        RETURN;
+    ELSIF value = 'NaN'::numeric OR value IN ('Infinity'::numeric, '-Infinity'::numeric) THEN
+        RAISE EXCEPTION '%: % is not a finite number', what, value
+            USING ERRCODE = 'invalid_parameter_value';
+    ELSIF abs(value) >= 1e13 THEN
+        RAISE EXCEPTION '%: % is out of range (at most 10^13 in magnitude)', what, value
+            USING ERRCODE = 'numeric_value_out_of_range';
+    ELSIF value <> round(value, 4) THEN
+        RAISE EXCEPTION '%: % has more than 4 decimal places', what, value
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+END $$;
+
+-- Resolves a null group to the model's default group and refuses a group of another model.
+CREATE FUNCTION lead_scoring.resolve_group(what text, p_model_id integer, p_group_id integer)
+RETURNS integer
+LANGUAGE plpgsql STABLE SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    found record;
+BEGIN
+    IF p_group_id IS NULL THEN
+        SELECT g.group_id INTO found FROM lead_scoring.point_groups g
+         WHERE g.model_id = p_model_id AND g.name = 'default';
+        IF found IS NULL THEN
+            RAISE EXCEPTION '%: model % does not exist', what, p_model_id
+                USING ERRCODE = 'foreign_key_violation';
+        END IF;
+        RETURN found.group_id;
+    END IF;
+    SELECT g.name AS group_name, g.model_id, m.name AS model_name INTO found
+      FROM lead_scoring.point_groups g JOIN lead_scoring.models m USING (model_id)
+     WHERE g.group_id = p_group_id;
+    IF found IS NULL THEN
+        RAISE EXCEPTION '%: point group % does not exist', what, p_group_id
+            USING ERRCODE = 'foreign_key_violation';
+    ELSIF found.model_id <> p_model_id THEN
+        RAISE EXCEPTION '%: point group "%" (%) belongs to model "%", not to model "%"', what,
+              found.group_name, p_group_id, found.model_name,
+              (SELECT m.name FROM lead_scoring.models m WHERE m.model_id = p_model_id)
+            USING ERRCODE = 'foreign_key_violation';
+    END IF;
+    RETURN p_group_id;
+END $$;
+
+CREATE FUNCTION lead_scoring.check_condition(what text, condition jsonpath) RETURNS void
+LANGUAGE plpgsql IMMUTABLE SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+    IF condition IS NOT NULL AND NOT lead_scoring.jsonpath_is_predicate(condition) THEN
+        RAISE EXCEPTION '%: condition % is not a predicate', what, condition
+            USING ERRCODE = 'invalid_parameter_value',
+                  HINT = 'A condition must be true or false, e.g. $.url starts with "/pricing" or $.employees >= 50.';
+    END IF;
+END $$;
+
+CREATE FUNCTION lead_scoring.check_match(what text, match jsonb) RETURNS void
+LANGUAGE plpgsql IMMUTABLE SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+    IF match IS NOT NULL AND jsonb_typeof(match) <> 'object' THEN
+        RAISE EXCEPTION '%: properties_match must be a JSON object, got %', what, match
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+END $$;
+
+CREATE FUNCTION lead_scoring.validate_model() RETURNS trigger
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    what text := format('model "%s"', NEW.name);
+BEGIN
+    PERFORM lead_scoring.check_points(what || ' min_score', NEW.min_score);
+    PERFORM lead_scoring.check_points(what || ' max_score', NEW.max_score);
+    IF NEW.min_score > NEW.max_score THEN
+        RAISE EXCEPTION '%: min_score % is above max_score %', what, NEW.min_score, NEW.max_score
+            USING ERRCODE = 'check_violation';
+    END IF;
+    RETURN NEW;
+END $$;
+
+CREATE FUNCTION lead_scoring.create_default_group() RETURNS trigger
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+    INSERT INTO lead_scoring.point_groups (model_id, name, description)
+    VALUES (NEW.model_id, 'default', 'points of rules that name no group')
+    ON CONFLICT (model_id, name) DO NOTHING;
+    RETURN NULL;
+END $$;
+
+CREATE FUNCTION lead_scoring.validate_point_group() RETURNS trigger
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    what text := format('point group "%s"', NEW.name);
+BEGIN
+    IF TG_OP = 'UPDATE' AND OLD.name = 'default' AND NEW.name <> 'default' THEN
+        RAISE EXCEPTION 'point group "default" of model % cannot be renamed', OLD.model_id
+            USING ERRCODE = 'check_violation';
+    END IF;
+    PERFORM lead_scoring.check_points(what || ' max_points', NEW.max_points);
+    IF NEW.max_points < 0 THEN
+        RAISE EXCEPTION '%: max_points % is negative', what, NEW.max_points
+            USING ERRCODE = 'check_violation';
+    END IF;
+    IF NEW.window_size IS NOT NULL AND (NEW.decay_after IS NOT NULL OR NEW.decay_every IS NOT NULL
+            OR NEW.decay_points IS NOT NULL OR NEW.decay_percent IS NOT NULL) THEN
+        RAISE EXCEPTION '%: a group decays or has a sliding window, not both', what
+            USING ERRCODE = 'check_violation';
+    END IF;
+    IF NEW.window_size IS NOT NULL AND NEW.window_size <= interval '0' THEN
+        RAISE EXCEPTION '%: window_size % must be positive', what, NEW.window_size
+            USING ERRCODE = 'check_violation';
+    END IF;
+    IF NEW.decay_after IS NOT NULL OR NEW.decay_every IS NOT NULL
+            OR NEW.decay_points IS NOT NULL OR NEW.decay_percent IS NOT NULL THEN
+        IF NEW.decay_after IS NULL OR NEW.decay_after <= interval '0' THEN
+            RAISE EXCEPTION '%: decay needs a positive decay_after', what USING ERRCODE = 'check_violation';
+        END IF;
+        IF NEW.decay_every IS NOT NULL AND NEW.decay_every <= interval '0' THEN
+            RAISE EXCEPTION '%: decay_every % must be positive', what, NEW.decay_every
+                USING ERRCODE = 'check_violation';
+        END IF;
+        IF (NEW.decay_points IS NULL) = (NEW.decay_percent IS NULL) THEN
+            RAISE EXCEPTION '%: decay needs exactly one of decay_points and decay_percent', what
+                USING ERRCODE = 'check_violation';
+        END IF;
+        PERFORM lead_scoring.check_points(what || ' decay_points', NEW.decay_points);
+        IF NEW.decay_points <= 0 THEN
+            RAISE EXCEPTION '%: decay_points % must be positive', what, NEW.decay_points
+                USING ERRCODE = 'check_violation';
+        END IF;
+        IF NEW.decay_percent <= 0 OR NEW.decay_percent > 100 THEN
+            RAISE EXCEPTION '%: decay_percent % must be in (0, 100]', what, NEW.decay_percent
+                USING ERRCODE = 'check_violation';
+        END IF;
+    END IF;
+    RETURN NEW;
+END $$;
+
+CREATE FUNCTION lead_scoring.protect_default_group() RETURNS trigger
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+    -- A model's own deletion cascades here; only a direct delete is refused.
+    IF OLD.name = 'default' AND EXISTS (SELECT 1 FROM lead_scoring.models m WHERE m.model_id = OLD.model_id) THEN
+        RAISE EXCEPTION 'point group "default" of model % cannot be deleted', OLD.model_id
+            USING ERRCODE = 'check_violation';
+    END IF;
+    RETURN OLD;
+END $$;
+
+CREATE FUNCTION lead_scoring.validate_event_rule() RETURNS trigger
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    what text;
+BEGIN
+    NEW.name := coalesce(NEW.name, format('%s %s', NEW.event_type, NEW.points));
+    what := format('event rule "%s"', NEW.name);
+    IF NEW.event_type IS NULL THEN
+        RAISE EXCEPTION '%: event_type must not be null', what USING ERRCODE = 'not_null_violation';
+    END IF;
+    IF NEW.points IS NULL THEN
+        RAISE EXCEPTION '%: points must not be null', what USING ERRCODE = 'not_null_violation';
+    END IF;
+    PERFORM lead_scoring.check_points(what || ' points', NEW.points);
+    NEW.group_id := lead_scoring.resolve_group(what, NEW.model_id, NEW.group_id);
+    PERFORM lead_scoring.check_match(what, NEW.properties_match);
+    PERFORM lead_scoring.check_condition(what, NEW.condition);
+    IF NEW.max_awards IS NOT NULL AND NEW.max_awards < 1 THEN
+        RAISE EXCEPTION '%: max_awards % must be at least 1', what, NEW.max_awards
+            USING ERRCODE = 'check_violation';
+    END IF;
+    IF NEW.cooldown IS NOT NULL AND NEW.cooldown <= interval '0' THEN
+        RAISE EXCEPTION '%: cooldown % must be positive', what, NEW.cooldown
+            USING ERRCODE = 'check_violation';
+    END IF;
+    RETURN NEW;
+END $$;
+
+CREATE FUNCTION lead_scoring.validate_attribute_rule() RETURNS trigger
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    what text;
+BEGIN
+    NEW.name := coalesce(NEW.name, format('%s %s', NEW.condition, NEW.points));
+    what := format('attribute rule "%s"', NEW.name);
+    IF NEW.condition IS NULL THEN
+        RAISE EXCEPTION '%: condition must not be null', what USING ERRCODE = 'not_null_violation';
+    END IF;
+    IF NEW.points IS NULL THEN
+        RAISE EXCEPTION '%: points must not be null', what USING ERRCODE = 'not_null_violation';
+    END IF;
+    PERFORM lead_scoring.check_points(what || ' points', NEW.points);
+    NEW.group_id := lead_scoring.resolve_group(what, NEW.model_id, NEW.group_id);
+    PERFORM lead_scoring.check_condition(what, NEW.condition);
+    RETURN NEW;
+END $$;
+
+CREATE FUNCTION lead_scoring.validate_threshold() RETURNS trigger
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    what text := format('threshold "%s"', NEW.name);
+BEGIN
+    PERFORM lead_scoring.check_points(what || ' min_score', NEW.min_score);
+    IF NEW.group_id IS NOT NULL THEN
+        PERFORM lead_scoring.resolve_group(what, NEW.model_id, NEW.group_id);
+    END IF;
+    PERFORM lead_scoring.check_match(what, NEW.properties_match);
+    IF NEW.properties_match IS NOT NULL AND NEW.event_type IS NULL THEN
+        RAISE EXCEPTION '%: properties_match needs an event_type', what USING ERRCODE = 'check_violation';
+    END IF;
+    RETURN NEW;
+END $$;
+
+CREATE FUNCTION lead_scoring.validate_band() RETURNS trigger
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+    PERFORM lead_scoring.check_points(format('band "%s" min_score', NEW.name), NEW.min_score);
+    RETURN NEW;
+END $$;
+
+CREATE TRIGGER validate BEFORE INSERT OR UPDATE ON lead_scoring.models
+    FOR EACH ROW EXECUTE FUNCTION lead_scoring.validate_model();
+CREATE TRIGGER create_default_group AFTER INSERT ON lead_scoring.models
+    FOR EACH ROW EXECUTE FUNCTION lead_scoring.create_default_group();
+CREATE TRIGGER validate BEFORE INSERT OR UPDATE ON lead_scoring.point_groups
+    FOR EACH ROW EXECUTE FUNCTION lead_scoring.validate_point_group();
+CREATE TRIGGER protect_default BEFORE DELETE ON lead_scoring.point_groups
+    FOR EACH ROW EXECUTE FUNCTION lead_scoring.protect_default_group();
+CREATE TRIGGER validate BEFORE INSERT OR UPDATE ON lead_scoring.event_rules
+    FOR EACH ROW EXECUTE FUNCTION lead_scoring.validate_event_rule();
+CREATE TRIGGER validate BEFORE INSERT OR UPDATE ON lead_scoring.attribute_rules
+    FOR EACH ROW EXECUTE FUNCTION lead_scoring.validate_attribute_rule();
+CREATE TRIGGER validate BEFORE INSERT OR UPDATE ON lead_scoring.thresholds
+    FOR EACH ROW EXECUTE FUNCTION lead_scoring.validate_threshold();
+CREATE TRIGGER validate BEFORE INSERT OR UPDATE ON lead_scoring.bands
+    FOR EACH ROW EXECUTE FUNCTION lead_scoring.validate_band();
+
+-- Every backend's compiled-rule cache is dropped when a rule table changes.
+CREATE TRIGGER rules_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON lead_scoring.models
+    FOR EACH STATEMENT EXECUTE FUNCTION lead_scoring.rules_changed();
+CREATE TRIGGER rules_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON lead_scoring.point_groups
+    FOR EACH STATEMENT EXECUTE FUNCTION lead_scoring.rules_changed();
+CREATE TRIGGER rules_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON lead_scoring.event_rules
+    FOR EACH STATEMENT EXECUTE FUNCTION lead_scoring.rules_changed();
+CREATE TRIGGER rules_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON lead_scoring.attribute_rules
+    FOR EACH STATEMENT EXECUTE FUNCTION lead_scoring.rules_changed();
+CREATE TRIGGER rules_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON lead_scoring.thresholds
+    FOR EACH STATEMENT EXECUTE FUNCTION lead_scoring.rules_changed();
+
+-- Scores of a deleted model go with it (internal tables carry no foreign keys).
+CREATE FUNCTION lead_scoring.drop_model_scores() RETURNS trigger
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+    DELETE FROM lead_scoring.contact_scores s WHERE s.model_id = OLD.model_id;
+    RETURN OLD;
+END $$;
+CREATE TRIGGER drop_scores AFTER DELETE ON lead_scoring.models
+    FOR EACH ROW EXECUTE FUNCTION lead_scoring.drop_model_scores();
+
+CREATE FUNCTION lead_scoring.rename_model_scores() RETURNS trigger
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+    UPDATE lead_scoring.contact_scores s SET model = NEW.name WHERE s.model_id = NEW.model_id;
+    RETURN NULL;
+END $$;
+CREATE TRIGGER rename_scores AFTER UPDATE OF name ON lead_scoring.models
+    FOR EACH ROW WHEN (OLD.name IS DISTINCT FROM NEW.name)
+    EXECUTE FUNCTION lead_scoring.rename_model_scores();
+

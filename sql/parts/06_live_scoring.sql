@@ -1,0 +1,27 @@
+---------------------------------------------------------------------------
+-- Live scoring: statement-level triggers see the whole batch at once
+---------------------------------------------------------------------------
+
+CREATE TRIGGER score AFTER INSERT ON lead_scoring.events
+    REFERENCING NEW TABLE AS new_events
+    FOR EACH STATEMENT EXECUTE FUNCTION lead_scoring.score_new_events();
+CREATE TRIGGER fit_new AFTER INSERT ON lead_scoring.contacts
+    REFERENCING NEW TABLE AS new_contacts
+    FOR EACH STATEMENT EXECUTE FUNCTION lead_scoring.fit_new_contacts();
+CREATE TRIGGER fit_changed AFTER UPDATE ON lead_scoring.contacts
+    REFERENCING OLD TABLE AS old_contacts NEW TABLE AS new_contacts
+    FOR EACH STATEMENT EXECUTE FUNCTION lead_scoring.fit_changed_contacts();
+
+CREATE FUNCTION lead_scoring.touch_contact() RETURNS trigger
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+    IF NEW.contact_id IS DISTINCT FROM OLD.contact_id THEN
+        RAISE EXCEPTION 'contact %: contact_id cannot change (insert a new contact instead)', OLD.contact_id
+            USING ERRCODE = 'check_violation';
+    END IF;
+    NEW.updated_at := now();
+    RETURN NEW;
+END $$;
+CREATE TRIGGER touch BEFORE UPDATE ON lead_scoring.contacts
+    FOR EACH ROW EXECUTE FUNCTION lead_scoring.touch_contact();
+

@@ -1,0 +1,88 @@
+---------------------------------------------------------------------------
+-- Views users read
+---------------------------------------------------------------------------
+
+-- Ten-thousandths of a point (the internal state arrays) as an exact numeric.
+CREATE FUNCTION lead_scoring.points_of(units bigint) RETURNS numeric
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+RETURN pg_catalog.trim_scale(units::numeric OPERATOR(pg_catalog./) 10000);
+
+-- The band of a score: the band with the greatest min_score <= score.
+CREATE FUNCTION lead_scoring.band_of(p_model_id integer, p_score numeric) RETURNS text
+LANGUAGE sql STABLE PARALLEL SAFE
+BEGIN ATOMIC
+    SELECT b.name FROM lead_scoring.bands b
+     WHERE b.model_id = p_model_id AND b.min_score OPERATOR(pg_catalog.<=) p_score
+     ORDER BY b.min_score DESC LIMIT 1;
+END;
+
+CREATE VIEW lead_scoring.scores AS
+SELECT s.model, s.contact_id, s.score, s.fit_score, s.behavior_score,
+       lead_scoring.band_of(s.model_id, s.score) AS band,
+       s.qualified, s.last_activity_at, s.updated_at
+  FROM lead_scoring.contact_scores s;
+
+CREATE VIEW lead_scoring.group_scores AS
+SELECT s.model, g.name AS point_group, s.contact_id,
+       CASE WHEN g.max_points IS NULL THEN u.fit OPERATOR(pg_catalog.+) u.balance
+            ELSE LEAST(u.fit OPERATOR(pg_catalog.+) u.balance, g.max_points) END AS score,
+       u.fit AS fit_score, u.balance AS behavior_score, s.last_activity_at
+  FROM lead_scoring.contact_scores s
+ CROSS JOIN LATERAL (
+       SELECT v.group_id, lead_scoring.points_of(v.fit) AS fit, lead_scoring.points_of(v.balance) AS balance
+         FROM ROWS FROM (pg_catalog.unnest(s.group_ids), pg_catalog.unnest(s.group_fit_units),
+                         pg_catalog.unnest(s.group_balance_units)) AS v(group_id, fit, balance)) u
+  JOIN lead_scoring.point_groups g ON g.group_id OPERATOR(pg_catalog.=) u.group_id;
+
+-- Per model, contacts best first. One table and a window partitioned by the model
+-- name: "WHERE model = 'm'" goes below the window and "LIMIT 20" reaches the scan,
+-- so the plan reads 20 entries of contact_scores_rank_idx in order and sorts nothing.
+-- Ties share a rank and come in the index's contact_id order; a query that needs that
+-- order guaranteed adds ORDER BY rank, contact_id.
+CREATE VIEW lead_scoring.leaderboard AS
+SELECT s.model, s.contact_id, s.score, s.fit_score, s.behavior_score,
+       lead_scoring.band_of(s.model_id, s.score) AS band,
+       s.qualified, s.last_activity_at, s.updated_at,
+       pg_catalog.rank() OVER (PARTITION BY s.model ORDER BY s.score DESC) AS rank
+  FROM lead_scoring.contact_scores s;
+
+-- Conversion facts per model and contact: first event, first conversion event.
+CREATE VIEW lead_scoring.conversions AS
+SELECT m.model_id, e.contact_id,
+       min(e.occurred_at) AS first_event_at,
+       min(e.occurred_at) FILTER (WHERE e.event_type OPERATOR(pg_catalog.=) m.conversion_event_type) AS converted_at
+  FROM lead_scoring.models m
+  JOIN lead_scoring.events e ON true
+ WHERE m.conversion_event_type IS NOT NULL
+ GROUP BY m.model_id, e.contact_id;
+
+-- Current scores per band, with how many of each band converted (conversion_rate is
+-- a fraction, 0..1; days run from a contact's first event to its first conversion).
+-- Bands without contacts are listed with 0; contacts below every band get band NULL.
+CREATE VIEW lead_scoring.band_summary AS
+WITH per_contact AS (
+    SELECT s.model_id, lead_scoring.band_of(s.model_id, s.score) AS band, c.converted_at,
+           EXTRACT(epoch FROM c.converted_at OPERATOR(pg_catalog.-) c.first_event_at) OPERATOR(pg_catalog./) 86400 AS days
+      FROM lead_scoring.contact_scores s
+      LEFT JOIN lead_scoring.conversions c
+        ON c.model_id OPERATOR(pg_catalog.=) s.model_id AND c.contact_id OPERATOR(pg_catalog.=) s.contact_id
+), per_band AS (
+    SELECT model_id, band, count(*) AS contacts, count(converted_at) AS converted,
+           avg(days) AS avg_days
+      FROM per_contact GROUP BY model_id, band
+), all_bands AS (
+    SELECT b.model_id, b.name AS band, b.min_score FROM lead_scoring.bands b
+    UNION ALL
+    SELECT p.model_id, NULL, NULL FROM per_band p WHERE p.band IS NULL
+)
+SELECT m.name AS model, a.band,
+       coalesce(p.contacts, 0) AS contacts,
+       coalesce(p.converted, 0) AS converted,
+       CASE WHEN coalesce(p.contacts, 0) OPERATOR(pg_catalog.=) 0 THEN NULL
+            ELSE round(p.converted::numeric OPERATOR(pg_catalog./) p.contacts, 4) END AS conversion_rate,
+       round(p.avg_days, 2) AS avg_days_to_conversion
+  FROM all_bands a
+  JOIN lead_scoring.models m ON m.model_id OPERATOR(pg_catalog.=) a.model_id
+  LEFT JOIN per_band p ON p.model_id OPERATOR(pg_catalog.=) a.model_id AND p.band IS NOT DISTINCT FROM a.band
+ ORDER BY m.name, a.min_score NULLS FIRST;
+

@@ -1,0 +1,55 @@
+---------------------------------------------------------------------------
+-- explain: every contribution to a contact's total score
+---------------------------------------------------------------------------
+
+-- Rows: the attribute rules that held at the last fit, every ledger entry (awards,
+-- adjustments, decay, expiry, resets), then a 'clamp' row per group whose cap cut
+-- its score and one (point_group NULL) for the model's min/max clamp. Only groups
+-- that count toward the total appear. The points add up to scores.score exactly.
+CREATE FUNCTION lead_scoring.explain(model text, contact_id bigint)
+RETURNS TABLE (point_group text, source text, rule text, event_id bigint,
+               occurred_at timestamptz, points numeric)
+LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$
+    WITH m AS (
+        SELECT mo.model_id, mo.min_score, mo.max_score FROM lead_scoring.models mo WHERE mo.name = explain.model
+    ), s AS (
+        SELECT cs.* FROM lead_scoring.contact_scores cs JOIN m USING (model_id)
+         WHERE cs.contact_id = explain.contact_id
+    ), groups AS (
+        SELECT g.group_id, g.name, g.max_points, u.fit, u.balance,
+               CASE WHEN g.max_points IS NULL THEN u.fit + u.balance
+                    ELSE least(u.fit + u.balance, g.max_points) END AS score
+          FROM s CROSS JOIN LATERAL (
+                 SELECT v.group_id, lead_scoring.points_of(v.fit) AS fit, lead_scoring.points_of(v.balance) AS balance
+                   FROM ROWS FROM (unnest(s.group_ids), unnest(s.group_fit_units), unnest(s.group_balance_units))
+                        AS v(group_id, fit, balance)) u
+          JOIN lead_scoring.point_groups g ON g.group_id = u.group_id
+         WHERE g.counts_toward_total
+    ), rows AS (
+        SELECT g.name AS point_group, 'attribute'::text AS source, coalesce(ar.name, '#' || f.rule_id) AS rule,
+               NULL::bigint AS event_id, NULL::timestamptz AS occurred_at, lead_scoring.points_of(f.units) AS points, 1 AS part,
+               f.rule_id AS ord
+          FROM s CROSS JOIN LATERAL ROWS FROM (unnest(s.fit_rule_ids), unnest(s.fit_rule_groups), unnest(s.fit_rule_units))
+               AS f(rule_id, group_id, units)
+          JOIN groups g ON g.group_id = f.group_id
+          LEFT JOIN lead_scoring.attribute_rules ar ON ar.rule_id = f.rule_id
+        UNION ALL
+        SELECT g.name, l.kind, coalesce(er.name, l.reason), l.event_id, coalesce(l.occurred_at, l.created_at),
+               l.delta, 2, l.entry_id
+          FROM lead_scoring.ledger l
+          JOIN m ON m.model_id = l.model_id
+          JOIN groups g ON g.group_id = l.group_id
+          LEFT JOIN lead_scoring.event_rules er ON er.rule_id = l.rule_id AND l.kind = 'rule'
+         WHERE l.contact_id = explain.contact_id
+        UNION ALL
+        SELECT g.name, 'clamp', 'max_points', NULL, NULL, g.score - (g.fit + g.balance), 3, g.group_id
+          FROM groups g WHERE g.score <> g.fit + g.balance
+        UNION ALL
+        SELECT NULL, 'clamp', CASE WHEN s.score > t.sum THEN 'min_score' ELSE 'max_score' END, NULL, NULL,
+               s.score - t.sum, 4, 0
+          FROM s, (SELECT coalesce(sum(groups.score), 0) AS sum FROM groups) t
+         WHERE s.score <> t.sum
+    )
+    SELECT point_group, source, rule, event_id, occurred_at, points FROM rows ORDER BY part, occurred_at, ord;
+$$;
+
