@@ -1,4 +1,5 @@
 // lead_scoring.rule_cache_stats(): what this backend's compiled-rule cache holds.
+#include "pg/privileges.hpp"
 #include "pg/rule_cache.hpp"
 #include "pg/spi.hpp"
 
@@ -6,9 +7,12 @@ extern "C" {
 PG_FUNCTION_INFO_V1(lead_scoring_rule_cache_stats);
 Datum lead_scoring_rule_cache_stats(PG_FUNCTION_ARGS) {
     return ls::pg::entry([&]() -> Datum {
-        ls::pg::connect();
-        auto rules = ls::pg::current_rules();
-        ls::pg::finish();
+        auto rules = ls::pg::as_extension_owner(fcinfo, [&](Oid) {
+            ls::pg::connect();
+            auto loaded = ls::pg::current_rules();
+            ls::pg::finish();
+            return loaded;
+        });
         size_t attribute_rules = 0, thresholds = 0;
         for (const auto& m : rules->models) {
             attribute_rules += m.attribute_rules.size();

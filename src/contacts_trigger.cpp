@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "pg/fit_scoring.hpp"
+#include "pg/privileges.hpp"
 #include "pg/spi.hpp"
 #include "pg/transition_table.hpp"
 
@@ -42,14 +43,16 @@ PG_FUNCTION_INFO_V1(lead_scoring_fit_new_contacts);
 Datum lead_scoring_fit_new_contacts(PG_FUNCTION_ARGS) {
     return ls::pg::entry([&]() -> Datum {
         TriggerData* trigger = ls::pg::statement_trigger_data(fcinfo, "fit_new_contacts", false);
-        ls::pg::connect();
-        std::vector<ContactAttributes> contacts = read_contacts(trigger->tg_newtable, trigger->tg_relation->rd_att);
-        if (!contacts.empty()) {
-            sort_by_contact(contacts);
-            auto rules = ls::pg::current_rules();
-            ls::pg::fit_contacts(*rules, contacts, ls::pg::FitScope::AllStates);
-        }
-        ls::pg::finish();
+        ls::pg::as_extension_owner(fcinfo, [&](Oid) {
+            ls::pg::connect();
+            std::vector<ContactAttributes> contacts = read_contacts(trigger->tg_newtable, trigger->tg_relation->rd_att);
+            if (!contacts.empty()) {
+                sort_by_contact(contacts);
+                auto rules = ls::pg::current_rules();
+                ls::pg::fit_contacts(*rules, contacts, ls::pg::FitScope::AllStates);
+            }
+            ls::pg::finish();
+        });
         return PointerGetDatum(nullptr);
     });
 }
@@ -58,23 +61,25 @@ PG_FUNCTION_INFO_V1(lead_scoring_fit_changed_contacts);
 Datum lead_scoring_fit_changed_contacts(PG_FUNCTION_ARGS) {
     return ls::pg::entry([&]() -> Datum {
         TriggerData* trigger = ls::pg::statement_trigger_data(fcinfo, "fit_changed_contacts", true);
-        ls::pg::connect();
-        TupleDesc desc = trigger->tg_relation->rd_att;
-        std::vector<ContactAttributes> before = read_contacts(trigger->tg_oldtable, desc);
-        std::vector<ContactAttributes> after = read_contacts(trigger->tg_newtable, desc);
-        // contact_id cannot change (touch_contact refuses it), so both sides pair up by id.
-        sort_by_contact(before);
-        sort_by_contact(after);
-        std::vector<ContactAttributes> changed;
-        for (size_t i = 0; i < after.size(); ++i)
-            if (i >= before.size() || before[i].contact_id != after[i].contact_id ||
-                !same_jsonb(before[i].attributes, after[i].attributes))
-                changed.push_back(after[i]);
-        if (!changed.empty()) {
-            auto rules = ls::pg::current_rules();
-            ls::pg::fit_contacts(*rules, changed, ls::pg::FitScope::AllStates);
-        }
-        ls::pg::finish();
+        ls::pg::as_extension_owner(fcinfo, [&](Oid) {
+            ls::pg::connect();
+            TupleDesc desc = trigger->tg_relation->rd_att;
+            std::vector<ContactAttributes> before = read_contacts(trigger->tg_oldtable, desc);
+            std::vector<ContactAttributes> after = read_contacts(trigger->tg_newtable, desc);
+            // contact_id cannot change (touch_contact refuses it), so both sides pair up by id.
+            sort_by_contact(before);
+            sort_by_contact(after);
+            std::vector<ContactAttributes> changed;
+            for (size_t i = 0; i < after.size(); ++i)
+                if (i >= before.size() || before[i].contact_id != after[i].contact_id ||
+                    !same_jsonb(before[i].attributes, after[i].attributes))
+                    changed.push_back(after[i]);
+            if (!changed.empty()) {
+                auto rules = ls::pg::current_rules();
+                ls::pg::fit_contacts(*rules, changed, ls::pg::FitScope::AllStates);
+            }
+            ls::pg::finish();
+        });
         return PointerGetDatum(nullptr);
     });
 }

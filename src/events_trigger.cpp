@@ -1,5 +1,6 @@
 // AFTER INSERT ... FOR EACH STATEMENT on lead_scoring.events: scores the batch.
 #include "pg/event_scoring.hpp"
+#include "pg/privileges.hpp"
 #include "pg/spi.hpp"
 #include "pg/transition_table.hpp"
 
@@ -8,9 +9,11 @@ PG_FUNCTION_INFO_V1(lead_scoring_score_new_events);
 Datum lead_scoring_score_new_events(PG_FUNCTION_ARGS) {
     return ls::pg::entry([&]() -> Datum {
         TriggerData* trigger = ls::pg::statement_trigger_data(fcinfo, "score_new_events", false);
-        ls::pg::connect();
-        ls::pg::score_new_events(trigger);
-        ls::pg::finish();
+        ls::pg::as_extension_owner(fcinfo, [&](Oid caller) {
+            ls::pg::connect();
+            ls::pg::score_new_events(trigger, caller);
+            ls::pg::finish();
+        });
         return PointerGetDatum(nullptr);
     });
 }

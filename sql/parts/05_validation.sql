@@ -253,8 +253,9 @@ CREATE TRIGGER rules_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON lea
     FOR EACH STATEMENT EXECUTE FUNCTION lead_scoring.rules_changed();
 
 -- Scores of a deleted model go with it (internal tables carry no foreign keys).
+-- SECURITY DEFINER: the admins who edit models have no privilege on contact_scores.
 CREATE FUNCTION lead_scoring.drop_model_scores() RETURNS trigger
-LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
 BEGIN
     DELETE FROM lead_scoring.contact_scores s WHERE s.model_id = OLD.model_id;
     RETURN OLD;
@@ -263,7 +264,7 @@ CREATE TRIGGER drop_scores AFTER DELETE ON lead_scoring.models
     FOR EACH ROW EXECUTE FUNCTION lead_scoring.drop_model_scores();
 
 CREATE FUNCTION lead_scoring.rename_model_scores() RETURNS trigger
-LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
 BEGIN
     UPDATE lead_scoring.contact_scores s SET model = NEW.name WHERE s.model_id = NEW.model_id;
     RETURN NULL;

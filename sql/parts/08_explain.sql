@@ -6,10 +6,11 @@
 -- adjustments, decay, expiry, resets), then a 'clamp' row per group whose cap cut
 -- its score and one (point_group NULL) for the model's min/max clamp. Only groups
 -- that count toward the total appear. The points add up to scores.score exactly.
+-- SECURITY DEFINER: readers may explain a score without reading internal tables.
 CREATE FUNCTION lead_scoring.explain(model text, contact_id bigint)
 RETURNS TABLE (point_group text, source text, rule text, event_id bigint,
                occurred_at timestamptz, points numeric)
-LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
     WITH m AS (
         SELECT mo.model_id, mo.min_score, mo.max_score FROM lead_scoring.models mo WHERE mo.name = explain.model
     ), s AS (

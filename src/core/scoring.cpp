@@ -10,20 +10,29 @@ std::optional<Points> apply_rule(const ModelDef& model, ContactState& state, con
         if (seen && seen->awards > 0 && rule.cooldown && occurred_at - seen->last_award_at < *rule.cooldown)
             return std::nullopt;
     }
-    GroupBalance& g = state.group(rule.group_id);
-    Points delta = rule.points;
-    const GroupDef* def = model.group(rule.group_id);
-    if (def && def->max_points && delta > Points{}) {
-        // The balance never grows past what the cap can show.
-        const Points room = max(Points{}, *def->max_points - g.fit - g.balance);
-        delta = min(delta, room);
-    }
-    g.balance += delta;
+    // The balance never grows past what the cap can show.
+    const Points delta = apply_adjustment(model, state, rule.group_id, rule.points);
     if (rule.is_limited()) {
         RuleLimit& l = state.limit(rule.id);
         l.awards += 1;
         l.last_award_at = occurred_at;
     }
+    return delta;
+}
+
+Points apply_adjustment(const ModelDef& model, ContactState& state, int32_t group_id, Points points) {
+    GroupBalance& g = state.group(group_id);
+    Points delta = points;
+    const GroupDef* def = model.group(group_id);
+    if (def && def->max_points && delta > Points{}) delta = min(delta, max(Points{}, *def->max_points - g.fit - g.balance));
+    g.balance += delta;
+    return delta;
+}
+
+Points apply_reset(ContactState& state, int32_t group_id) {
+    GroupBalance& g = state.group(group_id);
+    const Points delta = -g.balance;
+    g.balance = Points{};
     return delta;
 }
 
@@ -65,8 +74,22 @@ void ContactScorer::on_event(size_t event_index, Micros occurred_at, const std::
 
 void ContactScorer::on_fit(const FitResult& fit) {
     apply_fit(state_, fit);
+    settle(std::nullopt);
+}
+
+void ContactScorer::on_adjustment(int32_t group_id, Points points) {
+    ledger_.push_back(LedgerChange{group_id, apply_adjustment(model_, state_, group_id, points), 0, 0});
+    settle(std::nullopt);
+}
+
+void ContactScorer::on_reset(const std::vector<int32_t>& group_ids) {
+    for (int32_t group_id : group_ids) ledger_.push_back(LedgerChange{group_id, apply_reset(state_, group_id), 0, 0});
+    settle(std::nullopt);
+}
+
+void ContactScorer::settle(std::optional<size_t> event_index) {
     Snapshot after = snapshot(model_, state_);
-    collect_crossings(model_, current_, after, std::nullopt, alerts_);
+    collect_crossings(model_, current_, after, event_index, alerts_);
     current_ = std::move(after);
 }
 

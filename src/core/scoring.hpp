@@ -17,6 +17,12 @@ namespace ls::core {
 std::optional<Points> apply_rule(const ModelDef& model, ContactState& state, const EventRuleDef& rule,
                                  Micros occurred_at);
 
+// A manual adjustment of one group's balance. A positive adjustment is cut by the
+// group cap exactly like an award; a negative one never is. Returns what was applied.
+Points apply_adjustment(const ModelDef& model, ContactState& state, int32_t group_id, Points points);
+// Sets one group's behavioural balance to 0. Returns the change (minus the old balance).
+Points apply_reset(ContactState& state, int32_t group_id);
+
 // The fit a contact's attributes give: the attribute rules that hold, and whether
 // every required rule holds.
 struct FitResult {
@@ -31,7 +37,7 @@ struct LedgerChange {
     int32_t group_id = 0;
     Points delta;
     int64_t rule_id = 0;    // 0: none
-    size_t event_index = 0; // the caller's index of the event that caused it
+    size_t event_index = 0; // the caller's index of the event that caused it (events only)
 };
 
 struct AlertIntent {
@@ -57,12 +63,21 @@ public:
                   const std::vector<const ThresholdDef*>& event_thresholds);
     // The contact's attributes were (re)evaluated.
     void on_fit(const FitResult& fit);
+    // An operator's adjustment of one group (ledger kind manual).
+    void on_adjustment(int32_t group_id, Points points);
+    // An operator's reset of the given groups' balances to 0 (ledger kind reset): one
+    // ledger change per group, also when the balance already was 0, so that every
+    // reset is on record.
+    void on_reset(const std::vector<int32_t>& group_ids);
 
     const std::vector<LedgerChange>& ledger() const { return ledger_; }
     const std::vector<AlertIntent>& alerts() const { return alerts_; }
     const Snapshot& current() const { return current_; }
 
 private:
+    // Takes the scores after a change as current, collecting the crossings it caused.
+    void settle(std::optional<size_t> event_index);
+
     const ModelDef& model_;
     ContactState& state_;
     Snapshot current_;

@@ -96,4 +96,18 @@ std::vector<Datum> array_elements(Datum array, Oid element_type) {
     return result;
 }
 
+Datum int4_array(const std::vector<int32_t>& v) {
+    std::vector<Datum> d;
+    d.reserve(v.size());
+    for (int32_t x : v) d.push_back(Int32GetDatum(x));
+    return make_array(d, {}, INT4OID);
+}
+
+Datum int8_array(const std::vector<int64_t>& v) {
+    std::vector<Datum> d;
+    d.reserve(v.size());
+    for (int64_t x : v) d.push_back(Int64GetDatum(x));
+    return make_array(d, {}, INT8OID);
+}
+
 }  // namespace ls::pg

@@ -21,6 +21,10 @@ std::string text_value(Datum text);
 // Builds a one-dimensional array; `nulls` may be empty (no nulls).
 Datum make_array(const std::vector<Datum>& values, const std::vector<bool>& nulls, Oid element_type);
 
+// int4[] / int8[] of the values.
+Datum int4_array(const std::vector<int32_t>& v);
+Datum int8_array(const std::vector<int64_t>& v);
+
 // Splits a one-dimensional array Datum into its elements (null elements as 0).
 std::vector<Datum> array_elements(Datum array, Oid element_type);
 

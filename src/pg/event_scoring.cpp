@@ -5,8 +5,8 @@
 
 #include "core/scoring.hpp"
 #include "pg/datum.hpp"
-#include "pg/fit_scoring.hpp"
 #include "pg/rule_cache.hpp"
+#include "pg/state_preparation.hpp"
 #include "pg/state_store.hpp"
 #include "pg/transition_table.hpp"
 
@@ -64,44 +64,14 @@ std::vector<int64_t> distinct_contacts(const Batch& batch) {
     return ids;
 }
 
-// Makes sure every contact of the batch exists and has a score row in every
-// active model, then returns those rows locked, sorted by (contact, model).
-std::vector<StoredState> prepare_states(const RuleCache& rules, const std::vector<int64_t>& contacts) {
-    std::vector<StoredState> states = lock_states_existing(rules, contacts);
-    if (states.size() == rules.models.size() * contacts.size()) return states;  // the usual case
-
-    std::vector<int64_t> incomplete;
-    size_t i = 0;
-    for (int64_t c : contacts) {
-        size_t rows = 0;
-        while (i < states.size() && states[i].contact_id == c) ++i, ++rows;
-        if (rows < rules.models.size()) incomplete.push_back(c);
-    }
-    // New contacts: inserting them fires the contacts trigger, which fits them.
-    create_contacts(missing_contacts(incomplete));
-    // Known contacts of a model added since: give them their fit in that model.
-    fit_stored_contacts(rules, incomplete, FitScope::NewStatesOnly);
-
-    states.erase(std::remove_if(states.begin(), states.end(),
-                                [&](const StoredState& s) {
-                                    return std::binary_search(incomplete.begin(), incomplete.end(), s.contact_id);
-                                }),
-                 states.end());
-    std::vector<StoredState> completed = lock_states(rules, incomplete);
-    for (auto& s : completed) states.push_back(std::move(s));
-    std::stable_sort(states.begin(), states.end(),
-                     [](const StoredState& a, const StoredState& b) { return a.contact_id < b.contact_id; });
-    return states;
-}
-
-void score_chunk(const RuleCache& rules, Batch& batch) {
+void score_chunk(const RuleCache& rules, Batch& batch, Oid actor) {
     const std::vector<int64_t> contacts = distinct_contacts(batch);
     if (rules.models.empty()) {
         // No model to score in: the events are only stored, and their contacts created.
-        create_contacts(missing_contacts(contacts));
+        lock_contacts_only(contacts);
         return;
     }
-    std::vector<StoredState> states = prepare_states(rules, contacts);
+    std::vector<StoredState> states = lock_ready_states(rules, contacts);
 
     // Events of each contact in insertion order.
     std::vector<uint32_t> order(batch.events.size());
@@ -144,14 +114,14 @@ void score_chunk(const RuleCache& rules, Batch& batch) {
         st.scores = scorer.current();
         st.changed = true;
     }
-    append_ledger("rule", ledger);
+    append_ledger("rule", ledger, actor);
     write_states(states);
     write_alerts(alerts);
 }
 
 }  // namespace
 
-void score_new_events(TriggerData* trigger) {
+void score_new_events(TriggerData* trigger, Oid actor) {
     std::shared_ptr<const RuleCache> rules = current_rules();
     TransitionReader rows(trigger->tg_newtable, trigger->tg_relation->rd_att);
     const int col_event_id = rows.attnum("event_id");
@@ -184,11 +154,11 @@ void score_new_events(TriggerData* trigger) {
         }
         batch.events.push_back(ev);
         if (batch.events.size() >= kChunkEvents) {
-            score_chunk(*rules, batch);
+            score_chunk(*rules, batch, actor);
             batch = Batch{};
         }
     }
-    if (!batch.events.empty()) score_chunk(*rules, batch);
+    if (!batch.events.empty()) score_chunk(*rules, batch, actor);
     MemoryContextDelete(per_event);
 }
 

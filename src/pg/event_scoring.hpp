@@ -6,6 +6,7 @@
 
 namespace ls::pg {
 
-void score_new_events(TriggerData* trigger);
+// `actor`: the user who inserted the events, recorded in the ledger.
+void score_new_events(TriggerData* trigger, Oid actor);
 
 }  // namespace ls::pg

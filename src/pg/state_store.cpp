@@ -40,20 +40,6 @@ Statement& create_states_statement() {
     return s;
 }
 
-Datum int4_array(const std::vector<int32_t>& v) {
-    std::vector<Datum> d;
-    d.reserve(v.size());
-    for (int32_t x : v) d.push_back(Int32GetDatum(x));
-    return make_array(d, {}, INT4OID);
-}
-
-Datum int8_array(const std::vector<int64_t>& v) {
-    std::vector<Datum> d;
-    d.reserve(v.size());
-    for (int64_t x : v) d.push_back(Int64GetDatum(x));
-    return make_array(d, {}, INT8OID);
-}
-
 std::vector<int32_t> model_ids(const RuleCache& rules) {
     std::vector<int32_t> ids;
     for (const auto& m : rules.models) ids.push_back(m.id);
@@ -275,19 +261,19 @@ void write_states(std::vector<StoredState>& states) {
     update->run(args, nullptr);
 }
 
-void append_ledger(const char* kind, const std::vector<LedgerRow>& rows) {
+void append_ledger(const char* kind, const std::vector<LedgerRow>& rows, Oid actor) {
     if (rows.empty()) return;
     static Statement s(
         "INSERT INTO lead_scoring.ledger"
         " (model_id, group_id, contact_id, delta, kind, rule_id, event_id, occurred_at, reason, actor)"
-        " SELECT u.m, u.g, u.c, u.d, $9, u.r, u.e, u.o, u.n, CURRENT_USER"
+        " SELECT u.m, u.g, u.c, u.d, $9, u.r, u.e, u.o, u.n, $10"
         " FROM ROWS FROM (pg_catalog.unnest($1::pg_catalog.int4[]), pg_catalog.unnest($2::pg_catalog.int4[]),"
         "   pg_catalog.unnest($3::pg_catalog.int8[]), pg_catalog.unnest($4::pg_catalog.numeric[]),"
         "   pg_catalog.unnest($5::pg_catalog.int8[]), pg_catalog.unnest($6::pg_catalog.int8[]),"
         "   pg_catalog.unnest($7::pg_catalog.timestamptz[]), pg_catalog.unnest($8::pg_catalog.text[]))"
         "   AS u(m, g, c, d, r, e, o, n)",
         {INT4ARRAYOID, INT4ARRAYOID, INT8ARRAYOID, NUMERICARRAYOID, INT8ARRAYOID, INT8ARRAYOID,
-         TIMESTAMPTZARRAYOID, TEXTARRAYOID, TEXTOID});
+         TIMESTAMPTZARRAYOID, TEXTARRAYOID, TEXTOID, TEXTOID});
     std::vector<Datum> m, g, c, d, r, e, o, n;
     std::vector<bool> r_null, e_null, o_null, n_null;
     for (const auto& row : rows) {
@@ -308,11 +294,12 @@ void append_ledger(const char* kind, const std::vector<LedgerRow>& rows) {
         }));
     }
     const char* kind_c = kind;
-    Datum args[9] = {make_array(m, {}, INT4OID),     make_array(g, {}, INT4OID),
+    Datum args[10] = {make_array(m, {}, INT4OID),     make_array(g, {}, INT4OID),
                      make_array(c, {}, INT8OID),     make_array(d, {}, NUMERICOID),
                      make_array(r, r_null, INT8OID), make_array(e, e_null, INT8OID),
                      make_array(o, o_null, TIMESTAMPTZOID), make_array(n, n_null, TEXTOID),
-                     call([&]() -> Datum { return PointerGetDatum(cstring_to_text(kind_c)); })};
+                     call([&]() -> Datum { return PointerGetDatum(cstring_to_text(kind_c)); }),
+                     call([&]() -> Datum { return PointerGetDatum(cstring_to_text(GetUserNameFromId(actor, false))); })};
     s.run(args, nullptr);
 }
 

@@ -47,7 +47,8 @@ struct LedgerRow {
     bool has_occurred_at = false;
     std::string reason;  // empty: null
 };
-void append_ledger(const char* kind, const std::vector<LedgerRow>& rows);
+// `actor`: the user who caused the change (the caller of the scoring entry point).
+void append_ledger(const char* kind, const std::vector<LedgerRow>& rows, Oid actor);
 
 struct AlertRow {
     int64_t threshold_id = 0;

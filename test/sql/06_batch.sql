@@ -39,7 +39,9 @@ SELECT count(*) AS awards, sum(delta) AS points FROM batch_ledger;
 SELECT count(*) AS alerts FROM batch_alerts;
 
 -- ...then again one statement per event, from a clean slate.
+SET session_replication_role = replica;  -- a superuser's way past the ledger's append-only guard
 TRUNCATE lead_scoring.events, lead_scoring.contacts, lead_scoring.contact_scores, lead_scoring.ledger, lead_scoring.alerts;
+RESET session_replication_role;
 DO $$
 DECLARE r record;
 BEGIN
@@ -66,7 +68,9 @@ SELECT (SELECT count(*) FROM (TABLE batch_alerts EXCEPT ALL
        AS alert_differences;
 
 -- COPY scores like INSERT.
+SET session_replication_role = replica;  -- a superuser's way past the ledger's append-only guard
 TRUNCATE lead_scoring.events, lead_scoring.contacts, lead_scoring.contact_scores, lead_scoring.ledger, lead_scoring.alerts;
+RESET session_replication_role;
 COPY lead_scoring.events (contact_id, event_type, occurred_at, properties) FROM stdin;
 101	page_visit	2026-05-01 10:00:00+00	{"url": "/pricing"}
 101	page_visit	2026-05-01 10:01:00+00	{"url": "/pricing", "seconds": 200}

@@ -221,3 +221,48 @@ BOOST_AUTO_TEST_CASE(sauna_worked_example) {
 }
 
 BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(operator_changes)
+
+BOOST_AUTO_TEST_CASE(adjustment_is_cut_by_the_cap_like_an_award) {
+    ModelDef m = model_with(P("10"));
+    ContactState s;
+    BOOST_TEST(apply_adjustment(m, s, 11, P("7")).to_string() == "7");
+    BOOST_TEST(apply_adjustment(m, s, 11, P("7")).to_string() == "3");
+    BOOST_TEST(apply_adjustment(m, s, 11, P("-4")).to_string() == "-4");  // never cut
+    BOOST_TEST(s.group(11).balance.to_string() == "6");
+}
+
+BOOST_AUTO_TEST_CASE(reset_zeroes_the_balance_and_keeps_the_fit) {
+    ModelDef m = model_with();
+    ContactState s;
+    s.group(10).fit = P("5");
+    s.group(10).balance = P("-2.5");
+    BOOST_TEST(apply_reset(s, 10).to_string() == "2.5");
+    BOOST_TEST(s.group(10).balance.to_string() == "0");
+    BOOST_TEST(snapshot(m, s).total.to_string() == "5");
+}
+
+BOOST_AUTO_TEST_CASE(adjustment_crosses_thresholds_and_reset_rearms_them) {
+    ModelDef m = model_with();
+    m.thresholds.push_back(ThresholdDef{7, "MQL", std::nullopt, P("50"), false});
+    ContactState s;
+    ContactScorer scorer(m, s, false);
+    scorer.on_adjustment(10, P("60"));
+    scorer.on_reset({10, 11, 12});
+    scorer.on_adjustment(10, P("50"));
+    BOOST_TEST(scorer.alerts().size() == 2u);
+    BOOST_TEST(scorer.ledger().size() == 5u);  // one adjustment, a reset row per group, one adjustment
+    BOOST_TEST(scorer.ledger()[1].delta.to_string() == "-60");
+    BOOST_TEST(scorer.ledger()[2].delta.to_string() == "0");
+    BOOST_TEST(scorer.current().total.to_string() == "50");
+}
+
+BOOST_AUTO_TEST_CASE(balance_overflow_is_refused) {
+    ModelDef m = model_with();
+    ContactState s;
+    const Points huge = Points::from_units(Points::kMaxUnits);
+    BOOST_CHECK_THROW(for (int i = 0; i < 100; ++i) apply_adjustment(m, s, 10, huge), PointsError);
+}
+
+BOOST_AUTO_TEST_SUITE_END()

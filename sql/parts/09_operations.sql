@@ -1,0 +1,92 @@
+
+---------------------------------------------------------------------------
+-- Operations: manual adjustments, resets, GDPR erasure
+---------------------------------------------------------------------------
+
+-- Not STRICT: a null argument gets an error that names it. Not SECURITY DEFINER:
+-- the C code switches to the extension's owner itself, so that the ledger's actor
+-- is the caller (current_user), not the owner.
+CREATE FUNCTION lead_scoring.adjust(model text, contact_id bigint, points numeric, reason text,
+                                    point_group text DEFAULT NULL) RETURNS numeric
+    AS 'MODULE_PATHNAME', 'lead_scoring_adjust' LANGUAGE C VOLATILE;
+COMMENT ON FUNCTION lead_scoring.adjust(text, bigint, numeric, text, text) IS
+    'adds points (may be negative) to a group''s balance by hand, cut by the cap like an award; returns the new score';
+
+CREATE FUNCTION lead_scoring.reset(model text, contact_id bigint, reason text,
+                                   point_group text DEFAULT NULL) RETURNS numeric
+    AS 'MODULE_PATHNAME', 'lead_scoring_reset' LANGUAGE C VOLATILE;
+COMMENT ON FUNCTION lead_scoring.reset(text, bigint, text, text) IS
+    'sets the behavioural balance of a group (null: every group) to 0, keeping the fit; returns the new score';
+
+-- The ledger is append-only: no role is granted UPDATE, DELETE or TRUNCATE on it,
+-- and this guard refuses them even to its owner, except forget_contact's deletion
+-- of the one contact it is erasing.
+CREATE FUNCTION lead_scoring.ledger_append_only() RETURNS trigger
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+    IF TG_OP = 'DELETE' AND TG_LEVEL = 'ROW'
+       AND current_setting('lead_scoring.erasing_contact', true) = OLD.contact_id::text THEN
+        RETURN OLD;
+    END IF;
+    RAISE EXCEPTION 'lead_scoring.ledger is append-only: % refused', TG_OP
+        USING ERRCODE = 'insufficient_privilege',
+              HINT = 'Correct a score with lead_scoring.adjust() or reset(); erase a contact with forget_contact().';
+END $$;
+CREATE TRIGGER append_only BEFORE UPDATE OR DELETE ON lead_scoring.ledger
+    FOR EACH ROW EXECUTE FUNCTION lead_scoring.ledger_append_only();
+CREATE TRIGGER append_only_truncate BEFORE TRUNCATE ON lead_scoring.ledger
+    FOR EACH STATEMENT EXECUTE FUNCTION lead_scoring.ledger_append_only();
+
+-- Erases a contact from every table and reports how many rows each lost.
+-- Race-free against scoring: it first waits for every transaction that is scoring
+-- or creating the contact, then deletes what those committed. An event whose
+-- scoring starts after the erasure has locked the contact is scored after it, as a
+-- new contact (the serial order "erase, then event").
+CREATE FUNCTION lead_scoring.forget_contact(contact_id bigint)
+RETURNS TABLE (relation text, rows bigint)
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    id constant bigint := forget_contact.contact_id;
+    replication_role constant text := current_setting('session_replication_role');
+    placeholder bigint;
+BEGIN
+    IF id IS NULL THEN
+        RAISE EXCEPTION 'forget_contact: contact_id must not be null' USING ERRCODE = 'null_value_not_allowed';
+    END IF;
+    -- An event for a new contact may be inserting it right now, uncommitted; only a
+    -- conflicting insert waits for that transaction. Triggers are off for it (replica
+    -- role), so the placeholder is neither fitted nor scored.
+    PERFORM set_config('session_replication_role', 'replica', true);
+    INSERT INTO lead_scoring.contacts AS c (contact_id) VALUES (id) ON CONFLICT DO NOTHING;
+    GET DIAGNOSTICS placeholder = ROW_COUNT;
+    PERFORM set_config('session_replication_role', replication_role, true);
+    -- Scoring locks the score rows (or, with no model, the contact): wait for it.
+    PERFORM 1 FROM lead_scoring.contacts c WHERE c.contact_id = id FOR UPDATE;
+    PERFORM 1 FROM lead_scoring.contact_scores s WHERE s.contact_id = id ORDER BY s.model_id FOR UPDATE;
+
+    PERFORM set_config('lead_scoring.erasing_contact', id::text, true);
+    relation := 'events';
+    DELETE FROM lead_scoring.events e WHERE e.contact_id = id;
+    GET DIAGNOSTICS rows = ROW_COUNT;
+    RETURN NEXT;
+    relation := 'contact_scores';
+    DELETE FROM lead_scoring.contact_scores s WHERE s.contact_id = id;
+    GET DIAGNOSTICS rows = ROW_COUNT;
+    RETURN NEXT;
+    relation := 'ledger';
+    DELETE FROM lead_scoring.ledger l WHERE l.contact_id = id;
+    GET DIAGNOSTICS rows = ROW_COUNT;
+    RETURN NEXT;
+    relation := 'alerts';
+    DELETE FROM lead_scoring.alerts a WHERE a.contact_id = id;
+    GET DIAGNOSTICS rows = ROW_COUNT;
+    RETURN NEXT;
+    relation := 'contacts';
+    DELETE FROM lead_scoring.contacts c WHERE c.contact_id = id;
+    GET DIAGNOSTICS rows = ROW_COUNT;
+    rows := rows - placeholder;
+    RETURN NEXT;
+    PERFORM set_config('lead_scoring.erasing_contact', '', true);
+END $$;
+COMMENT ON FUNCTION lead_scoring.forget_contact(bigint) IS
+    'GDPR erasure: deletes the contact, its events, scores, ledger entries and alerts; returns rows removed per table';

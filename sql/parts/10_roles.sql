@@ -1,0 +1,55 @@
+
+---------------------------------------------------------------------------
+-- Roles and privileges (README: "Security and roles")
+---------------------------------------------------------------------------
+-- Roles are cluster-wide: created once, reused by the extension in every database,
+-- and left in place by DROP EXTENSION. Grant them to login roles:
+--   lead_scoring_writer  the CRM app: inserts and updates events and contacts
+--   lead_scoring_reader  BI and sales tools: views, alerts, ledger, rule tables
+--   lead_scoring_admin   edits models and rules; adjust, reset, forget_contact
+-- Scoring needs no privilege on the internal tables: the scoring triggers and
+-- functions do their writing as the extension's owner.
+DO $$
+DECLARE
+    r text;
+BEGIN
+    FOREACH r IN ARRAY ARRAY['lead_scoring_reader', 'lead_scoring_writer', 'lead_scoring_admin'] LOOP
+        IF NOT EXISTS (SELECT FROM pg_catalog.pg_roles WHERE rolname OPERATOR(pg_catalog.=) r) THEN
+            EXECUTE pg_catalog.format('CREATE ROLE %I NOLOGIN', r);
+        END IF;
+    END LOOP;
+END $$;
+
+REVOKE ALL ON ALL FUNCTIONS IN SCHEMA lead_scoring FROM PUBLIC;
+GRANT USAGE ON SCHEMA lead_scoring TO lead_scoring_reader, lead_scoring_writer, lead_scoring_admin;
+
+GRANT SELECT ON lead_scoring.scores, lead_scoring.group_scores, lead_scoring.leaderboard,
+                lead_scoring.band_summary, lead_scoring.conversions,
+                lead_scoring.alerts, lead_scoring.ledger,
+                lead_scoring.models, lead_scoring.point_groups, lead_scoring.event_rules,
+                lead_scoring.attribute_rules, lead_scoring.thresholds, lead_scoring.bands
+    TO lead_scoring_reader;
+GRANT EXECUTE ON FUNCTION lead_scoring.points_of(bigint), lead_scoring.band_of(integer, numeric),
+                          lead_scoring.explain(text, bigint)
+    TO lead_scoring_reader;
+
+GRANT SELECT, INSERT, UPDATE ON lead_scoring.contacts, lead_scoring.events TO lead_scoring_writer;
+
+-- Admins read everything readers do, edit the rule tables (whose validation
+-- triggers run as the admin and call the check functions) and operate on scores.
+GRANT lead_scoring_reader TO lead_scoring_admin;
+GRANT SELECT, INSERT, UPDATE, DELETE ON lead_scoring.models, lead_scoring.point_groups,
+                lead_scoring.event_rules, lead_scoring.attribute_rules, lead_scoring.thresholds,
+                lead_scoring.bands
+    TO lead_scoring_admin;
+GRANT UPDATE (acknowledged_at) ON lead_scoring.alerts TO lead_scoring_admin;
+GRANT EXECUTE ON FUNCTION lead_scoring.adjust(text, bigint, numeric, text, text),
+                          lead_scoring.reset(text, bigint, text, text),
+                          lead_scoring.forget_contact(bigint),
+                          lead_scoring.rule_cache_stats(),
+                          lead_scoring.jsonpath_is_predicate(jsonpath),
+                          lead_scoring.check_points(text, numeric),
+                          lead_scoring.check_condition(text, jsonpath),
+                          lead_scoring.check_match(text, jsonb),
+                          lead_scoring.resolve_group(text, integer, integer)
+    TO lead_scoring_admin;

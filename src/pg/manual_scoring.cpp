@@ -1,0 +1,78 @@
+#include "pg/manual_scoring.hpp"
+
+#include "core/scoring.hpp"
+#include "pg/state_preparation.hpp"
+#include "pg/state_store.hpp"
+
+namespace ls::pg {
+
+namespace {
+
+const core::ModelDef& find_model(const RuleCache& rules, const std::string& name) {
+    for (const auto& m : rules.models)
+        if (m.name == name) return m;
+    throw SqlError(ERRCODE_UNDEFINED_OBJECT, "model \"" + name + "\" does not exist or is not active");
+}
+
+int32_t find_group(const core::ModelDef& model, const std::string& name) {
+    for (const auto& g : model.groups)
+        if (g.name == name) return g.id;
+    throw SqlError(ERRCODE_UNDEFINED_OBJECT,
+                   "point group \"" + name + "\" does not exist in model \"" + model.name + "\"");
+}
+
+// Locks the contact (creating it if unknown), lets `apply` change its state in the
+// model through a ContactScorer, then writes the state, the ledger and the alerts.
+template <typename Apply>
+core::Points change_score(const RuleCache& rules, const ManualChange& change, const char* kind, Apply&& apply) {
+    const core::ModelDef& model = find_model(rules, change.model);
+    std::vector<StoredState> states = lock_ready_states(rules, {change.contact_id});
+    StoredState* st = nullptr;
+    for (auto& s : states)
+        if (s.model_id == model.id) st = &s;
+    if (!st) throw SqlError(ERRCODE_INTERNAL_ERROR, "lead_scoring: no score row for contact after creating it");
+
+    core::ContactScorer scorer(model, st->state, st->is_new);
+    try {
+        apply(model, scorer);
+    } catch (const core::PointsError& e) {
+        throw SqlError(e.kind == core::PointsError::Kind::Overflow ? ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE
+                                                                  : ERRCODE_INVALID_PARAMETER_VALUE,
+                       std::string(kind) + " of contact " + std::to_string(change.contact_id) + " in model \"" +
+                           model.name + "\": " + e.what());
+    }
+    std::vector<LedgerRow> ledger;
+    for (const auto& c : scorer.ledger())
+        ledger.push_back(LedgerRow{model.id, c.group_id, change.contact_id, c.delta, 0, 0, 0, false, change.reason});
+    std::vector<AlertRow> alerts;
+    for (const auto& a : scorer.alerts()) alerts.push_back(AlertRow{a.threshold->id, model.id, change.contact_id, a.score, 0});
+    st->scores = scorer.current();
+    st->changed = true;
+
+    append_ledger(kind, ledger, change.actor);
+    write_states(states);
+    write_alerts(alerts);
+    return scorer.current().total;
+}
+
+}  // namespace
+
+core::Points adjust_score(const RuleCache& rules, const ManualChange& change, core::Points points) {
+    return change_score(rules, change, "manual", [&](const core::ModelDef& model, core::ContactScorer& scorer) {
+        const int32_t group = find_group(model, change.point_group.value_or("default"));
+        scorer.on_adjustment(group, points);
+    });
+}
+
+core::Points reset_score(const RuleCache& rules, const ManualChange& change) {
+    return change_score(rules, change, "reset", [&](const core::ModelDef& model, core::ContactScorer& scorer) {
+        std::vector<int32_t> groups;
+        if (change.point_group)
+            groups.push_back(find_group(model, *change.point_group));
+        else
+            for (const auto& g : model.groups) groups.push_back(g.id);
+        scorer.on_reset(groups);
+    });
+}
+
+}  // namespace ls::pg

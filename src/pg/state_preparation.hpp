@@ -1,0 +1,23 @@
+// Before a contact can be scored it must exist, have a fitted score row in every
+// active model, and that row must be locked against concurrent scoring and erasure.
+#pragma once
+#include <cstdint>
+#include <vector>
+
+#include "pg/rule_cache.hpp"
+#include "pg/state_store.hpp"
+
+namespace ls::pg {
+
+// Creates the contacts that do not exist (the contacts trigger fits them), gives
+// known contacts their fit in models added since, and returns every state of
+// `contacts` (sorted, distinct) locked, sorted by (contact, model). Rows are locked
+// in (contact, model) order by every caller, so concurrent batches do not deadlock.
+std::vector<StoredState> lock_ready_states(const RuleCache& rules, const std::vector<int64_t>& contacts);
+
+// With no active model there is no state to lock: creates missing contacts and
+// key-share locks the others, so that forget_contact waits for the statement's
+// transaction instead of missing its events.
+void lock_contacts_only(const std::vector<int64_t>& contacts);
+
+}  // namespace ls::pg
