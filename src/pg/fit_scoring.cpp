@@ -59,7 +59,7 @@ void fit_stored_contacts(const RuleCache& rules, const std::vector<int64_t>& con
     std::vector<Datum> ids;
     for (int64_t c : contact_ids) ids.push_back(Int64GetDatum(c));
     Datum args[1] = {make_array(ids, {}, INT8OID)};
-    const uint64 n = s.run(args, nullptr, true);
+    const uint64 n = s.run(args, nullptr);
     std::vector<ContactAttributes> contacts;
     for (uint64 r = 0; r < n; ++r) {
         bool isnull;

@@ -1,5 +1,7 @@
 #include "pg/manual_scoring.hpp"
 
+#include <cstring>
+
 #include "core/scoring.hpp"
 #include "pg/state_preparation.hpp"
 #include "pg/state_store.hpp"
@@ -38,7 +40,7 @@ core::Points change_score(const RuleCache& rules, const ManualChange& change, co
     } catch (const core::PointsError& e) {
         throw SqlError(e.kind == core::PointsError::Kind::Overflow ? ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE
                                                                   : ERRCODE_INVALID_PARAMETER_VALUE,
-                       std::string(kind) + " of contact " + std::to_string(change.contact_id) + " in model \"" +
+                       std::string(std::strcmp(kind, "manual") == 0 ? "adjust" : kind) + " of contact " + std::to_string(change.contact_id) + " in model \"" +
                            model.name + "\": " + e.what());
     }
     std::vector<LedgerRow> ledger;

@@ -148,7 +148,7 @@ std::vector<int64_t> missing_contacts(const std::vector<int64_t>& contacts) {
         " ORDER BY c",
         {INT8ARRAYOID});
     Datum args[1] = {int8_array(contacts)};
-    const uint64 n = s.run(args, nullptr, true);
+    const uint64 n = s.run(args, nullptr);
     std::vector<int64_t> missing;
     for (uint64 r = 0; r < n; ++r) missing.push_back(column_int64(r, 1));
     return missing;
