@@ -38,9 +38,7 @@ Datum lead_scoring_adjust(PG_FUNCTION_ARGS) {
         try {
             points = ls::pg::points_from_numeric(PG_GETARG_DATUM(2));
         } catch (const ls::core::PointsError& e) {
-            throw SqlError(e.kind == ls::core::PointsError::Kind::Overflow ? ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE
-                                                                          : ERRCODE_INVALID_PARAMETER_VALUE,
-                           std::string("adjust: ") + e.what());
+            throw ls::pg::points_error(e, "adjust");
         }
         return ls::pg::as_extension_owner(fcinfo, [&](Oid caller) -> Datum {
             change.actor = caller;

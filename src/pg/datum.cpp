@@ -110,4 +110,10 @@ Datum int8_array(const std::vector<int64_t>& v) {
     return make_array(d, {}, INT8OID);
 }
 
+SqlError points_error(const core::PointsError& e, const std::string& context) {
+    return SqlError(e.kind == core::PointsError::Kind::Overflow ? ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE
+                                                               : ERRCODE_INVALID_PARAMETER_VALUE,
+                    context + ": " + e.what());
+}
+
 }  // namespace ls::pg

@@ -15,6 +15,10 @@ core::Points points_from_numeric(Datum numeric);
 Datum numeric_from_points(core::Points p);
 std::optional<core::Points> optional_points(const std::string& text);  // "" -> none
 
+// A points error of the core as the SqlError to report: 22003 for overflow, 22023
+// otherwise, the message prefixed with `context` (what was being done).
+SqlError points_error(const core::PointsError& e, const std::string& context);
+
 // The text of a text Datum, without copying more than needed.
 std::string text_value(Datum text);
 

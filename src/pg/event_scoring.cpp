@@ -92,16 +92,21 @@ void score_chunk(const RuleCache& rules, Batch& batch, Oid actor) {
         const core::ModelDef& model = rules.models[mi];
 
         core::ContactScorer scorer(model, st.state, st.is_new);
-        for (size_t k = first; k < order.size() && batch.events[order[k]].contact_id == st.contact_id; ++k) {
-            const MatchedEvent& ev = batch.events[order[k]];
-            model_rules.clear();
-            for (uint32_t r = ev.rules_begin; r < ev.rules_end; ++r)
-                if (batch.rules[r]->model_index == mi) model_rules.push_back(&batch.rules[r]->def);
-            model_thresholds.clear();
-            for (uint32_t t = ev.thresholds_begin; t < ev.thresholds_end; ++t)
-                if (batch.thresholds[t]->model_index == mi)
-                    model_thresholds.push_back(&model.thresholds[batch.thresholds[t]->threshold_index]);
-            scorer.on_event(order[k], ev.occurred_at, model_rules, model_thresholds);
+        try {
+            for (size_t k = first; k < order.size() && batch.events[order[k]].contact_id == st.contact_id; ++k) {
+                const MatchedEvent& ev = batch.events[order[k]];
+                model_rules.clear();
+                for (uint32_t r = ev.rules_begin; r < ev.rules_end; ++r)
+                    if (batch.rules[r]->model_index == mi) model_rules.push_back(&batch.rules[r]->def);
+                model_thresholds.clear();
+                for (uint32_t t = ev.thresholds_begin; t < ev.thresholds_end; ++t)
+                    if (batch.thresholds[t]->model_index == mi)
+                        model_thresholds.push_back(&model.thresholds[batch.thresholds[t]->threshold_index]);
+                scorer.on_event(order[k], ev.occurred_at, model_rules, model_thresholds);
+            }
+        } catch (const core::PointsError& e) {
+            throw points_error(e, "scoring the events of contact " + std::to_string(st.contact_id) + " in model \"" +
+                                      model.name + "\"");
         }
         for (const auto& change : scorer.ledger()) {
             const MatchedEvent& ev = batch.events[change.event_index];

@@ -3,6 +3,7 @@
 #include <cstring>
 
 #include "core/scoring.hpp"
+#include "pg/datum.hpp"
 #include "pg/state_preparation.hpp"
 #include "pg/state_store.hpp"
 
@@ -38,10 +39,8 @@ core::Points change_score(const RuleCache& rules, const ManualChange& change, co
     try {
         apply(model, scorer);
     } catch (const core::PointsError& e) {
-        throw SqlError(e.kind == core::PointsError::Kind::Overflow ? ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE
-                                                                  : ERRCODE_INVALID_PARAMETER_VALUE,
-                       std::string(std::strcmp(kind, "manual") == 0 ? "adjust" : kind) + " of contact " + std::to_string(change.contact_id) + " in model \"" +
-                           model.name + "\": " + e.what());
+        throw points_error(e, std::string(std::strcmp(kind, "manual") == 0 ? "adjust" : kind) + " of contact " +
+                                  std::to_string(change.contact_id) + " in model \"" + model.name + "\"");
     }
     std::vector<LedgerRow> ledger;
     for (const auto& c : scorer.ledger())
