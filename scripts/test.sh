@@ -25,4 +25,6 @@ if ! make -s installcheck; then
     done
     exit 1
 fi
+echo "== TAP tests (test/t: dump and restore)"
+bash scripts/run_tap.sh
 echo "== all tests passed"
