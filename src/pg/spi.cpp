@@ -8,7 +8,10 @@ uint64 Statement::run(const Datum* args, const char* nulls, bool read_only) {
         int nargs = static_cast<int>(arg_types_.size());
         Oid* types = arg_types_.data();
         plan_ = call([&]() -> SPIPlanPtr {
-            SPIPlanPtr p = SPI_prepare(sql, nargs, types);
+            // Always the generic plan: the arguments are arrays whose size the planner
+            // cannot use well anyway, and re-planning every single-row statement
+            // (the custom-plan default) costs as much as the scoring itself.
+            SPIPlanPtr p = SPI_prepare_cursor(sql, nargs, types, CURSOR_OPT_GENERIC_PLAN);
             if (p == nullptr) elog(ERROR, "lead_scoring: SPI_prepare failed (%s): %s", SPI_result_code_string(SPI_result), sql);
             if (SPI_keepplan(p) != 0) elog(ERROR, "lead_scoring: SPI_keepplan failed");
             return p;
