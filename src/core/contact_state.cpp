@@ -5,7 +5,7 @@ namespace ls::core {
 GroupBalance& ContactState::group(int32_t group_id) {
     for (auto& g : groups)
         if (g.group_id == group_id) return g;
-    groups.push_back(GroupBalance{group_id, {}, {}});
+    groups.push_back(GroupBalance{group_id, {}, {}, 0});
     return groups.back();
 }
 
@@ -39,7 +39,7 @@ Snapshot snapshot(const ModelDef& model, const ContactState& state) {
     Points sum;
     for (const auto& g : model.groups) {
         const GroupBalance* b = state.find_group(g.id);
-        const GroupBalance empty{g.id, {}, {}};
+        const GroupBalance empty{g.id, {}, {}, 0};
         const Points score = group_score(g, b ? *b : empty);
         s.groups.push_back(score);
         if (g.counts_toward_total) {

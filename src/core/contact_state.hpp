@@ -15,6 +15,7 @@ struct GroupBalance {
     int32_t group_id = 0;
     Points fit;
     Points balance;  // behavioural: rule awards, adjustments, decay, expiry, resets
+    int64_t decay_steps = 0;  // decay steps applied since the contact's last activity
 };
 
 // Only rules with max_awards or a cooldown keep a counter.
@@ -31,8 +32,19 @@ struct FitMatch {
     Points points;
 };
 
+// An award of a group with a sliding window, kept until it expires so that
+// expiry can take back exactly what it gave.
+struct WindowAward {
+    int32_t group_id = 0;
+    Micros occurred_at = 0;  // of the event
+    Points delta;            // what the award actually added
+    int64_t rule_id = 0;
+    int64_t event_id = 0;
+};
+
 struct ContactState {
     std::vector<GroupBalance> groups;
+    std::vector<WindowAward> window_awards;  // in windowed groups, not yet expired
     std::vector<RuleLimit> limits;
     std::vector<FitMatch> fit;
     bool qualified = true;

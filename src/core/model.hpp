@@ -15,11 +15,21 @@ namespace ls::core {
 // Times are microseconds on one fixed epoch (the adapter uses PostgreSQL's).
 using Micros = int64_t;
 
+// Inactivity decay of a group's behavioural balance (see core/maintenance.hpp).
+struct DecayPolicy {
+    Micros after = 0;               // inactivity before the first step
+    Micros every = 0;               // between two steps
+    std::optional<Points> points;   // subtracted by each step, or
+    std::optional<Points> percent;  // the percentage of the balance each step takes
+};
+
 struct GroupDef {
     int32_t id = 0;
     std::string name;
     std::optional<Points> max_points;  // cap of the group score
     bool counts_toward_total = true;
+    std::optional<DecayPolicy> decay;
+    std::optional<Micros> window;      // sliding window: awards count this long after their event
 };
 
 struct EventRuleDef {

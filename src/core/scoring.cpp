@@ -1,5 +1,9 @@
 #include "core/scoring.hpp"
 
+#include <algorithm>
+
+#include "core/maintenance.hpp"
+
 namespace ls::core {
 
 std::optional<Points> apply_rule(const ModelDef& model, ContactState& state, const EventRuleDef& rule,
@@ -30,6 +34,11 @@ Points apply_adjustment(const ModelDef& model, ContactState& state, int32_t grou
 }
 
 Points apply_reset(ContactState& state, int32_t group_id) {
+    // Awards wiped by the reset have nothing left to take back when they expire.
+    auto& awards = state.window_awards;
+    awards.erase(std::remove_if(awards.begin(), awards.end(),
+                                [&](const WindowAward& a) { return a.group_id == group_id; }),
+                 awards.end());
     GroupBalance& g = state.group(group_id);
     const Points delta = -g.balance;
     g.balance = Points{};
@@ -56,12 +65,26 @@ void collect_crossings(const ModelDef& model, const Snapshot& before, const Snap
 ContactScorer::ContactScorer(const ModelDef& model, ContactState& state, bool is_new)
     : model_(model), state_(state), current_(is_new ? Snapshot::zero(model) : snapshot(model, state)) {}
 
-void ContactScorer::on_event(size_t event_index, Micros occurred_at, const std::vector<const EventRuleDef*>& rules,
+void ContactScorer::on_event(size_t event_index, int64_t event_id, Micros occurred_at,
+                             const std::vector<const EventRuleDef*>& rules,
                              const std::vector<const ThresholdDef*>& event_thresholds) {
-    if (!state_.last_activity_at || *state_.last_activity_at < occurred_at) state_.last_activity_at = occurred_at;
+    on_due(occurred_at);
+    if (!state_.last_activity_at || *state_.last_activity_at < occurred_at) {
+        state_.last_activity_at = occurred_at;
+        for (auto& g : state_.groups) g.decay_steps = 0;  // a new activity starts a new count
+    }
     for (const EventRuleDef* rule : rules) {
-        if (auto delta = apply_rule(model_, state_, *rule, occurred_at))
-            ledger_.push_back(LedgerChange{rule->group_id, *delta, rule->id, event_index});
+        auto delta = apply_rule(model_, state_, *rule, occurred_at);
+        if (!delta) continue;
+        LedgerChange c;
+        c.group_id = rule->group_id;
+        c.delta = *delta;
+        c.rule_id = rule->id;
+        c.event_index = event_index;
+        ledger_.push_back(c);
+        const GroupDef* group = model_.group(rule->group_id);
+        if (group && group->window && *delta != Points{})
+            state_.window_awards.push_back(WindowAward{rule->group_id, occurred_at, *delta, rule->id, event_id});
     }
     Snapshot after = snapshot(model_, state_);
     collect_crossings(model_, current_, after, event_index, alerts_);
@@ -72,18 +95,34 @@ void ContactScorer::on_event(size_t event_index, Micros occurred_at, const std::
     current_ = std::move(after);
 }
 
+size_t ContactScorer::on_due(Micros t) {
+    const size_t changed = apply_due(model_, state_, t, ledger_);
+    if (changed) current_ = snapshot(model_, state_);  // lower scores: no crossing to collect
+    return changed;
+}
+
 void ContactScorer::on_fit(const FitResult& fit) {
     apply_fit(state_, fit);
     settle(std::nullopt);
 }
 
 void ContactScorer::on_adjustment(int32_t group_id, Points points) {
-    ledger_.push_back(LedgerChange{group_id, apply_adjustment(model_, state_, group_id, points), 0, 0});
+    LedgerChange c;
+    c.kind = LedgerKind::Manual;
+    c.group_id = group_id;
+    c.delta = apply_adjustment(model_, state_, group_id, points);
+    ledger_.push_back(c);
     settle(std::nullopt);
 }
 
 void ContactScorer::on_reset(const std::vector<int32_t>& group_ids) {
-    for (int32_t group_id : group_ids) ledger_.push_back(LedgerChange{group_id, apply_reset(state_, group_id), 0, 0});
+    for (int32_t group_id : group_ids) {
+        LedgerChange c;
+        c.kind = LedgerKind::Reset;
+        c.group_id = group_id;
+        c.delta = apply_reset(state_, group_id);
+        ledger_.push_back(c);
+    }
     settle(std::nullopt);
 }
 

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "core/contact_state.hpp"
+#include "core/ledger_change.hpp"
 
 namespace ls::core {
 
@@ -32,14 +33,6 @@ struct FitResult {
 // Replaces the fit points of every group with those of `fit`.
 void apply_fit(ContactState& state, const FitResult& fit);
 
-// One change of a behavioural balance, to be written to the ledger.
-struct LedgerChange {
-    int32_t group_id = 0;
-    Points delta;
-    int64_t rule_id = 0;    // 0: none
-    size_t event_index = 0; // the caller's index of the event that caused it (events only)
-};
-
 struct AlertIntent {
     const ThresholdDef* threshold = nullptr;
     Points score;                      // the score the threshold looks at, after the change
@@ -59,8 +52,14 @@ public:
 
     // An event of the contact: `rules` are the chosen rules of this model (one per
     // group at most), `event_thresholds` the on_event thresholds whose filter matched.
-    void on_event(size_t event_index, Micros occurred_at, const std::vector<const EventRuleDef*>& rules,
+    // Decay steps and expiries due at occurred_at are applied first.
+    void on_event(size_t event_index, int64_t event_id, Micros occurred_at,
+                  const std::vector<const EventRuleDef*>& rules,
                   const std::vector<const ThresholdDef*>& event_thresholds);
+    // Applies the decay steps and window expiries due at t. They only take back
+    // points, so they fire no threshold (falling below re-arms one). Returns how
+    // many balances changed.
+    size_t on_due(Micros t);
     // The contact's attributes were (re)evaluated.
     void on_fit(const FitResult& fit);
     // An operator's adjustment of one group (ledger kind manual).

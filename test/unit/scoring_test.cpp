@@ -7,13 +7,22 @@ using namespace ls::core;
 namespace {
 Points P(const char* s) { return Points::parse(s); }
 
+GroupDef group(int32_t id, const char* name, std::optional<Points> cap, bool counts) {
+    GroupDef g;
+    g.id = id;
+    g.name = name;
+    g.max_points = cap;
+    g.counts_toward_total = counts;
+    return g;
+}
+
 ModelDef model_with(std::optional<Points> cap = std::nullopt) {
     ModelDef m;
     m.id = 1;
     m.name = "m";
-    m.groups.push_back(GroupDef{10, "default", std::nullopt, true});
-    m.groups.push_back(GroupDef{11, "capped", cap, true});
-    m.groups.push_back(GroupDef{12, "side", std::nullopt, false});
+    m.groups.push_back(group(10, "default", std::nullopt, true));
+    m.groups.push_back(group(11, "capped", cap, true));
+    m.groups.push_back(group(12, "side", std::nullopt, false));
     return m;
 }
 
@@ -137,12 +146,12 @@ BOOST_AUTO_TEST_CASE(crossing_fires_once_and_rearms_below) {
     ContactState s;
     ContactScorer scorer(m, s, true);
     EventRuleDef up = rule(1, 10, "6"), down = rule(2, 10, "-5");
-    scorer.on_event(0, 0, {&up}, {});    // 6
-    scorer.on_event(1, 1, {&up}, {});    // 12: crossing
-    scorer.on_event(2, 2, {&up}, {});    // 18: still above, no alert
-    scorer.on_event(3, 3, {&down}, {});  // 13
-    scorer.on_event(4, 4, {&down}, {});  // 8: re-armed
-    scorer.on_event(5, 5, {&up}, {});    // 14: crossing again
+    scorer.on_event(0, 0, 0, {&up}, {});    // 6
+    scorer.on_event(1, 0, 1, {&up}, {});    // 12: crossing
+    scorer.on_event(2, 0, 2, {&up}, {});    // 18: still above, no alert
+    scorer.on_event(3, 0, 3, {&down}, {});  // 13
+    scorer.on_event(4, 0, 4, {&down}, {});  // 8: re-armed
+    scorer.on_event(5, 0, 5, {&up}, {});    // 14: crossing again
     BOOST_REQUIRE(scorer.alerts().size() == 2u);
     BOOST_TEST(*scorer.alerts()[0].event_index == 1u);
     BOOST_TEST(scorer.alerts()[0].score.to_string() == "12");
@@ -157,10 +166,10 @@ BOOST_AUTO_TEST_CASE(event_threshold_fires_on_each_matching_event_at_or_above) {
     ContactScorer scorer(m, s, false);
     EventRuleDef visit = rule(1, 10, "5");
     const ThresholdDef* t = &m.thresholds[0];
-    scorer.on_event(0, 0, {&visit}, {t});  // 5: below
-    scorer.on_event(1, 1, {&visit}, {t});  // 10: fires, with this event's points
-    scorer.on_event(2, 2, {&visit}, {t});  // 15: fires again
-    scorer.on_event(3, 3, {&visit}, {});   // not a matching event
+    scorer.on_event(0, 0, 0, {&visit}, {t});  // 5: below
+    scorer.on_event(1, 0, 1, {&visit}, {t});  // 10: fires, with this event's points
+    scorer.on_event(2, 0, 2, {&visit}, {t});  // 15: fires again
+    scorer.on_event(3, 0, 3, {&visit}, {});   // not a matching event
     BOOST_REQUIRE(scorer.alerts().size() == 2u);
     BOOST_TEST(scorer.alerts()[0].score.to_string() == "10");
 }
@@ -171,7 +180,7 @@ BOOST_AUTO_TEST_CASE(group_threshold_reads_the_capped_group_score) {
     ContactState s;
     ContactScorer scorer(m, s, false);
     EventRuleDef r = rule(1, 11, "25");
-    scorer.on_event(0, 0, {&r}, {});
+    scorer.on_event(0, 0, 0, {&r}, {});
     BOOST_REQUIRE(scorer.alerts().size() == 1u);
     BOOST_TEST(scorer.alerts()[0].score.to_string() == "10");
     BOOST_TEST(scorer.ledger()[0].delta.to_string() == "10");
@@ -200,23 +209,23 @@ BOOST_AUTO_TEST_CASE(sauna_worked_example) {
                  click = rule(4, 10, "2"), nurture = rule(5, 10, "4"), webinar = rule(6, 10, "20"),
                  signed_ = rule(7, 10, "30");
     size_t i = 0;
-    sc.on_event(i++, 0, {&visit}, {});
-    sc.on_event(i++, 0, {&visit}, {});
-    sc.on_event(i++, 0, {&download}, {});
+    sc.on_event(i++, 0, 0, {&visit}, {});
+    sc.on_event(i++, 0, 0, {&visit}, {});
+    sc.on_event(i++, 0, 0, {&download}, {});
     BOOST_TEST(sc.current().total.to_string() == "25");
     for (int k = 0; k < 4; ++k) {
-        sc.on_event(i++, 0, {&open}, {});
-        sc.on_event(i++, 0, {&click}, {});
-        sc.on_event(i++, 0, {&nurture}, {});
+        sc.on_event(i++, 0, 0, {&open}, {});
+        sc.on_event(i++, 0, 0, {&click}, {});
+        sc.on_event(i++, 0, 0, {&nurture}, {});
     }
     BOOST_TEST(sc.current().total.to_string() == "57");
-    sc.on_event(i++, 0, {&webinar}, {});
+    sc.on_event(i++, 0, 0, {&webinar}, {});
     BOOST_TEST(sc.current().total.to_string() == "77");
-    sc.on_event(i++, 0, {&visit}, {&m.thresholds[0]});
+    sc.on_event(i++, 0, 0, {&visit}, {&m.thresholds[0]});
     BOOST_TEST(sc.current().total.to_string() == "82");
     BOOST_REQUIRE(sc.alerts().size() == 1u);
     BOOST_TEST(sc.alerts()[0].score.to_string() == "82");
-    sc.on_event(i++, 0, {&signed_}, {});
+    sc.on_event(i++, 0, 0, {&signed_}, {});
     BOOST_TEST(sc.current().total.to_string() == "112");
 }
 

@@ -1,0 +1,28 @@
+// One change of a behavioural balance, as the core reports it to be written to
+// the ledger.
+#pragma once
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+
+#include "core/model.hpp"
+
+namespace ls::core {
+
+enum class LedgerKind { Rule, Manual, Reset, Decay, Expiry };
+
+// The ledger's `kind` text.
+const char* kind_name(LedgerKind kind);
+
+struct LedgerChange {
+    LedgerKind kind = LedgerKind::Rule;
+    int32_t group_id = 0;
+    Points delta;
+    int64_t rule_id = 0;        // 0: none. Rule: the rule; Expiry: the rule of the expired award
+    size_t event_index = 0;     // Rule: the caller's index of the event that caused it
+    int64_t event_id = 0;       // Expiry: the event of the expired award (0: none)
+    std::optional<Micros> at;   // Decay: when the last step fell due; Expiry: when the award expired
+    int64_t steps = 0;          // Decay: how many steps this change applied
+};
+
+}  // namespace ls::core

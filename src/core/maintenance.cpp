@@ -1,0 +1,131 @@
+#include "core/maintenance.hpp"
+
+#include <algorithm>
+
+namespace ls::core {
+
+namespace {
+
+constexpr int64_t kHundredPercentUnits = 100 * Points::kScale;
+
+Points one_percent_step(const DecayPolicy& policy, Points balance) {
+    return balance.scaled(kHundredPercentUnits - policy.percent->units(), kHundredPercentUnits);
+}
+
+// Whether one more step would change a positive balance (a percentage of a tiny
+// balance can round back to the balance itself: then decay has nothing left to do).
+bool step_changes(const DecayPolicy& policy, Points balance) {
+    if (balance <= Points{}) return false;
+    if (policy.points) return policy.points->units() > 0;
+    return one_percent_step(policy, balance) != balance;
+}
+
+}  // namespace
+
+const char* kind_name(LedgerKind kind) {
+    switch (kind) {
+        case LedgerKind::Rule: return "rule";
+        case LedgerKind::Manual: return "manual";
+        case LedgerKind::Reset: return "reset";
+        case LedgerKind::Decay: return "decay";
+        case LedgerKind::Expiry: return "expiry";
+    }
+    return "rule";
+}
+
+int64_t decay_steps_due(const DecayPolicy& policy, Micros last_activity, Micros t) {
+    if (policy.every <= 0) return 0;
+    const Micros first = last_activity + policy.after;
+    if (t < first) return 0;
+    return (t - first) / policy.every + 1;
+}
+
+Points decayed_balance(const DecayPolicy& policy, Points balance, int64_t steps) {
+    if (steps <= 0 || balance <= Points{}) return balance;
+    if (policy.points) {
+        const int64_t per_step = policy.points->units();
+        if (per_step <= 0) return balance;
+        // Steps that reach 0 or below stop at 0: no multiplication that could overflow.
+        const int64_t steps_to_zero = (balance.units() + per_step - 1) / per_step;
+        if (steps >= steps_to_zero) return Points{};
+        return Points::from_units(balance.units() - steps * per_step);
+    }
+    for (int64_t i = 0; i < steps; ++i) {
+        const Points next = one_percent_step(policy, balance);
+        if (next == balance) break;  // rounding keeps it: later steps change nothing either
+        balance = next;
+    }
+    return balance;
+}
+
+size_t apply_due(const ModelDef& model, ContactState& state, Micros t, std::vector<LedgerChange>& out) {
+    size_t changed = 0;
+    for (const GroupDef& def : model.groups) {
+        if (!def.decay || !state.last_activity_at) continue;
+        GroupBalance* g = nullptr;
+        for (auto& candidate : state.groups)
+            if (candidate.group_id == def.id) g = &candidate;
+        if (!g) continue;
+        const int64_t due = decay_steps_due(*def.decay, *state.last_activity_at, t);
+        if (due <= g->decay_steps) continue;
+        const int64_t steps = due - g->decay_steps;
+        g->decay_steps = due;  // counted even when the balance has nothing left to lose
+        const Points after = decayed_balance(*def.decay, g->balance, steps);
+        if (after == g->balance) continue;
+        LedgerChange c;
+        c.kind = LedgerKind::Decay;
+        c.group_id = def.id;
+        c.delta = after - g->balance;
+        c.at = *state.last_activity_at + def.decay->after + (due - 1) * def.decay->every;
+        c.steps = steps;
+        out.push_back(c);
+        g->balance = after;
+        ++changed;
+    }
+
+    if (!state.window_awards.empty()) {
+        // Expire in the order the awards fell due, so the ledger reads in time order.
+        std::vector<WindowAward> kept, expired;
+        for (const WindowAward& a : state.window_awards) {
+            const GroupDef* def = model.group(a.group_id);
+            if (def && def->window && a.occurred_at + *def->window <= t)
+                expired.push_back(a);
+            else
+                kept.push_back(a);
+        }
+        std::stable_sort(expired.begin(), expired.end(),
+                         [](const WindowAward& a, const WindowAward& b) { return a.occurred_at < b.occurred_at; });
+        for (const WindowAward& a : expired) {
+            state.group(a.group_id).balance -= a.delta;
+            LedgerChange c;
+            c.kind = LedgerKind::Expiry;
+            c.group_id = a.group_id;
+            c.delta = -a.delta;
+            c.rule_id = a.rule_id;
+            c.event_id = a.event_id;
+            c.at = a.occurred_at + *model.group(a.group_id)->window;
+            out.push_back(c);
+            ++changed;
+        }
+        state.window_awards = std::move(kept);
+    }
+    return changed;
+}
+
+std::optional<Micros> next_due(const ModelDef& model, const ContactState& state) {
+    std::optional<Micros> due;
+    auto consider = [&](Micros t) { due = due ? std::min(*due, t) : t; };
+    for (const GroupDef& def : model.groups) {
+        if (!def.decay || !state.last_activity_at) continue;
+        const GroupBalance* g = state.find_group(def.id);
+        if (!g || !step_changes(*def.decay, g->balance)) continue;
+        consider(*state.last_activity_at + def.decay->after + g->decay_steps * def.decay->every);
+    }
+    for (const WindowAward& a : state.window_awards) {
+        const GroupDef* def = model.group(a.group_id);
+        if (def && def->window) consider(a.occurred_at + *def->window);
+    }
+    return due;
+}
+
+}  // namespace ls::core
