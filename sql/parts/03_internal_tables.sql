@@ -11,7 +11,12 @@
 --   group_fit_units[i] + group_balance_units[i] is the uncapped score of group group_ids[i];
 --   group_balance_units[i] is always the sum of the contact's ledger deltas for that group;
 --   fit_rule_* are the attribute rules that held at the last fit (for explain);
---   limit_* count the awards of rules with max_awards or cooldown.
+--   limit_* count the awards of rules with max_awards or cooldown;
+--   group_decay_steps[i] counts the decay steps applied since last_activity_at;
+--   window_* are the awards of groups with a window_size that have not expired yet
+--     (what each added, so that expiry takes back exactly that);
+--   maintenance_due_at is when the next decay step or expiry falls due (null: none),
+--     so that run_maintenance reads only the rows that have something to do.
 CREATE TABLE lead_scoring.contact_scores (
     model_id         integer NOT NULL,
     model            text NOT NULL,  -- the model's name, kept in step by a trigger on models
@@ -31,6 +36,13 @@ CREATE TABLE lead_scoring.contact_scores (
     limit_rule_ids   bigint[] NOT NULL DEFAULT '{}',
     limit_awards     integer[] NOT NULL DEFAULT '{}',
     limit_last_at    timestamptz[] NOT NULL DEFAULT '{}',
+    group_decay_steps   bigint[] NOT NULL DEFAULT '{}',
+    window_group_ids    integer[] NOT NULL DEFAULT '{}',
+    window_occurred_at  timestamptz[] NOT NULL DEFAULT '{}',
+    window_units        bigint[] NOT NULL DEFAULT '{}',
+    window_rule_ids     bigint[] NOT NULL DEFAULT '{}',
+    window_event_ids    bigint[] NOT NULL DEFAULT '{}',
+    maintenance_due_at  timestamptz,
     PRIMARY KEY (model_id, contact_id)
 ) WITH (fillfactor = 80);  -- room for HOT updates when an event leaves the score as it was
 -- The leaderboard reads this index in order instead of sorting every contact. It is
@@ -38,6 +50,10 @@ CREATE TABLE lead_scoring.contact_scores (
 -- model_id would need a join with models, and a join loses the index order.
 CREATE INDEX contact_scores_rank_idx
     ON lead_scoring.contact_scores (model, score DESC, contact_id);
+-- Partial: rows of models without decay or windows never enter it, so their
+-- updates stay as cheap as before.
+CREATE INDEX contact_scores_due_idx
+    ON lead_scoring.contact_scores (maintenance_due_at) WHERE maintenance_due_at IS NOT NULL;
 
 -- Append-only. entry_id is generated always, so it is unique without an index:
 -- each award costs one heap row and one index entry (by contact, for explain).

@@ -134,6 +134,7 @@ BEGIN
             RAISE EXCEPTION '%: decay_points % must be positive', what, NEW.decay_points
                 USING ERRCODE = 'check_violation';
         END IF;
+        PERFORM lead_scoring.check_points(what || ' decay_percent', NEW.decay_percent);
         IF NEW.decay_percent <= 0 OR NEW.decay_percent > 100 THEN
             RAISE EXCEPTION '%: decay_percent % must be in (0, 100]', what, NEW.decay_percent
                 USING ERRCODE = 'check_violation';
@@ -262,6 +263,23 @@ BEGIN
 END $$;
 CREATE TRIGGER drop_scores AFTER DELETE ON lead_scoring.models
     FOR EACH ROW EXECUTE FUNCTION lead_scoring.drop_model_scores();
+
+-- A decay policy set or changed on a group applies to the scores already there:
+-- every score row of the model is due at once, and run_maintenance works out
+-- what each really owes (and when it is next due). Windows need nothing: a window
+-- applies to the awards made while it is set.
+CREATE FUNCTION lead_scoring.reschedule_maintenance() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+    UPDATE lead_scoring.contact_scores s SET maintenance_due_at = '-infinity'
+     WHERE s.model_id = NEW.model_id;
+    RETURN NULL;
+END $$;
+CREATE TRIGGER reschedule_maintenance AFTER UPDATE OF decay_after, decay_every, decay_points, decay_percent
+    ON lead_scoring.point_groups
+    FOR EACH ROW WHEN (NEW.decay_after IS NOT NULL AND (OLD.decay_after, OLD.decay_every, OLD.decay_points,
+        OLD.decay_percent) IS DISTINCT FROM (NEW.decay_after, NEW.decay_every, NEW.decay_points, NEW.decay_percent))
+    EXECUTE FUNCTION lead_scoring.reschedule_maintenance();
 
 CREATE FUNCTION lead_scoring.rename_model_scores() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$

@@ -102,24 +102,28 @@ void score_chunk(const RuleCache& rules, Batch& batch, Oid actor) {
                 for (uint32_t t = ev.thresholds_begin; t < ev.thresholds_end; ++t)
                     if (batch.thresholds[t]->model_index == mi)
                         model_thresholds.push_back(&model.thresholds[batch.thresholds[t]->threshold_index]);
-                scorer.on_event(order[k], ev.occurred_at, model_rules, model_thresholds);
+                scorer.on_event(order[k], ev.event_id, ev.occurred_at, model_rules, model_thresholds);
             }
         } catch (const core::PointsError& e) {
             throw points_error(e, "scoring the events of contact " + std::to_string(st.contact_id) + " in model \"" +
                                       model.name + "\"");
         }
         for (const auto& change : scorer.ledger()) {
-            const MatchedEvent& ev = batch.events[change.event_index];
-            ledger.push_back(LedgerRow{model.id, change.group_id, st.contact_id, change.delta, change.rule_id,
-                                       ev.event_id, ev.occurred_at, true, {}});
+            LedgerRow row = ledger_row(model.id, st.contact_id, change);
+            if (change.kind == core::LedgerKind::Rule) {
+                const MatchedEvent& ev = batch.events[change.event_index];
+                row.event_id = ev.event_id;
+                row.occurred_at = ev.occurred_at;
+                row.has_occurred_at = true;
+            }
+            ledger.push_back(std::move(row));
         }
         for (const auto& a : scorer.alerts())
             alerts.push_back(AlertRow{a.threshold->id, model.id, st.contact_id, a.score,
                                       a.event_index ? batch.events[*a.event_index].event_id : 0});
-        st.scores = scorer.current();
-        st.changed = true;
+        st.finish(model, scorer.current());
     }
-    append_ledger("rule", ledger, actor);
+    append_ledger(ledger, actor);
     write_states(states);
     write_alerts(alerts);
 }

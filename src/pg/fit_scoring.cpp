@@ -43,8 +43,7 @@ void fit_contacts(const RuleCache& rules, const std::vector<ContactAttributes>& 
         scorer.on_fit(evaluate_fit(rules, mi, contacts[ci].attributes));
         for (const auto& a : scorer.alerts())
             alerts.push_back(AlertRow{a.threshold->id, model.id, st.contact_id, a.score, 0});
-        st.scores = scorer.current();
-        st.changed = true;
+        st.finish(model, scorer.current());
     }
     write_states(states);
     write_alerts(alerts);

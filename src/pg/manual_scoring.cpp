@@ -37,20 +37,24 @@ core::Points change_score(const RuleCache& rules, const ManualChange& change, co
 
     core::ContactScorer scorer(model, st->state, st->is_new);
     try {
+        // Decay and expiry due by now first, as before an event.
+        scorer.on_due(call([]() -> TimestampTz { return GetCurrentTransactionStartTimestamp(); }));
         apply(model, scorer);
     } catch (const core::PointsError& e) {
         throw points_error(e, std::string(std::strcmp(kind, "manual") == 0 ? "adjust" : kind) + " of contact " +
                                   std::to_string(change.contact_id) + " in model \"" + model.name + "\"");
     }
     std::vector<LedgerRow> ledger;
-    for (const auto& c : scorer.ledger())
-        ledger.push_back(LedgerRow{model.id, c.group_id, change.contact_id, c.delta, 0, 0, 0, false, change.reason});
+    for (const auto& c : scorer.ledger()) {
+        LedgerRow row = ledger_row(model.id, change.contact_id, c);
+        if (c.kind == core::LedgerKind::Manual || c.kind == core::LedgerKind::Reset) row.reason = change.reason;
+        ledger.push_back(std::move(row));
+    }
     std::vector<AlertRow> alerts;
     for (const auto& a : scorer.alerts()) alerts.push_back(AlertRow{a.threshold->id, model.id, change.contact_id, a.score, 0});
-    st->scores = scorer.current();
-    st->changed = true;
+    st->finish(model, scorer.current());
 
-    append_ledger(kind, ledger, change.actor);
+    append_ledger(ledger, change.actor);
     write_states(states);
     write_alerts(alerts);
     return scorer.current().total;

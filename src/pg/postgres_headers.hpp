@@ -22,6 +22,19 @@ extern "C" {
 #include "utils/timestamp.h"
 #include "utils/typcache.h"
 #include "catalog/namespace.h"
+// the background worker
+#include "access/xact.h"
+#include "access/xlog.h"
+#include "pgstat.h"
+#include "postmaster/bgworker.h"
+#include "postmaster/interrupt.h"
+#include "storage/ipc.h"
+#include "storage/latch.h"
+#include "storage/proc.h"
+#include "tcop/tcopprot.h"
+#include "utils/guc.h"
+#include "utils/snapmgr.h"
+#include "utils/varlena.h"
 }
 // PostgreSQL's c.h defines these as macros; they break the C++ standard library.
 #undef PG_TRY_CPP_COMPAT

@@ -80,7 +80,13 @@ std::shared_ptr<RuleCache> build() {
     cache->attribute_rules.resize(cache->models.size());
     if (cache->models.empty()) return cache;
 
-    run_sql("SELECT g.group_id, g.model_id, g.name, g.max_points::pg_catalog.text, g.counts_toward_total"
+    // Intervals become fixed lengths (a day of 24 hours, a month of 30 days), as
+    // EXTRACT(epoch FROM interval) measures them.
+    run_sql("SELECT g.group_id, g.model_id, g.name, g.max_points::pg_catalog.text, g.counts_toward_total,"
+            " (EXTRACT(epoch FROM g.decay_after) * 1000000)::pg_catalog.int8,"
+            " (EXTRACT(epoch FROM COALESCE(g.decay_every, g.decay_after)) * 1000000)::pg_catalog.int8,"
+            " g.decay_points::pg_catalog.text, g.decay_percent::pg_catalog.text,"
+            " (EXTRACT(epoch FROM g.window_size) * 1000000)::pg_catalog.int8"
             " FROM lead_scoring.point_groups g JOIN lead_scoring.models m USING (model_id)"
             " WHERE m.active ORDER BY g.model_id, g.group_id",
             true);
@@ -90,6 +96,15 @@ std::shared_ptr<RuleCache> build() {
         g.name = column_text(r, 3);
         g.max_points = optional_points(column_text(r, 4));
         g.counts_toward_total = column_bool(r, 5, true);
+        if (auto after = interval_micros(r, 6)) {
+            core::DecayPolicy d;
+            d.after = *after;
+            d.every = interval_micros(r, 7).value_or(*after);
+            d.points = optional_points(column_text(r, 8));
+            d.percent = optional_points(column_text(r, 9));
+            g.decay = d;
+        }
+        g.window = interval_micros(r, 10);
         cache->models[model_index.at(column_int32(r, 2))].groups.push_back(std::move(g));
     }
 

@@ -1,6 +1,7 @@
 #include "pg/state_store.hpp"
 
 #include <algorithm>
+#include <cstring>
 #include <map>
 
 #include "pg/datum.hpp"
@@ -14,12 +15,14 @@ namespace {
 enum Col {
     kModelId, kModel, kContactId, kScore, kFitScore, kBehaviorScore, kQualified, kLastActivityAt, kUpdatedAt,
     kGroupIds, kGroupFitUnits, kGroupBalanceUnits, kFitRuleIds, kFitRuleGroups, kFitRuleUnits,
-    kLimitRuleIds, kLimitAwards, kLimitLastAt, kColumnCount
+    kLimitRuleIds, kLimitAwards, kLimitLastAt, kGroupDecaySteps, kWindowGroupIds, kWindowOccurredAt,
+    kWindowUnits, kWindowRuleIds, kWindowEventIds, kMaintenanceDueAt, kColumnCount
 };
 
 const char* const kLoadSql =
     "SELECT model_id, contact_id, qualified, last_activity_at, group_ids, group_fit_units, group_balance_units,"
-    " fit_rule_ids, fit_rule_groups, fit_rule_units, limit_rule_ids, limit_awards, limit_last_at"
+    " fit_rule_ids, fit_rule_groups, fit_rule_units, limit_rule_ids, limit_awards, limit_last_at,"
+    " group_decay_steps, window_group_ids, window_occurred_at, window_units, window_rule_ids, window_event_ids"
     " FROM lead_scoring.contact_scores"
     " WHERE model_id OPERATOR(pg_catalog.=) ANY ($1) AND contact_id OPERATOR(pg_catalog.=) ANY ($2)"
     " ORDER BY contact_id, model_id FOR UPDATE";
@@ -56,9 +59,11 @@ core::ContactState state_from_row(uint64 r) {
     auto ints = array_elements(column(r, 5, &isnull), INT4OID);
     auto fits = array_elements(column(r, 6, &isnull), INT8OID);
     auto balances = array_elements(column(r, 7, &isnull), INT8OID);
+    auto steps = array_elements(column(r, 14, &isnull), INT8OID);
     for (size_t i = 0; i < ints.size() && i < fits.size() && i < balances.size(); ++i)
         s.groups.push_back(core::GroupBalance{DatumGetInt32(ints[i]), core::Points::from_units(DatumGetInt64(fits[i])),
-                                              core::Points::from_units(DatumGetInt64(balances[i]))});
+                                              core::Points::from_units(DatumGetInt64(balances[i])),
+                                              i < steps.size() ? DatumGetInt64(steps[i]) : 0});
 
     auto fit_ids = array_elements(column(r, 8, &isnull), INT8OID);
     auto fit_groups = array_elements(column(r, 9, &isnull), INT4OID);
@@ -73,6 +78,18 @@ core::ContactState state_from_row(uint64 r) {
     for (size_t i = 0; i < limit_ids.size() && i < limit_awards.size() && i < limit_last.size(); ++i)
         s.limits.push_back(core::RuleLimit{DatumGetInt64(limit_ids[i]), DatumGetInt32(limit_awards[i]),
                                            DatumGetTimestampTz(limit_last[i])});
+
+    auto w_groups = array_elements(column(r, 15, &isnull), INT4OID);
+    auto w_at = array_elements(column(r, 16, &isnull), TIMESTAMPTZOID);
+    auto w_units = array_elements(column(r, 17, &isnull), INT8OID);
+    auto w_rules = array_elements(column(r, 18, &isnull), INT8OID);
+    auto w_events = array_elements(column(r, 19, &isnull), INT8OID);
+    for (size_t i = 0; i < w_groups.size() && i < w_at.size() && i < w_units.size() && i < w_rules.size() &&
+                       i < w_events.size();
+         ++i)
+        s.window_awards.push_back(core::WindowAward{DatumGetInt32(w_groups[i]), DatumGetTimestampTz(w_at[i]),
+                                                    core::Points::from_units(DatumGetInt64(w_units[i])),
+                                                    DatumGetInt64(w_rules[i]), DatumGetInt64(w_events[i])});
     return s;
 }
 
@@ -141,6 +158,30 @@ std::vector<StoredState> lock_states(const RuleCache& rules, const std::vector<i
     return states;
 }
 
+std::vector<StoredState> lock_due_states(const RuleCache& rules, TimestampTz as_of, int64 limit) {
+    static Statement s(
+        "SELECT model_id, contact_id, qualified, last_activity_at, group_ids, group_fit_units, group_balance_units,"
+        " fit_rule_ids, fit_rule_groups, fit_rule_units, limit_rule_ids, limit_awards, limit_last_at,"
+        " group_decay_steps, window_group_ids, window_occurred_at, window_units, window_rule_ids, window_event_ids"
+        " FROM lead_scoring.contact_scores"
+        " WHERE maintenance_due_at OPERATOR(pg_catalog.<=) $1 AND model_id OPERATOR(pg_catalog.=) ANY ($2)"
+        " ORDER BY maintenance_due_at LIMIT $3 FOR UPDATE SKIP LOCKED",
+        {TIMESTAMPTZOID, INT4ARRAYOID, INT8OID});
+    std::vector<StoredState> states;
+    if (rules.models.empty() || limit <= 0) return states;
+    Datum args[3] = {TimestampTzGetDatum(as_of), int4_array(model_ids(rules)), Int64GetDatum(limit)};
+    const uint64 n = s.run(args, nullptr);
+    states.reserve(n);
+    for (uint64 r = 0; r < n; ++r) {
+        StoredState st;
+        st.model_id = column_int32(r, 1);
+        st.contact_id = column_int64(r, 2);
+        st.state = state_from_row(r);
+        states.push_back(std::move(st));
+    }
+    return states;
+}
+
 std::vector<int64_t> missing_contacts(const std::vector<int64_t>& contacts) {
     static Statement s(
         "SELECT c FROM pg_catalog.unnest($1::pg_catalog.int8[]) c"
@@ -203,15 +244,33 @@ void write_states(std::vector<StoredState>& states) {
         nulls[kLastActivityAt] = !s.last_activity_at.has_value();
         values[kUpdatedAt] = TimestampTzGetDatum(now);
 
-        std::vector<Datum> gid, gfit, gbal;
+        std::vector<Datum> gid, gfit, gbal, gsteps;
         for (const auto& g : s.groups) {
             gid.push_back(Int32GetDatum(g.group_id));
             gfit.push_back(Int64GetDatum(g.fit.units()));
             gbal.push_back(Int64GetDatum(g.balance.units()));
+            gsteps.push_back(Int64GetDatum(g.decay_steps));
         }
         values[kGroupIds] = make_array(gid, {}, INT4OID);
         values[kGroupFitUnits] = make_array(gfit, {}, INT8OID);
         values[kGroupBalanceUnits] = make_array(gbal, {}, INT8OID);
+        values[kGroupDecaySteps] = make_array(gsteps, {}, INT8OID);
+
+        std::vector<Datum> wgroup, wat, wunits, wrule, wevent;
+        for (const auto& w : s.window_awards) {
+            wgroup.push_back(Int32GetDatum(w.group_id));
+            wat.push_back(TimestampTzGetDatum(w.occurred_at));
+            wunits.push_back(Int64GetDatum(w.delta.units()));
+            wrule.push_back(Int64GetDatum(w.rule_id));
+            wevent.push_back(Int64GetDatum(w.event_id));
+        }
+        values[kWindowGroupIds] = make_array(wgroup, {}, INT4OID);
+        values[kWindowOccurredAt] = make_array(wat, {}, TIMESTAMPTZOID);
+        values[kWindowUnits] = make_array(wunits, {}, INT8OID);
+        values[kWindowRuleIds] = make_array(wrule, {}, INT8OID);
+        values[kWindowEventIds] = make_array(wevent, {}, INT8OID);
+        values[kMaintenanceDueAt] = TimestampTzGetDatum(st.due.value_or(0));
+        nulls[kMaintenanceDueAt] = !st.due.has_value();
 
         std::vector<Datum> fid, fgroup, fpoints;
         for (const auto& f : s.fit) {
@@ -251,7 +310,11 @@ void write_states(std::vector<StoredState>& states) {
             "     group_balance_units = u.group_balance_units,"
             "     fit_rule_ids = u.fit_rule_ids, fit_rule_groups = u.fit_rule_groups,"
             "     fit_rule_units = u.fit_rule_units, limit_rule_ids = u.limit_rule_ids,"
-            "     limit_awards = u.limit_awards, limit_last_at = u.limit_last_at"
+            "     limit_awards = u.limit_awards, limit_last_at = u.limit_last_at,"
+            "     group_decay_steps = u.group_decay_steps, window_group_ids = u.window_group_ids,"
+            "     window_occurred_at = u.window_occurred_at, window_units = u.window_units,"
+            "     window_rule_ids = u.window_rule_ids, window_event_ids = u.window_event_ids,"
+            "     maintenance_due_at = u.maintenance_due_at"
             " FROM pg_catalog.unnest($1) u"
             " WHERE s.model_id OPERATOR(pg_catalog.=) u.model_id AND s.contact_id OPERATOR(pg_catalog.=) u.contact_id",
             {rt.array_type});
@@ -261,20 +324,42 @@ void write_states(std::vector<StoredState>& states) {
     update->run(args, nullptr);
 }
 
-void append_ledger(const char* kind, const std::vector<LedgerRow>& rows, Oid actor) {
+LedgerRow ledger_row(int32_t model_id, int64_t contact_id, const core::LedgerChange& change) {
+    LedgerRow row;
+    row.kind = core::kind_name(change.kind);
+    row.model_id = model_id;
+    row.group_id = change.group_id;
+    row.contact_id = contact_id;
+    row.delta = change.delta;
+    row.rule_id = change.rule_id;
+    row.event_id = change.event_id;
+    if (change.at) {
+        row.occurred_at = *change.at;
+        row.has_occurred_at = true;
+    }
+    if (change.kind == core::LedgerKind::Decay)
+        row.reason = std::to_string(change.steps) + (change.steps == 1 ? " decay step" : " decay steps");
+    return row;
+}
+
+void append_ledger(const std::vector<LedgerRow>& rows, Oid actor) {
     if (rows.empty()) return;
     static Statement s(
         "INSERT INTO lead_scoring.ledger"
         " (model_id, group_id, contact_id, delta, kind, rule_id, event_id, occurred_at, reason, actor)"
-        " SELECT u.m, u.g, u.c, u.d, $9, u.r, u.e, u.o, u.n, $10"
+        " SELECT u.m, u.g, u.c, u.d, COALESCE(u.k, $9), u.r, u.e, u.o, u.n, $10"
         " FROM ROWS FROM (pg_catalog.unnest($1::pg_catalog.int4[]), pg_catalog.unnest($2::pg_catalog.int4[]),"
         "   pg_catalog.unnest($3::pg_catalog.int8[]), pg_catalog.unnest($4::pg_catalog.numeric[]),"
         "   pg_catalog.unnest($5::pg_catalog.int8[]), pg_catalog.unnest($6::pg_catalog.int8[]),"
-        "   pg_catalog.unnest($7::pg_catalog.timestamptz[]), pg_catalog.unnest($8::pg_catalog.text[]))"
-        "   AS u(m, g, c, d, r, e, o, n)",
+        "   pg_catalog.unnest($7::pg_catalog.timestamptz[]), pg_catalog.unnest($8::pg_catalog.text[]),"
+        "   pg_catalog.unnest($11::pg_catalog.text[]))"
+        "   AS u(m, g, c, d, r, e, o, n, k)",
         {INT4ARRAYOID, INT4ARRAYOID, INT8ARRAYOID, NUMERICARRAYOID, INT8ARRAYOID, INT8ARRAYOID,
-         TIMESTAMPTZARRAYOID, TEXTARRAYOID, TEXTOID, TEXTOID});
-    std::vector<Datum> m, g, c, d, r, e, o, n;
+         TIMESTAMPTZARRAYOID, TEXTARRAYOID, TEXTOID, TEXTOID, TEXTARRAYOID});
+    // The common kind goes once as $9; rows of another kind carry theirs in $11.
+    const char* kind = rows.front().kind;
+    std::vector<Datum> m, g, c, d, r, e, o, n, k;
+    std::vector<bool> k_null;
     std::vector<bool> r_null, e_null, o_null, n_null;
     for (const auto& row : rows) {
         m.push_back(Int32GetDatum(row.model_id));
@@ -287,6 +372,10 @@ void append_ledger(const char* kind, const std::vector<LedgerRow>& rows, Oid act
         e_null.push_back(row.event_id == 0);
         o.push_back(TimestampTzGetDatum(row.occurred_at));
         o_null.push_back(!row.has_occurred_at);
+        const bool own_kind = std::strcmp(row.kind, kind) != 0;
+        k_null.push_back(!own_kind);
+        const char* row_kind = row.kind;
+        k.push_back(own_kind ? call([&]() -> Datum { return PointerGetDatum(cstring_to_text(row_kind)); }) : Datum(0));
         const std::string& reason = row.reason;
         n_null.push_back(reason.empty());
         n.push_back(reason.empty() ? Datum(0) : call([&]() -> Datum {
@@ -294,12 +383,13 @@ void append_ledger(const char* kind, const std::vector<LedgerRow>& rows, Oid act
         }));
     }
     const char* kind_c = kind;
-    Datum args[10] = {make_array(m, {}, INT4OID),     make_array(g, {}, INT4OID),
+    Datum args[11] = {make_array(m, {}, INT4OID),     make_array(g, {}, INT4OID),
                      make_array(c, {}, INT8OID),     make_array(d, {}, NUMERICOID),
                      make_array(r, r_null, INT8OID), make_array(e, e_null, INT8OID),
                      make_array(o, o_null, TIMESTAMPTZOID), make_array(n, n_null, TEXTOID),
                      call([&]() -> Datum { return PointerGetDatum(cstring_to_text(kind_c)); }),
-                     call([&]() -> Datum { return PointerGetDatum(cstring_to_text(GetUserNameFromId(actor, false))); })};
+                     call([&]() -> Datum { return PointerGetDatum(cstring_to_text(GetUserNameFromId(actor, false))); }),
+                     make_array(k, k_null, TEXTOID)};
     s.run(args, nullptr);
 }
 

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "core/maintenance.hpp"
 #include "core/scoring.hpp"
 #include "pg/guard.hpp"
 #include "pg/rule_cache.hpp"
@@ -18,6 +19,14 @@ struct StoredState {
     bool is_new = false;   // no score row existed before this statement
     bool changed = false;  // to be written back
     core::Snapshot scores; // filled before writing
+    std::optional<core::Micros> due;  // when maintenance has something to do next
+
+    // Marks the state for writing, with the scores it now has.
+    void finish(const core::ModelDef& model, const core::Snapshot& now) {
+        scores = now;
+        due = core::next_due(model, state);
+        changed = true;
+    }
 };
 
 // Loads and row-locks the states of `contacts` (sorted, distinct) in every model of
@@ -28,6 +37,12 @@ std::vector<StoredState> lock_states(const RuleCache& rules, const std::vector<i
 // The same, creating nothing: pairs without a row are simply absent.
 std::vector<StoredState> lock_states_existing(const RuleCache& rules, const std::vector<int64_t>& contacts);
 
+// Locks up to `limit` score rows of the cache's models whose maintenance is due at
+// as_of, skipping rows other transactions hold (live events apply what is due
+// themselves; the next round takes the rest), so maintenance never waits on and
+// never deadlocks with live scoring.
+std::vector<StoredState> lock_due_states(const RuleCache& rules, TimestampTz as_of, int64 limit);
+
 // Which contacts of the sorted list exist in lead_scoring.contacts.
 std::vector<int64_t> missing_contacts(const std::vector<int64_t>& contacts);
 // Inserts contacts with empty attributes (the contacts trigger then fits them).
@@ -37,6 +52,7 @@ void create_contacts(const std::vector<int64_t>& contacts);
 void write_states(std::vector<StoredState>& states);
 
 struct LedgerRow {
+    const char* kind = "rule";  // the ledger's kind
     int32_t model_id = 0;
     int32_t group_id = 0;
     int64_t contact_id = 0;
@@ -48,7 +64,10 @@ struct LedgerRow {
     std::string reason;  // empty: null
 };
 // `actor`: the user who caused the change (the caller of the scoring entry point).
-void append_ledger(const char* kind, const std::vector<LedgerRow>& rows, Oid actor);
+void append_ledger(const std::vector<LedgerRow>& rows, Oid actor);
+// The ledger row of a change the core reported, for a contact in a model. Rule
+// changes get their event from the caller.
+LedgerRow ledger_row(int32_t model_id, int64_t contact_id, const core::LedgerChange& change);
 
 struct AlertRow {
     int64_t threshold_id = 0;

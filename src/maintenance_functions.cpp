@@ -1,0 +1,73 @@
+// run_maintenance(as_of) and maintenance_batch(as_of, batch_size): decay steps and
+// window expiries due at a time. run_maintenance does every batch in the caller's
+// transaction; the background worker calls maintenance_batch, one transaction each.
+#include "pg/datum.hpp"
+#include "pg/maintenance.hpp"
+#include "pg/privileges.hpp"
+#include "pg/settings.hpp"
+#include "pg/spi.hpp"
+
+namespace {
+
+using ls::pg::SqlError;
+
+TimestampTz required_time(FunctionCallInfo fcinfo, const char* function) {
+    if (PG_ARGISNULL(0))
+        throw SqlError(ERRCODE_NULL_VALUE_NOT_ALLOWED, std::string(function) + ": as_of must not be null");
+    const TimestampTz as_of = PG_GETARG_TIMESTAMPTZ(0);
+    if (TIMESTAMP_NOT_FINITE(as_of))
+        throw SqlError(ERRCODE_INVALID_PARAMETER_VALUE, std::string(function) + ": as_of must be a finite time");
+    return as_of;
+}
+
+}  // namespace
+
+extern "C" {
+PG_FUNCTION_INFO_V1(lead_scoring_run_maintenance);
+Datum lead_scoring_run_maintenance(PG_FUNCTION_ARGS) {
+    return ls::pg::entry([&]() -> Datum {
+        const TimestampTz as_of = required_time(fcinfo, "run_maintenance");
+        const int64 batch_size = ls::pg::maintenance_batch_size;
+        const int64 changed = ls::pg::as_extension_owner(fcinfo, [&](Oid caller) -> int64 {
+            ls::pg::connect();
+            int64 total = 0;
+            for (;;) {
+                ls::pg::call([] { CHECK_FOR_INTERRUPTS(); });
+                auto rules = ls::pg::current_rules();
+                const ls::pg::MaintenanceBatch batch = ls::pg::maintenance_batch(*rules, as_of, batch_size, caller);
+                total += batch.balances;
+                // A short batch means no due row was left that nobody else holds.
+                if (batch.rows < batch_size) break;
+            }
+            ls::pg::finish();
+            return total;
+        });
+        return Int64GetDatum(changed);
+    });
+}
+
+PG_FUNCTION_INFO_V1(lead_scoring_maintenance_batch);
+Datum lead_scoring_maintenance_batch(PG_FUNCTION_ARGS) {
+    return ls::pg::entry([&]() -> Datum {
+        const TimestampTz as_of = required_time(fcinfo, "maintenance_batch");
+        if (PG_ARGISNULL(1) || PG_GETARG_INT32(1) <= 0)
+            throw SqlError(ERRCODE_INVALID_PARAMETER_VALUE, "maintenance_batch: batch_size must be positive");
+        const int64 batch_size = PG_GETARG_INT32(1);
+        const ls::pg::MaintenanceBatch batch = ls::pg::as_extension_owner(fcinfo, [&](Oid caller) {
+            ls::pg::connect();
+            auto rules = ls::pg::current_rules();
+            const ls::pg::MaintenanceBatch b = ls::pg::maintenance_batch(*rules, as_of, batch_size, caller);
+            ls::pg::finish();
+            return b;
+        });
+        Datum values[2] = {Int64GetDatum(batch.rows), Int64GetDatum(batch.balances)};
+        return ls::pg::call([&]() -> Datum {
+            TupleDesc desc;
+            if (get_call_result_type(fcinfo, nullptr, &desc) != TYPEFUNC_COMPOSITE)
+                elog(ERROR, "lead_scoring.maintenance_batch: return type must be a row type");
+            bool nulls[2] = {};
+            return HeapTupleGetDatum(heap_form_tuple(BlessTupleDesc(desc), values, nulls));
+        });
+    });
+}
+}

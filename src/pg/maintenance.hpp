@@ -1,0 +1,21 @@
+// run_maintenance's work: decay steps and window expiries due at a time, applied
+// batch by batch to the score rows whose maintenance_due_at has come.
+#pragma once
+#include <cstdint>
+
+#include "pg/guard.hpp"
+#include "pg/rule_cache.hpp"
+
+namespace ls::pg {
+
+struct MaintenanceBatch {
+    int64 rows = 0;      // score rows locked and brought up to date
+    int64 balances = 0;  // group balances that changed (decay steps, expiries)
+};
+
+// One batch: locks up to batch_size due rows (skipping locked ones), applies what
+// is due at as_of, writes the rows (scores, bands, next due time) and the ledger
+// (kinds decay and expiry, actor = `actor`). Fires no threshold.
+MaintenanceBatch maintenance_batch(const RuleCache& rules, TimestampTz as_of, int64 batch_size, Oid actor);
+
+}  // namespace ls::pg

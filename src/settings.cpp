@@ -1,0 +1,32 @@
+// GUCs. The worker's are PGC_SIGHUP (postgresql.conf, ALTER SYSTEM + reload);
+// batch_size may also be set per session for run_maintenance().
+#include "pg/guard.hpp"
+#include "pg/settings.hpp"
+
+namespace ls::pg {
+
+bool maintenance_enabled = true;
+char* maintenance_databases = nullptr;
+int maintenance_interval_ms = 60000;
+int maintenance_batch_size = 1000;
+
+void define_settings() {
+    DefineCustomBoolVariable("lead_scoring.maintenance",
+                             "Whether the background worker runs maintenance (decay and window expiry).", nullptr,
+                             &maintenance_enabled, true, PGC_SIGHUP, 0, nullptr, nullptr, nullptr);
+    DefineCustomStringVariable("lead_scoring.database",
+                               "Databases the background worker maintains (comma-separated).",
+                               "Databases without the extension are skipped quietly.", &maintenance_databases,
+                               "postgres", PGC_SIGHUP, GUC_LIST_INPUT, nullptr, nullptr, nullptr);
+    DefineCustomIntVariable("lead_scoring.maintenance_interval",
+                            "Time between two maintenance rounds of the background worker.", nullptr,
+                            &maintenance_interval_ms, 60000, 100, 24 * 3600 * 1000, PGC_SIGHUP, GUC_UNIT_MS, nullptr,
+                            nullptr, nullptr);
+    DefineCustomIntVariable("lead_scoring.batch_size",
+                            "Score rows per maintenance batch (each batch is one transaction in the worker).",
+                            nullptr, &maintenance_batch_size, 1000, 1, 1000000, PGC_USERSET, 0, nullptr, nullptr,
+                            nullptr);
+    MarkGUCPrefixReserved("lead_scoring");
+}
+
+}  // namespace ls::pg
