@@ -9,6 +9,7 @@ bool maintenance_enabled = true;
 char* maintenance_databases = nullptr;
 int maintenance_interval_ms = 60000;
 int maintenance_batch_size = 1000;
+char* erasing_contact = nullptr;
 
 void define_settings() {
     DefineCustomBoolVariable("lead_scoring.maintenance",
@@ -26,6 +27,11 @@ void define_settings() {
                             "Score rows per maintenance batch (each batch is one transaction in the worker).",
                             nullptr, &maintenance_batch_size, 1000, 1, 1000000, PGC_USERSET, 0, nullptr, nullptr,
                             nullptr);
+    // Set by forget_contact for its own transaction: the ledger's append-only guard
+    // lets exactly that contact's rows be deleted (and only by the table owner).
+    DefineCustomStringVariable("lead_scoring.erasing_contact", "The contact forget_contact is erasing (internal).",
+                               nullptr, &erasing_contact, "", PGC_USERSET,
+                               GUC_NO_SHOW_ALL | GUC_NOT_IN_SAMPLE | GUC_DISALLOW_IN_FILE, nullptr, nullptr, nullptr);
     MarkGUCPrefixReserved("lead_scoring");
 }
 
