@@ -8,16 +8,18 @@ namespace {
 
 constexpr int64_t kHundredPercentUnits = 100 * Points::kScale;
 
+// One percentage step, cut toward zero at the fourth decimal: a step never rounds
+// a balance up, so every step of a positive balance takes something and the
+// balance reaches 0 in the end.
 Points one_percent_step(const DecayPolicy& policy, Points balance) {
-    return balance.scaled(kHundredPercentUnits - policy.percent->units(), kHundredPercentUnits);
+    const __int128 kept = static_cast<__int128>(balance.units()) * (kHundredPercentUnits - policy.percent->units());
+    return Points::from_units(static_cast<int64_t>(kept / kHundredPercentUnits));
 }
 
-// Whether one more step would change a positive balance (a percentage of a tiny
-// balance can round back to the balance itself: then decay has nothing left to do).
+// Whether one more step would change the balance: only positive balances decay.
 bool step_changes(const DecayPolicy& policy, Points balance) {
     if (balance <= Points{}) return false;
-    if (policy.points) return policy.points->units() > 0;
-    return one_percent_step(policy, balance) != balance;
+    return policy.points ? policy.points->units() > 0 : policy.percent->units() > 0;
 }
 
 }  // namespace
@@ -50,11 +52,10 @@ Points decayed_balance(const DecayPolicy& policy, Points balance, int64_t steps)
         if (steps >= steps_to_zero) return Points{};
         return Points::from_units(balance.units() - steps * per_step);
     }
-    for (int64_t i = 0; i < steps; ++i) {
-        const Points next = one_percent_step(policy, balance);
-        if (next == balance) break;  // rounding keeps it: later steps change nothing either
-        balance = next;
-    }
+    if (policy.percent->units() <= 0) return balance;
+    // Each step takes at least 0.0001 (see one_percent_step), so this ends at 0 at
+    // the latest; at 100 % after one step.
+    for (int64_t i = 0; i < steps && balance > Points{}; ++i) balance = one_percent_step(policy, balance);
     return balance;
 }
 

@@ -4,8 +4,9 @@
 // t >= L + after the number of due steps is floor((t - L - after) / every) + 1. The
 // state remembers how many steps it has applied since L, so each step is applied
 // once whoever applies it (run_maintenance or a new event) and however often it
-// is asked. A step takes `points` (or `percent` of the balance, rounded to the
-// nearest ten-thousandth) off a positive balance and never takes it below 0.
+// is asked. A step takes `points` (or `percent` of the balance, what remains cut
+// toward zero at the fourth decimal) off a positive balance and never takes it
+// below 0.
 //
 // Window (per group, SPEC "Window"): an award counts while t - occurred_at < window.
 // Awards of windowed groups are kept in the state until they expire; expiry takes

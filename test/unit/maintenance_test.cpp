@@ -69,10 +69,11 @@ BOOST_AUTO_TEST_CASE(points_stop_at_zero_and_percent_rounds) {
     BOOST_TEST(decayed_balance(by_points("5"), P("12"), INT64_C(1) << 60) == P("0"));  // no overflow
     BOOST_TEST(decayed_balance(by_points("5"), P("-4"), 3) == P("-4"));              // negative untouched
     BOOST_TEST(decayed_balance(by_percent("10"), P("100"), 2) == P("81"));
-    BOOST_TEST(decayed_balance(by_percent("50"), P("0.0003"), 1) == P("0.0002"));  // half away from zero
+    BOOST_TEST(decayed_balance(by_percent("50"), P("0.0003"), 1) == P("0.0001"));  // cut toward zero
+    BOOST_TEST(decayed_balance(by_percent("10"), P("0.0009"), 1) == P("0.0008"));
     BOOST_TEST(decayed_balance(by_percent("100"), P("7"), 1) == P("0"));
-    // A billion steps of a balance stuck by rounding end at once.
-    BOOST_TEST(decayed_balance(by_percent("10"), P("0.0001"), 1000000000) == P("0.0001"));
+    // A billion steps due end as soon as the balance is 0.
+    BOOST_TEST(decayed_balance(by_percent("10"), P("100"), 1000000000) == P("0"));
 }
 
 BOOST_AUTO_TEST_CASE(each_step_is_applied_once) {
@@ -102,10 +103,12 @@ BOOST_AUTO_TEST_CASE(nothing_due_for_a_balance_that_cannot_decay) {
     BOOST_TEST(!next_due(m, s).has_value());
     s.group(10).balance = P("5");
     BOOST_TEST(*next_due(m, s) == 30 * kDay);
-    ContactState stuck;
-    stuck.last_activity_at = 0;
-    stuck.group(10).balance = P("0.0001");
-    BOOST_TEST(!next_due(model_with(by_percent("10")), stuck).has_value());
+    ContactState tiny;
+    tiny.last_activity_at = 0;
+    tiny.group(10).balance = P("0.0001");
+    BOOST_TEST(*next_due(model_with(by_percent("10")), tiny) == 30 * kDay);
+    tiny.group(10).balance = P("0");
+    BOOST_TEST(!next_due(model_with(by_percent("10")), tiny).has_value());
 }
 
 BOOST_AUTO_TEST_CASE(an_event_applies_due_steps_first_then_starts_a_new_count) {

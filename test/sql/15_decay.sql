@@ -1,0 +1,97 @@
+-- Decay: with L the latest activity, steps due at t are
+-- floor((t - L - decay_after) / decay_every) + 1; each takes decay_points (or
+-- decay_percent of the balance) off a positive balance, never below 0, and is
+-- applied once, by run_maintenance(as_of) or by the contact's next event.
+\i test/fresh.sql
+INSERT INTO lead_scoring.models (name) VALUES ('m');
+UPDATE lead_scoring.point_groups SET decay_after = '30 days', decay_every = '7 days', decay_points = 10
+ WHERE name = 'default';
+INSERT INTO lead_scoring.point_groups (model_id, name, max_points, decay_after, decay_percent)
+SELECT model_id, 'email', 30, '10 days', 50 FROM lead_scoring.models;  -- decay_every defaults to decay_after
+INSERT INTO lead_scoring.bands (model_id, name, min_score)
+SELECT model_id, b.name, b.min_score FROM lead_scoring.models, (VALUES ('cold', 0), ('warm', 30), ('hot', 60)) b(name, min_score);
+INSERT INTO lead_scoring.thresholds (model_id, name, min_score) SELECT model_id, 'MQL', 60 FROM lead_scoring.models;
+INSERT INTO lead_scoring.event_rules (model_id, group_id, name, event_type, points)
+SELECT g.model_id, g.group_id, r.name, r.event_type, r.points
+  FROM (VALUES ('visit', 'default', 'page_visit', 45), ('open', 'email', 'email_open', 25),
+               ('complaint', 'default', 'complaint', -20)) AS r(name, point_group, event_type, points)
+  JOIN lead_scoring.point_groups g ON g.name = r.point_group;
+
+-- Contact 1: 45 + 25 = 70 (hot, MQL). Contact 2: -20 (a negative balance). Contact 3: 25.
+INSERT INTO lead_scoring.events (contact_id, event_type, occurred_at) VALUES
+    (1, 'page_visit', '2026-01-01'), (1, 'email_open', '2026-01-01'),
+    (2, 'complaint', '2026-01-01'), (3, 'email_open', '2026-01-01');
+SELECT contact_id, score, band FROM lead_scoring.scores ORDER BY contact_id;
+
+-- Nothing is due before L + decay_after.
+SELECT lead_scoring.run_maintenance('2026-01-10 23:59');
+-- 2026-01-11: the email group's first step (10 days): 25 -> 12.5.
+SELECT lead_scoring.run_maintenance('2026-01-11');
+-- 2026-02-07 (37 days): default has steps 1 and 2 (-20); email steps 2 and 3 (12.5 -> 3.125).
+SELECT lead_scoring.run_maintenance('2026-02-07');
+SELECT contact_id, score, band, behavior_score FROM lead_scoring.scores ORDER BY contact_id;
+-- The same as_of again, or an earlier one, changes nothing.
+SELECT lead_scoring.run_maintenance('2026-02-07');
+SELECT lead_scoring.run_maintenance('2026-01-20');
+SELECT contact_id, kind, delta, reason, occurred_at FROM lead_scoring.ledger
+ WHERE kind = 'decay' ORDER BY contact_id, entry_id;
+-- Decay fires no alert (falling below MQL re-arms it); the negative balance is untouched.
+SELECT contact_id, count(*) AS alerts FROM lead_scoring.alerts GROUP BY 1 ORDER BY 1;
+SELECT contact_id, score FROM lead_scoring.scores WHERE contact_id = 2;
+
+-- Far in the future: balances stop at 0 (a percentage step cuts toward zero at
+-- the fourth decimal, so it gets there too), and the rows are due no more.
+-- Batches of 2 rows.
+SET lead_scoring.batch_size = 2;
+SELECT lead_scoring.run_maintenance('2030-01-01');
+RESET lead_scoring.batch_size;
+SELECT contact_id, score, behavior_score FROM lead_scoring.scores ORDER BY contact_id;
+SELECT contact_id, maintenance_due_at FROM lead_scoring.contact_scores ORDER BY contact_id;
+
+-- Contact 4: a new event applies the steps due before it first, then counts anew.
+-- 45 at Jan 1; at Feb 15 three steps are due (Jan 31, Feb 7, Feb 14): 45 - 30 + 45 = 60,
+-- which crosses MQL (60) from 15: the crossing is judged after the decay.
+INSERT INTO lead_scoring.events (contact_id, event_type, occurred_at) VALUES (4, 'page_visit', '2026-01-01');
+INSERT INTO lead_scoring.events (contact_id, event_type, occurred_at) VALUES (4, 'page_visit', '2026-02-15');
+SELECT score, last_activity_at FROM lead_scoring.scores WHERE contact_id = 4;
+SELECT kind, delta, reason, occurred_at FROM lead_scoring.ledger WHERE contact_id = 4 ORDER BY entry_id;
+SELECT count(*) AS mql_alerts_of_4 FROM lead_scoring.alerts WHERE contact_id = 4;
+SELECT group_decay_steps, maintenance_due_at FROM lead_scoring.contact_scores WHERE contact_id = 4;
+-- Maintenance at the event's own time finds nothing more to do.
+SELECT lead_scoring.run_maintenance('2026-02-15');
+-- The same events in one batch give the same result as one by one.
+INSERT INTO lead_scoring.events (contact_id, event_type, occurred_at) VALUES
+    (5, 'page_visit', '2026-01-01'), (5, 'page_visit', '2026-02-15');
+SELECT (SELECT score FROM lead_scoring.scores WHERE contact_id = 5) =
+       (SELECT score FROM lead_scoring.scores WHERE contact_id = 4) AS batch_equals_one_by_one;
+
+-- explain adds up with decay rows in it.
+SELECT source, rule, occurred_at, points FROM lead_scoring.explain('m', 4);
+SELECT contact_id, (SELECT sum(points) FROM lead_scoring.explain('m', contact_id)) = score AS explain_adds_up
+  FROM lead_scoring.scores ORDER BY contact_id;
+
+-- A capped group: decay works on the balance; the cap still limits the score.
+-- Contact 6 opens 3 emails (25 + 5 cut by the cap of 30 + 0 cut).
+INSERT INTO lead_scoring.events (contact_id, event_type, occurred_at) VALUES
+    (6, 'email_open', '2026-03-01'), (6, 'email_open', '2026-03-02'), (6, 'email_open', '2026-03-03');
+SELECT lead_scoring.run_maintenance('2026-03-13');
+SELECT delta FROM lead_scoring.ledger WHERE contact_id = 6 ORDER BY entry_id;
+SELECT score FROM lead_scoring.scores WHERE contact_id = 6;
+
+-- Setting a decay policy later applies to the scores already there: every row of
+-- the model is due at once, and run_maintenance works out what each owes.
+INSERT INTO lead_scoring.models (name) VALUES ('later');
+INSERT INTO lead_scoring.event_rules (model_id, name, event_type, points)
+SELECT model_id, 'visit', 'page_visit', 8 FROM lead_scoring.models WHERE name = 'later';
+INSERT INTO lead_scoring.events (contact_id, event_type, occurred_at) VALUES (7, 'page_visit', '2026-01-01');
+SELECT model, score, maintenance_due_at FROM lead_scoring.contact_scores WHERE contact_id = 7 ORDER BY model;
+UPDATE lead_scoring.point_groups SET decay_after = '1 day', decay_points = 1
+ WHERE model_id = (SELECT model_id FROM lead_scoring.models WHERE name = 'later');
+SELECT model, maintenance_due_at FROM lead_scoring.contact_scores WHERE contact_id = 7 ORDER BY model;
+SELECT lead_scoring.run_maintenance('2026-01-04');  -- 3 steps
+SELECT model, score FROM lead_scoring.scores WHERE contact_id = 7 ORDER BY model;
+
+-- Bad calls.
+SELECT lead_scoring.run_maintenance(NULL);
+SELECT lead_scoring.run_maintenance('infinity');
+SET lead_scoring.batch_size = 0;
