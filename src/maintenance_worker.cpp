@@ -151,12 +151,13 @@ void lead_scoring_database_worker_main(Datum) {
                 true, 1);
             bool isnull = true;
             const bool installed = rc == SPI_OK_SELECT && SPI_processed == 1;
-            if (installed &&
-                !DatumGetBool(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull)))
+            const bool current =
+                installed && DatumGetBool(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
+            if (installed && !current)
                 ereport(WARNING, (errmsg("lead_scoring: the extension in database \"%s\" is older than its library; "
                                          "maintenance skipped", dbname),
                                   errhint("Run ALTER EXTENSION lead_scoring UPDATE.")));
-            if (!installed || isnull || !DatumGetBool(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull))) {
+            if (!current) {
                 SPI_finish();
                 PopActiveSnapshot();
                 CommitTransactionCommand();
