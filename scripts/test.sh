@@ -25,6 +25,6 @@ if ! make -s installcheck; then
     done
     exit 1
 fi
-echo "== TAP tests (test/t: dump and restore)"
+echo "== TAP tests (test/t: dump and restore, the maintenance worker)"
 bash scripts/run_tap.sh
 echo "== all tests passed"

@@ -18,7 +18,7 @@ void define_settings() {
     DefineCustomStringVariable("lead_scoring.database",
                                "Databases the background worker maintains (comma-separated).",
                                "Databases without the extension are skipped quietly.", &maintenance_databases,
-                               "postgres", PGC_SIGHUP, GUC_LIST_INPUT, nullptr, nullptr, nullptr);
+                               "postgres", PGC_SIGHUP, 0, nullptr, nullptr, nullptr);
     DefineCustomIntVariable("lead_scoring.maintenance_interval",
                             "Time between two maintenance rounds of the background worker.", nullptr,
                             &maintenance_interval_ms, 60000, 100, 24 * 3600 * 1000, PGC_SIGHUP, GUC_UNIT_MS, nullptr,
