@@ -1,6 +1,8 @@
 // run_maintenance(as_of) and maintenance_batch(as_of, batch_size): decay steps and
 // window expiries due at a time. run_maintenance does every batch in the caller's
 // transaction; the background worker calls maintenance_batch, one transaction each.
+#include <optional>
+
 #include "pg/datum.hpp"
 #include "pg/maintenance.hpp"
 #include "pg/privileges.hpp"
@@ -31,11 +33,14 @@ Datum lead_scoring_run_maintenance(PG_FUNCTION_ARGS) {
         const int64 changed = ls::pg::as_extension_owner(fcinfo, [&](Oid caller) -> int64 {
             ls::pg::connect();
             int64 total = 0;
+            std::optional<ls::pg::DueKey> after;
             for (;;) {
                 ls::pg::call([] { CHECK_FOR_INTERRUPTS(); });
                 auto rules = ls::pg::current_rules();
-                const ls::pg::MaintenanceBatch batch = ls::pg::maintenance_batch(*rules, as_of, batch_size, caller);
+                const ls::pg::MaintenanceBatch batch =
+                    ls::pg::maintenance_batch(*rules, as_of, batch_size, after, caller);
                 total += batch.balances;
+                after = batch.last;
                 // A short batch means no due row was left that nobody else holds.
                 if (batch.rows < batch_size) break;
             }
@@ -53,19 +58,25 @@ Datum lead_scoring_maintenance_batch(PG_FUNCTION_ARGS) {
         if (PG_ARGISNULL(1) || PG_GETARG_INT32(1) <= 0)
             throw SqlError(ERRCODE_INVALID_PARAMETER_VALUE, "maintenance_batch: batch_size must be positive");
         const int64 batch_size = PG_GETARG_INT32(1);
+        // Where the previous batch of the same run ended (all three, or none).
+        std::optional<ls::pg::DueKey> after;
+        if (!PG_ARGISNULL(2) && !PG_ARGISNULL(3) && !PG_ARGISNULL(4))
+            after = ls::pg::DueKey{PG_GETARG_TIMESTAMPTZ(2), PG_GETARG_INT64(3), PG_GETARG_INT32(4)};
         const ls::pg::MaintenanceBatch batch = ls::pg::as_extension_owner(fcinfo, [&](Oid caller) {
             ls::pg::connect();
             auto rules = ls::pg::current_rules();
-            const ls::pg::MaintenanceBatch b = ls::pg::maintenance_batch(*rules, as_of, batch_size, caller);
+            const ls::pg::MaintenanceBatch b = ls::pg::maintenance_batch(*rules, as_of, batch_size, after, caller);
             ls::pg::finish();
             return b;
         });
-        Datum values[2] = {Int64GetDatum(batch.rows), Int64GetDatum(batch.balances)};
+        const ls::pg::DueKey last = batch.last.value_or(ls::pg::DueKey{});
+        Datum values[5] = {Int64GetDatum(batch.rows), Int64GetDatum(batch.balances), TimestampTzGetDatum(last.due),
+                           Int64GetDatum(last.contact_id), Int32GetDatum(last.model_id)};
         return ls::pg::call([&]() -> Datum {
             TupleDesc desc;
             if (get_call_result_type(fcinfo, nullptr, &desc) != TYPEFUNC_COMPOSITE)
                 elog(ERROR, "lead_scoring.maintenance_batch: return type must be a row type");
-            bool nulls[2] = {};
+            bool nulls[5] = {false, false, !batch.last, !batch.last, !batch.last};
             return HeapTupleGetDatum(heap_form_tuple(BlessTupleDesc(desc), values, nulls));
         });
     });

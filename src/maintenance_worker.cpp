@@ -131,9 +131,13 @@ void lead_scoring_database_worker_main(Datum) {
 
     const TimestampTz as_of = GetCurrentTimestamp();
     const int batch_size = ls::pg::maintenance_batch_size;
-    const char* batch_sql = "SELECT contacts, balances FROM lead_scoring.maintenance_batch($1, $2)";
-    Oid types[2] = {TIMESTAMPTZOID, INT4OID};
-    Datum args[2] = {TimestampTzGetDatum(as_of), Int32GetDatum(batch_size)};
+    // Each batch goes on after the last row of the one before (see lock_due_states).
+    const char* batch_sql =
+        "SELECT contacts, balances, last_due, last_contact, last_model"
+        " FROM lead_scoring.maintenance_batch($1, $2, $3, $4, $5)";
+    Oid types[5] = {TIMESTAMPTZOID, INT4OID, TIMESTAMPTZOID, INT8OID, INT4OID};
+    Datum args[5] = {TimestampTzGetDatum(as_of), Int32GetDatum(batch_size), 0, 0, 0};
+    char nulls[6] = "  nnn";
     int64 batches = 0, balances = 0;
 
     for (;;) {
@@ -146,7 +150,7 @@ void lead_scoring_database_worker_main(Datum) {
             // Nothing to do, quietly, in a database without the extension.
             pgstat_report_activity(STATE_RUNNING, "lead_scoring maintenance: looking for the extension");
             const int rc = SPI_execute(
-                "SELECT pg_catalog.to_regprocedure('lead_scoring.maintenance_batch(timestamptz,integer)') IS NOT NULL"
+                "SELECT pg_catalog.to_regprocedure('lead_scoring.maintenance_batch(timestamptz,integer,timestamptz,bigint,integer)') IS NOT NULL"
                 " FROM pg_catalog.pg_extension WHERE extname = 'lead_scoring'",
                 true, 1);
             bool isnull = true;
@@ -167,11 +171,17 @@ void lead_scoring_database_worker_main(Datum) {
         }
         pgstat_report_activity(STATE_RUNNING, psprintf("lead_scoring maintenance: batch %lld of up to %d rows",
                                                        static_cast<long long>(batches + 1), batch_size));
-        if (SPI_execute_with_args(batch_sql, 2, types, args, nullptr, false, 1) != SPI_OK_SELECT || SPI_processed != 1)
+        if (SPI_execute_with_args(batch_sql, 5, types, args, nulls, false, 1) != SPI_OK_SELECT || SPI_processed != 1)
             elog(ERROR, "lead_scoring: maintenance_batch returned no row");
+        HeapTuple row = SPI_tuptable->vals[0];
+        TupleDesc desc = SPI_tuptable->tupdesc;
         bool isnull;
-        const int64 rows = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
-        balances += DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2, &isnull));
+        const int64 rows = DatumGetInt64(SPI_getbinval(row, desc, 1, &isnull));
+        balances += DatumGetInt64(SPI_getbinval(row, desc, 2, &isnull));
+        for (int i = 0; i < 3; ++i) {  // pass-by-value types: they outlive SPI_finish
+            args[2 + i] = SPI_getbinval(row, desc, 3 + i, &isnull);
+            nulls[2 + i] = isnull ? 'n' : ' ';
+        }
         SPI_finish();
         PopActiveSnapshot();
         CommitTransactionCommand();

@@ -52,8 +52,10 @@ CREATE INDEX contact_scores_rank_idx
     ON lead_scoring.contact_scores (model, score DESC, contact_id);
 -- Partial: rows of models without decay or windows never enter it, so their
 -- updates stay as cheap as before.
+-- (due, contact, model): maintenance batches go through it in this order, each
+-- going on after the last row of the previous one.
 CREATE INDEX contact_scores_due_idx
-    ON lead_scoring.contact_scores (maintenance_due_at) WHERE maintenance_due_at IS NOT NULL;
+    ON lead_scoring.contact_scores (maintenance_due_at, contact_id, model_id) WHERE maintenance_due_at IS NOT NULL;
 
 -- Append-only. entry_id is generated always, so it is unique without an index:
 -- each award costs one heap row and one index entry (by contact, for explain).

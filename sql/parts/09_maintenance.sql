@@ -11,7 +11,14 @@ RETURNS bigint
     AS 'MODULE_PATHNAME', 'lead_scoring_run_maintenance' LANGUAGE C VOLATILE;
 
 -- One batch of the same work, for a caller that commits between batches (the
--- worker): `contacts` score rows brought up to date, `balances` that changed.
+-- worker): `contacts` score rows brought up to date, `balances` that changed, and
+-- the last row's key, which the next batch of the same run takes as after_* so
+-- that it goes on from there (null: start from the first due row).
 CREATE FUNCTION lead_scoring.maintenance_batch(as_of timestamptz, batch_size integer,
-                                               OUT contacts bigint, OUT balances bigint)
+                                               after_due timestamptz DEFAULT NULL,
+                                               after_contact bigint DEFAULT NULL,
+                                               after_model integer DEFAULT NULL,
+                                               OUT contacts bigint, OUT balances bigint,
+                                               OUT last_due timestamptz, OUT last_contact bigint,
+                                               OUT last_model integer)
     AS 'MODULE_PATHNAME', 'lead_scoring_maintenance_batch' LANGUAGE C VOLATILE;

@@ -47,7 +47,7 @@ GRANT EXECUTE ON FUNCTION lead_scoring.adjust(text, bigint, numeric, text, text)
                           lead_scoring.reset(text, bigint, text, text),
                           lead_scoring.forget_contact(bigint),
                           lead_scoring.run_maintenance(timestamptz),
-                          lead_scoring.maintenance_batch(timestamptz, integer),
+                          lead_scoring.maintenance_batch(timestamptz, integer, timestamptz, bigint, integer),
                           lead_scoring.rule_cache_stats(),
                           lead_scoring.jsonpath_is_predicate(jsonpath),
                           lead_scoring.check_points(text, numeric),

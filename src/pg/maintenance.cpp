@@ -6,9 +6,10 @@
 
 namespace ls::pg {
 
-MaintenanceBatch maintenance_batch(const RuleCache& rules, TimestampTz as_of, int64 batch_size, Oid actor) {
+MaintenanceBatch maintenance_batch(const RuleCache& rules, TimestampTz as_of, int64 batch_size,
+                                   const std::optional<DueKey>& after, Oid actor) {
     MaintenanceBatch result;
-    std::vector<StoredState> states = lock_due_states(rules, as_of, batch_size);
+    std::vector<StoredState> states = lock_due_states(rules, as_of, batch_size, after, result.last);
     result.rows = static_cast<int64>(states.size());
     if (states.empty()) return result;
 

@@ -41,7 +41,18 @@ std::vector<StoredState> lock_states_existing(const RuleCache& rules, const std:
 // as_of, skipping rows other transactions hold (live events apply what is due
 // themselves; the next round takes the rest), so maintenance never waits on and
 // never deadlocks with live scoring.
-std::vector<StoredState> lock_due_states(const RuleCache& rules, TimestampTz as_of, int64 limit);
+//
+// Rows come in (maintenance_due_at, contact_id, model_id) order, the order of the
+// partial index, and a scan goes on after `after` (the last row of the previous
+// batch): the rows a batch has updated keep old index entries until vacuum, and a
+// scan from the start would walk over all of them again at every batch.
+struct DueKey {
+    TimestampTz due = 0;
+    int64_t contact_id = 0;
+    int32_t model_id = 0;
+};
+std::vector<StoredState> lock_due_states(const RuleCache& rules, TimestampTz as_of, int64 limit,
+                                         const std::optional<DueKey>& after, std::optional<DueKey>& last);
 
 // Which contacts of the sorted list exist in lead_scoring.contacts.
 std::vector<int64_t> missing_contacts(const std::vector<int64_t>& contacts);
