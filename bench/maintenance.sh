@@ -140,11 +140,16 @@ SELECT format('%s score rows, %s of them due at %s; steps due per contact: %s; t
 SQL
 )
 log "template: $TEMPLATE_INFO (loaded in $LOAD_S s)"
+if [ "$(val -d maint_template <<<"SELECT bench.batch_continues()")" = t ]; then
+    BATCH_API="maintenance_batch(as_of, batch_size, after_due, after_contact, after_model): each batch goes on after the last row of the one before (run_maintenance, the worker and (b) alike)"
+else
+    BATCH_API="maintenance_batch(as_of, batch_size): each batch starts from the first due row"
+fi
 
 # Fresh database copied from the template, with its relations read into shared buffers.
 fresh_db() {
     local db=$1
-    psqlq -d postgres -c "DROP DATABASE IF EXISTS $db" -c "CREATE DATABASE $db TEMPLATE maint_template STRATEGY FILE_COPY"
+    PGOPTIONS='-c client_min_messages=warning' psqlq -d postgres -c "DROP DATABASE IF EXISTS $db" -c "CREATE DATABASE $db TEMPLATE maint_template STRATEGY FILE_COPY"
     val -d "$db" -c "SELECT count(pg_prewarm(c.oid)) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
                       WHERE c.relkind IN ('r', 'i', 't') AND n.nspname IN ('lead_scoring', 'bench')" >/dev/null
 }
@@ -183,7 +188,7 @@ SQL
 )
         read -r ms changed <<<"$out"
         A_MS[$bs]="${A_MS[$bs]:-} $ms"
-        A_TOT[$bs]="${A_TOT[$bs]:-}$(val -d "$db" -c "$LS_TOTALS") changed=$changed|"
+        A_TOT[$bs]="${A_TOT[$bs]:-}$(val -d "$db" <<<"$LS_TOTALS") changed=$changed|"
         log "rep $rep (a) run_maintenance, batch_size $bs: $ms ms, $changed balances changed"
         if [ "$rep" = "$REPS" ] && [ "$bs" = "${A_SIZES[0]}" ]; then
             # Cross-check (untimed): the baseline in this same database, then both compared
@@ -227,16 +232,16 @@ CALL bench.run_batches(:'as_of', $WORKER_BATCH);
 SELECT round(extract(epoch FROM clock_timestamp() - :'t0'::timestamptz) * 1000, 1);
 SQL
 )
-    read -r n mx p99 med <<<"$(val -d "$db" -c "$BATCH_STATS")"
+    read -r n mx p99 med <<<"$(val -d "$db" <<<"$BATCH_STATS")"
     B_MS="$B_MS $ms"; B_MAX="$B_MAX $mx"; B_P99="$B_P99 $p99"; B_MED="$B_MED $med"; B_N="$B_N $n"
-    B_TOT="$B_TOT$(val -d "$db" -c "$LS_TOTALS")|"
-    [ "$rep" = "$REPS" ] && B_PROFILE=$(val -d "$db" -F ' ' -c "
-        SELECT 'batches ' || lo || '-' || hi || ': median ' || percentile_disc(0.5) WITHIN GROUP (ORDER BY ms) || ' ms, max ' || max(ms) || ' ms'
-          FROM (SELECT ms, (batch - 1) / greatest(1, (SELECT count(*) FROM bench.batch_times) / 5) AS part,
-                       min(batch) OVER w AS lo, max(batch) OVER w AS hi
-                  FROM bench.batch_times
-                WINDOW w AS (PARTITION BY (batch - 1) / greatest(1, (SELECT count(*) FROM bench.batch_times) / 5))) x
-         GROUP BY part, lo, hi ORDER BY part")
+    B_TOT="$B_TOT$(val -d "$db" <<<"$LS_TOTALS")|"
+    [ "$rep" = "$REPS" ] && B_PROFILE=$(val -d "$db" <<'SQL'
+SELECT format('batches %s-%s: median %s ms, max %s ms', min(batch), max(batch),
+              percentile_disc(0.5) WITHIN GROUP (ORDER BY ms), max(ms))
+  FROM (SELECT *, ntile(5) OVER (ORDER BY batch) AS part FROM bench.batch_times) x
+ GROUP BY part ORDER BY part;
+SQL
+)
     log "rep $rep (b) maintenance_batch per transaction: $ms ms, $n batches, batch max $mx ms, p99 $p99 ms, median $med ms"
     drop_db "$db"
 
@@ -252,16 +257,16 @@ SELECT round(extract(epoch FROM clock_timestamp() - :'t0'::timestamptz) * 1000, 
 SQL
     pb=$!
     sleep 0.5
-    val -d "$db" -c "CALL bench.live_inserts(:'as_of', $PAUSE_MS, 1000000)" >/dev/null &
+    val -d "$db" <<<"CALL bench.live_inserts(:'as_of', $PAUSE_MS, 1000000)" >/dev/null &
     pi=$!
     wait "$pb"
     wait "$pi"
     ms=$(tail -1 "$DIR/d_batches.out")
-    read -r n mx p99 med <<<"$(val -d "$db" -c "$BATCH_STATS")"
-    read -r ni imx ip99 imed <<<"$(val -d "$db" -c "$INSERT_STATS")"
+    read -r n mx p99 med <<<"$(val -d "$db" <<<"$BATCH_STATS")"
+    read -r ni imx ip99 imed <<<"$(val -d "$db" <<<"$INSERT_STATS")"
     D_MS="$D_MS $ms"; D_BMAX="$D_BMAX $mx"; D_BP99="$D_BP99 $p99"
     D_IN="$D_IN $ni"; D_IMAX="$D_IMAX $imx"; D_IP99="$D_IP99 $ip99"; D_IMED="$D_IMED $imed"
-    D_TOT="$D_TOT$(val -d "$db" -c "$LS_TOTALS") inserts=$ni|"
+    D_TOT="$D_TOT$(val -d "$db" <<<"$LS_TOTALS") inserts=$ni|"
     log "rep $rep (d) batches with live inserts: $ms ms, batch max $mx ms; $ni inserts, max $imx ms, p99 $ip99 ms, median $imed ms"
     drop_db "$db"
 
@@ -282,11 +287,11 @@ SQL
         read -r ms rows <<<"$out"
         if [ "$wl" = false ]; then
             C_MS="$C_MS $ms"; C_ROWS="$C_ROWS $rows"
-            C_TOT="$C_TOT$(val -d "$db" -c "SELECT sum(score) FROM bench.plain_scores") rows=$rows|"
+            C_TOT="$C_TOT$(val -d "$db" <<<"SELECT sum(score) FROM bench.plain_scores") rows=$rows|"
             log "rep $rep (c) one UPDATE: $ms ms, $rows rows"
         else
             CL_MS="$CL_MS $ms"; CL_ROWS="$CL_ROWS $rows"
-            CL_TOT="$CL_TOT$(val -d "$db" -c "SELECT (SELECT sum(score) FROM bench.plain_scores_l) || ' ' || (SELECT count(*) FROM bench.plain_ledger) || ' ' || (SELECT sum(delta) FROM bench.plain_ledger)") rows=$rows|"
+            CL_TOT="$CL_TOT$(val -d "$db" <<<"SELECT (SELECT sum(score) FROM bench.plain_scores_l) || ' ' || (SELECT count(*) FROM bench.plain_ledger) || ' ' || (SELECT sum(delta) FROM bench.plain_ledger)") rows=$rows|"
             log "rep $rep (c+ledger) UPDATE + ledger rows: $ms ms, $rows ledger rows"
         fi
     done
@@ -294,47 +299,11 @@ SQL
         # Untimed, on this database's untouched lead_scoring tables:
         # 1. events alone, no maintenance running (the live inserts' own cost);
         log "diagnostics"
-        val -d "$db" -c "CALL bench.live_inserts(:'as_of', 0, 200)" >/dev/null
-        read -r ui uimx uip99 uimed <<<"$(val -d "$db" -c "$INSERT_STATS")"
-        # 2. the plan of the batch's row query (the statement is prepared with a generic plan);
-        # 3. K batches in one transaction (as run_maintenance runs them) against K batches
-        #    committed one by one, per-batch times and the row query right after.
+        val -d "$db" <<<"CALL bench.live_inserts(:'as_of', 0, 200)" >/dev/null
+        read -r ui uimx uip99 uimed <<<"$(val -d "$db" <<<"$INSERT_STATS")"
+        # 2. the row query's plan, K batches in one transaction and K committed (maintenance_diag.sql).
         K=$(( N / WORKER_BATCH / 5 )); [ "$K" -gt 200 ] && K=200; [ "$K" -lt 2 ] && K=2
-        DIAG=$(psqlq -d "$db" -v as_of="$AS_OF" <<SQL
-\pset footer off
-SET client_min_messages = warning;
-PREPARE due(timestamptz, integer[], bigint) AS
-SELECT model_id, contact_id FROM lead_scoring.contact_scores
- WHERE maintenance_due_at <= \$1 AND model_id = ANY (\$2)
- ORDER BY maintenance_due_at LIMIT \$3 FOR UPDATE SKIP LOCKED;
-SET plan_cache_mode = force_generic_plan;
-\echo '-- the batch row query, generic plan (as lead_scoring prepares it):'
-EXPLAIN (COSTS OFF) EXECUTE due(:'as_of', (SELECT array_agg(model_id) FROM lead_scoring.models), $WORKER_BATCH);
-\echo ''
-\echo '-- $K batches of $WORKER_BATCH in ONE transaction (as run_maintenance runs them), then the row query in it:'
-BEGIN;
-CREATE TEMP TABLE one_tx (batch integer, ms numeric) ON COMMIT DROP;
-DO \$\$
-DECLARE t0 timestamptz;
-BEGIN
-    FOR i IN 1..$K LOOP
-        t0 := clock_timestamp();
-        PERFORM * FROM lead_scoring.maintenance_batch('$AS_OF', $WORKER_BATCH);
-        INSERT INTO one_tx VALUES (i, round(extract(epoch FROM clock_timestamp() - t0) * 1000, 1));
-    END LOOP;
-END \$\$;
-SELECT min(batch) AS batches, max(batch) AS to_batch, round(avg(ms), 1) AS avg_ms_per_batch
-  FROM one_tx GROUP BY (batch - 1) / greatest(1, $K / 4) ORDER BY 1;
-EXPLAIN (ANALYZE, BUFFERS, COSTS OFF, TIMING OFF) EXECUTE due(:'as_of', (SELECT array_agg(model_id) FROM lead_scoring.models), $WORKER_BATCH);
-ROLLBACK;
-\echo '-- the same $K batches, each committed (bench.run_batches), then the row query:'
-TRUNCATE bench.batch_times;
-CALL bench.run_batches(:'as_of', $WORKER_BATCH, $K);
-SELECT min(batch) AS batches, max(batch) AS to_batch, round(avg(ms), 1) AS avg_ms_per_batch
-  FROM bench.batch_times GROUP BY (batch - 1) / greatest(1, $K / 4) ORDER BY 1;
-EXPLAIN (ANALYZE, BUFFERS, COSTS OFF, TIMING OFF) EXECUTE due(:'as_of', (SELECT array_agg(model_id) FROM lead_scoring.models), $WORKER_BATCH);
-SQL
-)
+        DIAG=$(psqlq -d "$db" -v as_of="$AS_OF" -v batch="$WORKER_BATCH" -v k="$K" -f "$here/maintenance_diag.sql")
     fi
     drop_db "$db"
 done
@@ -369,6 +338,7 @@ report() {
     echo "data: model m, group default decaying 10 points every 7 days after 30 days, rule visit = 40 points;"
     echo "      $(fmt "$N") contacts, one visit each between Jan 1 and Jan 21 2026 (loaded in $LOAD_S s); as_of = $AS_OF"
     echo "      $TEMPLATE_INFO"
+    echo "installed: $BATCH_API"
     echo "runs: $REPS per variant, each in a fresh copy of the template, prewarmed, CHECKPOINT first, variants interleaved;"
     echo "      server-side clock_timestamp(), commits included"
     echo "command: MAINT_CONTACTS=$N MAINT_REPS=$REPS MAINT_BATCH_SIZES=\"${A_SIZES[*]}\" MAINT_LIVE_PAUSE_MS=$PAUSE_MS bash bench/maintenance.sh"

@@ -20,16 +20,28 @@ CREATE TABLE bench.batch_times (batch integer, contacts bigint, balances bigint,
 CREATE TABLE bench.insert_times (n integer, contact_id bigint, ms numeric);
 
 -- The worker's way: one maintenance_batch per transaction until a short batch (or
--- max_batches batches, when given). The
--- time of a batch runs from just before maintenance_batch (whose SELECT ... FOR UPDATE
--- takes the rows' locks) to just after its COMMIT (which releases them), so it bounds
--- how long any contact row stays locked. Durations are kept in a variable and written
--- once at the end, so the loop itself writes nothing but the batches.
-CREATE PROCEDURE bench.run_batches(as_of timestamptz, batch_size integer, max_batches integer DEFAULT NULL)
+-- max_batches batches, when given). Where maintenance_batch takes the previous batch's
+-- last row (after_due, after_contact, after_model; the worker passes them), each batch
+-- goes on from there, as the worker's do; otherwise (the two-argument version) each
+-- batch starts from the first due row. from_start => true forces the latter. The time
+-- of a batch runs from just before maintenance_batch (whose SELECT ... FOR UPDATE takes
+-- the rows' locks) to just after its COMMIT (which releases them), so it bounds how
+-- long any contact row stays locked. Durations are kept in a variable and written once
+-- at the end, so the loop itself writes nothing but the batches.
+CREATE FUNCTION bench.batch_continues() RETURNS boolean LANGUAGE sql AS $$
+    SELECT to_regprocedure('lead_scoring.maintenance_batch(timestamptz,integer,timestamptz,bigint,integer)') IS NOT NULL
+$$;
+
+CREATE PROCEDURE bench.run_batches(as_of timestamptz, batch_size integer, max_batches integer DEFAULT NULL,
+                                   from_start boolean DEFAULT false)
 LANGUAGE plpgsql AS $$
 DECLARE
+    continues boolean := bench.batch_continues() AND NOT from_start;
     n bigint;
     b bigint;
+    ld timestamptz;
+    lc bigint;
+    lm integer;
     t0 timestamptz;
     ms numeric[] := '{}';
     ns bigint[] := '{}';
@@ -37,7 +49,14 @@ DECLARE
 BEGIN
     LOOP
         t0 := clock_timestamp();
-        SELECT contacts, balances INTO n, b FROM lead_scoring.maintenance_batch(as_of, batch_size);
+        IF continues THEN
+            -- Dynamic, so that the procedure also compiles against the two-argument version.
+            EXECUTE 'SELECT contacts, balances, last_due, last_contact, last_model
+                       FROM lead_scoring.maintenance_batch($1, $2, $3, $4, $5)'
+               INTO n, b, ld, lc, lm USING as_of, batch_size, ld, lc, lm;
+        ELSE
+            SELECT contacts, balances INTO n, b FROM lead_scoring.maintenance_batch(as_of, batch_size);
+        END IF;
         COMMIT;
         ms := ms || (extract(epoch FROM clock_timestamp() - t0) * 1000)::numeric;
         ns := ns || n;
