@@ -52,7 +52,7 @@ trap cleanup EXIT
 # The background worker is switched off: every batch measured here is one this script
 # runs. autovacuum is off so that no vacuum starts in the middle of a timed run (the
 # template is VACUUM ANALYZEd once, and every run starts from a copy of it). shared_buffers
-# holds the whole database (about 1.5 GB at 1M contacts), read in before every run.
+# holds the whole database (about 1.8 GB at 1M contacts), read in before every run.
 # Durability stays at its defaults; a CHECKPOINT precedes every timed run.
 SETTINGS=(
     "shared_preload_libraries = 'lead_scoring'"
