@@ -19,6 +19,10 @@ ISOLATION_OPTS = --inputdir=test --outputdir=test/results/isolation --load-exten
 PG_CONFIG ?= pg_config
 PG_CXXFLAGS = -std=c++17 -Wno-register -Wall -Wextra -Wno-unused-parameter -Wno-missing-field-initializers -fPIC -Isrc
 PG_CPPFLAGS = -Isrc
+# Header dependencies: Debian's PGXS does not track them, and an object built
+# against an old struct layout links fine and crashes the server.
+# (included after PGXS, so that its `all` stays the default goal)
+PG_CXXFLAGS += -MMD -MP
 SHLIB_LINK  = -lstdc++
 
 # PGXS's LLVM bitcode rules do not pass C++ flags; we do not ship bitcode.
@@ -26,6 +30,7 @@ override with_llvm = no
 
 PGXS := $(shell $(PG_CONFIG) --pgxs)
 include $(PGXS)
+-include $(OBJS:.o=.d)
 
 $(EXT_SCRIPT): $(sort $(wildcard sql/parts/*.sql))
 	cat $^ > $@
@@ -44,3 +49,4 @@ unit:
 clean: clean-local
 clean-local:
 	rm -rf build test/results
+	rm -f $(OBJS:.o=.d)

@@ -57,6 +57,24 @@ CREATE INDEX contact_scores_rank_idx
 CREATE INDEX contact_scores_due_idx
     ON lead_scoring.contact_scores (maintenance_due_at, contact_id, model_id) WHERE maintenance_due_at IS NOT NULL;
 
+-- What maintenance writes back to a score row it has locked (found by its tid): a
+-- decay step or expiry changes only these columns, so the maintenance UPDATE
+-- neither builds nor copies the rest of the row.
+CREATE TYPE lead_scoring.maintained_state AS (
+    row_tid             tid,
+    score               numeric,
+    fit_score           numeric,
+    behavior_score      numeric,
+    group_balance_units bigint[],
+    group_decay_steps   bigint[],
+    window_group_ids    integer[],
+    window_occurred_at  timestamptz[],
+    window_units        bigint[],
+    window_rule_ids     bigint[],
+    window_event_ids    bigint[],
+    maintenance_due_at  timestamptz
+);
+
 -- Append-only. entry_id is generated always, so it is unique without an index:
 -- each award costs one heap row and one index entry (by contact, for explain).
 -- A rule award names its rule by rule_id (reason stays null); other kinds carry the

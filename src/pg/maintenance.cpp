@@ -2,6 +2,7 @@
 
 #include "core/scoring.hpp"
 #include "pg/datum.hpp"
+#include "pg/due_state_store.hpp"
 #include "pg/state_store.hpp"
 
 namespace ls::pg {
@@ -30,7 +31,7 @@ MaintenanceBatch maintenance_batch(const RuleCache& rules, TimestampTz as_of, in
         st.finish(model, scorer.current());
     }
     append_ledger(ledger, actor);
-    write_states(states);
+    write_due_states(states);
     return result;
 }
 

@@ -5,7 +5,7 @@
 
 #include "pg/guard.hpp"
 #include "pg/rule_cache.hpp"
-#include "pg/state_store.hpp"
+#include "pg/due_state_store.hpp"
 
 namespace ls::pg {
 

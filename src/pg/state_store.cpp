@@ -49,6 +49,8 @@ std::vector<int32_t> model_ids(const RuleCache& rules) {
     return ids;
 }
 
+}  // namespace
+
 core::ContactState state_from_row(uint64 r) {
     core::ContactState s;
     s.qualified = column_bool(r, 3, true);
@@ -92,6 +94,8 @@ core::ContactState state_from_row(uint64 r) {
                                                     DatumGetInt64(w_rules[i]), DatumGetInt64(w_events[i])});
     return s;
 }
+
+namespace {
 
 void load_into(const RuleCache& rules, const std::vector<int64_t>& contacts, std::vector<StoredState>& out) {
     Datum args[2] = {int4_array(model_ids(rules)), int8_array(contacts)};
@@ -155,45 +159,6 @@ std::vector<StoredState> lock_states(const RuleCache& rules, const std::vector<i
         }
     }
     sort_states(rules, states);
-    return states;
-}
-
-std::vector<StoredState> lock_due_states(const RuleCache& rules, TimestampTz as_of, int64 limit,
-                                         const std::optional<DueKey>& after, std::optional<DueKey>& last) {
-#define LS_DUE_COLUMNS                                                                                      \
-    "SELECT model_id, contact_id, qualified, last_activity_at, group_ids, group_fit_units, group_balance_units," \
-    " fit_rule_ids, fit_rule_groups, fit_rule_units, limit_rule_ids, limit_awards, limit_last_at,"             \
-    " group_decay_steps, window_group_ids, window_occurred_at, window_units, window_rule_ids, window_event_ids,"  \
-    " maintenance_due_at FROM lead_scoring.contact_scores"                                                     \
-    " WHERE maintenance_due_at OPERATOR(pg_catalog.<=) $1 AND model_id OPERATOR(pg_catalog.=) ANY ($2)"
-#define LS_DUE_ORDER " ORDER BY maintenance_due_at, contact_id, model_id LIMIT $3 FOR UPDATE SKIP LOCKED"
-    static Statement first(LS_DUE_COLUMNS LS_DUE_ORDER, {TIMESTAMPTZOID, INT4ARRAYOID, INT8OID});
-    static Statement next(LS_DUE_COLUMNS " AND (maintenance_due_at, contact_id, model_id) > ($4, $5, $6)" LS_DUE_ORDER,
-                          {TIMESTAMPTZOID, INT4ARRAYOID, INT8OID, TIMESTAMPTZOID, INT8OID, INT4OID});
-#undef LS_DUE_COLUMNS
-#undef LS_DUE_ORDER
-    std::vector<StoredState> states;
-    if (rules.models.empty() || limit <= 0) return states;
-    Datum args[6] = {TimestampTzGetDatum(as_of), int4_array(model_ids(rules)), Int64GetDatum(limit), 0, 0, 0};
-    uint64 n;
-    if (after) {
-        args[3] = TimestampTzGetDatum(after->due);
-        args[4] = Int64GetDatum(after->contact_id);
-        args[5] = Int32GetDatum(after->model_id);
-        n = next.run(args, nullptr);
-    } else {
-        n = first.run(args, nullptr);
-    }
-    states.reserve(n);
-    for (uint64 r = 0; r < n; ++r) {
-        StoredState st;
-        st.model_id = column_int32(r, 1);
-        st.contact_id = column_int64(r, 2);
-        st.state = state_from_row(r);
-        bool isnull;
-        last = DueKey{DatumGetTimestampTz(column(r, 20, &isnull)), st.contact_id, st.model_id};
-        states.push_back(std::move(st));
-    }
     return states;
 }
 

@@ -20,6 +20,7 @@ struct StoredState {
     bool changed = false;  // to be written back
     core::Snapshot scores; // filled before writing
     std::optional<core::Micros> due;  // when maintenance has something to do next
+    ItemPointerData tid{};  // where the row is (set by lock_due_states only)
 
     // Marks the state for writing, with the scores it now has.
     void finish(const core::ModelDef& model, const core::Snapshot& now) {
@@ -37,22 +38,12 @@ std::vector<StoredState> lock_states(const RuleCache& rules, const std::vector<i
 // The same, creating nothing: pairs without a row are simply absent.
 std::vector<StoredState> lock_states_existing(const RuleCache& rules, const std::vector<int64_t>& contacts);
 
-// Locks up to `limit` score rows of the cache's models whose maintenance is due at
-// as_of, skipping rows other transactions hold (live events apply what is due
-// themselves; the next round takes the rest), so maintenance never waits on and
-// never deadlocks with live scoring.
-//
-// Rows come in (maintenance_due_at, contact_id, model_id) order, the order of the
-// partial index, and a scan goes on after `after` (the last row of the previous
-// batch): the rows a batch has updated keep old index entries until vacuum, and a
-// scan from the start would walk over all of them again at every batch.
-struct DueKey {
-    TimestampTz due = 0;
-    int64_t contact_id = 0;
-    int32_t model_id = 0;
-};
-std::vector<StoredState> lock_due_states(const RuleCache& rules, TimestampTz as_of, int64 limit,
-                                         const std::optional<DueKey>& after, std::optional<DueKey>& last);
+// The state in row `r` of SPI_tuptable, from columns 3-19 in the order of
+// lock_states' query: qualified, last_activity_at, group_ids, group_fit_units,
+// group_balance_units, fit_rule_ids, fit_rule_groups, fit_rule_units, limit_rule_ids,
+// limit_awards, limit_last_at, group_decay_steps, window_group_ids,
+// window_occurred_at, window_units, window_rule_ids, window_event_ids.
+core::ContactState state_from_row(uint64 r);
 
 // Which contacts of the sorted list exist in lead_scoring.contacts.
 std::vector<int64_t> missing_contacts(const std::vector<int64_t>& contacts);
