@@ -31,20 +31,22 @@ Datum lead_scoring_run_maintenance(PG_FUNCTION_ARGS) {
         const TimestampTz as_of = required_time(fcinfo, "run_maintenance");
         const int64 batch_size = ls::pg::maintenance_batch_size;
         const int64 changed = ls::pg::as_extension_owner(fcinfo, [&](Oid caller) -> int64 {
-            ls::pg::connect();
             int64 total = 0;
             std::optional<ls::pg::DueKey> after;
             for (;;) {
                 ls::pg::call([] { CHECK_FOR_INTERRUPTS(); });
+                // One SPI connection per batch: finishing it frees what the batch read,
+                // so memory does not grow with the number of batches.
+                ls::pg::connect();
                 auto rules = ls::pg::current_rules();
                 const ls::pg::MaintenanceBatch batch =
                     ls::pg::maintenance_batch(*rules, as_of, batch_size, after, caller);
+                ls::pg::finish();
                 total += batch.balances;
                 after = batch.last;
                 // A short batch means no due row was left that nobody else holds.
                 if (batch.rows < batch_size) break;
             }
-            ls::pg::finish();
             return total;
         });
         return Int64GetDatum(changed);

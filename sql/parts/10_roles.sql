@@ -5,8 +5,8 @@
 -- Roles are cluster-wide: created once, reused by the extension in every database,
 -- and left in place by DROP EXTENSION. Grant them to login roles:
 --   lead_scoring_writer  the CRM app: inserts and updates events and contacts
---   lead_scoring_reader  BI and sales tools: views, alerts, ledger, rule tables
---   lead_scoring_admin   edits models and rules; adjust, reset, forget_contact
+--   lead_scoring_reader  BI and sales tools: views, alerts, ledger, rule tables, evaluate, band_report
+--   lead_scoring_admin   edits models and rules; adjust, reset, recompute, forget_contact
 -- Scoring needs no privilege on the internal tables: the scoring triggers and
 -- functions do their writing as the extension's owner.
 DO $$
@@ -30,7 +30,11 @@ GRANT SELECT ON lead_scoring.scores, lead_scoring.group_scores, lead_scoring.lea
                 lead_scoring.attribute_rules, lead_scoring.thresholds, lead_scoring.bands
     TO lead_scoring_reader;
 GRANT EXECUTE ON FUNCTION lead_scoring.points_of(bigint), lead_scoring.band_of(integer, numeric),
-                          lead_scoring.explain(text, bigint)
+                          lead_scoring.explain(text, bigint),
+                          lead_scoring.judged_scores(text, timestamptz),
+                          lead_scoring.auc(numeric[], numeric[]),
+                          lead_scoring.evaluate(text, timestamptz),
+                          lead_scoring.band_report(text, timestamptz)
     TO lead_scoring_reader;
 
 GRANT SELECT, INSERT, UPDATE ON lead_scoring.contacts, lead_scoring.events TO lead_scoring_writer;
@@ -46,6 +50,8 @@ GRANT UPDATE (acknowledged_at) ON lead_scoring.alerts TO lead_scoring_admin;
 GRANT EXECUTE ON FUNCTION lead_scoring.adjust(text, bigint, numeric, text, text),
                           lead_scoring.reset(text, bigint, text, text),
                           lead_scoring.forget_contact(bigint),
+                          lead_scoring.recompute(text, bigint),
+                          lead_scoring.recompute(text, bigint, bigint),
                           lead_scoring.run_maintenance(timestamptz),
                           lead_scoring.maintenance_batch(timestamptz, integer, timestamptz, bigint, integer),
                           lead_scoring.rule_cache_stats(),

@@ -19,7 +19,7 @@ struct LedgerChange {
     int32_t group_id = 0;
     Points delta;
     int64_t rule_id = 0;        // 0: none. Rule: the rule; Expiry: the rule of the expired award
-    size_t event_index = 0;     // Rule: the caller's index of the event that caused it
+    size_t event_index = 0;     // Rule: the caller's index of the event that caused it; Manual, Reset: of the request
     int64_t event_id = 0;       // Expiry: the event of the expired award (0: none)
     std::optional<Micros> at;   // Decay: when the last step fell due; Expiry: when the award expired
     int64_t steps = 0;          // Decay: how many steps this change applied

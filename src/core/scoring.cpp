@@ -106,19 +106,21 @@ void ContactScorer::on_fit(const FitResult& fit) {
     settle(std::nullopt);
 }
 
-void ContactScorer::on_adjustment(int32_t group_id, Points points) {
+void ContactScorer::on_adjustment(int32_t group_id, Points points, size_t source_index) {
     LedgerChange c;
     c.kind = LedgerKind::Manual;
+    c.event_index = source_index;
     c.group_id = group_id;
     c.delta = apply_adjustment(model_, state_, group_id, points);
     ledger_.push_back(c);
     settle(std::nullopt);
 }
 
-void ContactScorer::on_reset(const std::vector<int32_t>& group_ids) {
+void ContactScorer::on_reset(const std::vector<int32_t>& group_ids, size_t source_index) {
     for (int32_t group_id : group_ids) {
         LedgerChange c;
         c.kind = LedgerKind::Reset;
+        c.event_index = source_index;
         c.group_id = group_id;
         c.delta = apply_reset(state_, group_id);
         ledger_.push_back(c);

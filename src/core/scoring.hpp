@@ -62,12 +62,13 @@ public:
     size_t on_due(Micros t);
     // The contact's attributes were (re)evaluated.
     void on_fit(const FitResult& fit);
-    // An operator's adjustment of one group (ledger kind manual).
-    void on_adjustment(int32_t group_id, Points points);
+    // An operator's adjustment of one group (ledger kind manual). `source_index`: the
+    // caller's index of the request, reported in the change's event_index.
+    void on_adjustment(int32_t group_id, Points points, size_t source_index = 0);
     // An operator's reset of the given groups' balances to 0 (ledger kind reset): one
     // ledger change per group, also when the balance already was 0, so that every
     // reset is on record.
-    void on_reset(const std::vector<int32_t>& group_ids);
+    void on_reset(const std::vector<int32_t>& group_ids, size_t source_index = 0);
 
     const std::vector<LedgerChange>& ledger() const { return ledger_; }
     const std::vector<AlertIntent>& alerts() const { return alerts_; }

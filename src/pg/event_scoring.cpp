@@ -31,23 +31,10 @@ struct Batch {
     std::vector<const CompiledEventThreshold*> thresholds;
 };
 
-// Matches one event's properties against the rules of its type. Selection needs
-// no state: per (model, group) the most specific rule whose filter holds awards,
-// and a rule stopped later by its limits does not fall back to another.
+// Matches one event's properties against the rules and thresholds of its type.
 void match_event(const EventTypeRules& type, Datum properties, Batch& batch, MatchedEvent& ev) {
     ev.rules_begin = static_cast<uint32_t>(batch.rules.size());
-    const auto& rules = type.rules;
-    size_t i = 0;
-    while (i < rules.size()) {
-        const CompiledEventRule& rule = rules[i];
-        if (!rule.filter.holds_for(properties)) {
-            ++i;
-            continue;
-        }
-        batch.rules.push_back(&rule);
-        while (i < rules.size() && rules[i].model_index == rule.model_index && rules[i].def.group_id == rule.def.group_id)
-            ++i;
-    }
+    type.choose(properties, std::nullopt, [&](const CompiledEventRule& rule) { batch.rules.push_back(&rule); });
     ev.rules_end = static_cast<uint32_t>(batch.rules.size());
     ev.thresholds_begin = static_cast<uint32_t>(batch.thresholds.size());
     for (const CompiledEventThreshold& t : type.thresholds)

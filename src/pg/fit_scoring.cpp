@@ -7,8 +7,6 @@
 
 namespace ls::pg {
 
-namespace {
-
 core::FitResult evaluate_fit(const RuleCache& rules, size_t model_index, Datum attributes) {
     const core::ModelDef& model = rules.models[model_index];
     core::FitResult fit;
@@ -21,8 +19,6 @@ core::FitResult evaluate_fit(const RuleCache& rules, size_t model_index, Datum a
     }
     return fit;
 }
-
-}  // namespace
 
 void fit_contacts(const RuleCache& rules, const std::vector<ContactAttributes>& contacts, FitScope scope) {
     if (rules.models.empty() || contacts.empty()) return;

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "core/scoring.hpp"
 #include "pg/rule_cache.hpp"
 
 namespace ls::pg {
@@ -18,6 +19,10 @@ enum class FitScope {
     AllStates,    // the attributes changed: refit in every model
     NewStatesOnly // only create the rows a contact lacks (a model added later)
 };
+
+// What the attribute rules of the model (its index in the cache) give for these
+// attributes (detoasted jsonb).
+core::FitResult evaluate_fit(const RuleCache& rules, size_t model_index, Datum attributes);
 
 // `contacts` sorted by contact_id, distinct.
 void fit_contacts(const RuleCache& rules, const std::vector<ContactAttributes>& contacts, FitScope scope);

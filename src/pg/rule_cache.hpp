@@ -12,6 +12,8 @@
 #include <unordered_map>
 #include <vector>
 
+#include <optional>
+
 #include "core/model.hpp"
 #include "pg/matcher.hpp"
 
@@ -35,6 +37,26 @@ struct EventTypeRules {
     // the first rule whose filter holds is the only one that awards.
     std::vector<CompiledEventRule> rules;
     std::vector<CompiledEventThreshold> thresholds;
+
+    // Calls on_rule for the rule that awards in each (model, group) for an event
+    // with these properties (detoasted jsonb); with `only_model`, in that model only.
+    // Choosing needs no state: a rule stopped later by its limits does not fall back
+    // to another.
+    template <typename F>
+    void choose(Datum properties, std::optional<size_t> only_model, F&& on_rule) const {
+        size_t i = 0;
+        while (i < rules.size()) {
+            const CompiledEventRule& rule = rules[i];
+            if ((only_model && rule.model_index != *only_model) || !rule.filter.holds_for(properties)) {
+                ++i;
+                continue;
+            }
+            on_rule(rule);
+            while (i < rules.size() && rules[i].model_index == rule.model_index &&
+                   rules[i].def.group_id == rule.def.group_id)
+                ++i;
+        }
+    }
 };
 
 struct CompiledAttributeRule {

@@ -43,9 +43,10 @@ Statement& create_states_statement() {
     return s;
 }
 
-std::vector<int32_t> model_ids(const RuleCache& rules) {
+std::vector<int32_t> model_ids(const RuleCache& rules, std::optional<int32_t> only_model = std::nullopt) {
     std::vector<int32_t> ids;
-    for (const auto& m : rules.models) ids.push_back(m.id);
+    for (const auto& m : rules.models)
+        if (!only_model || m.id == *only_model) ids.push_back(m.id);
     return ids;
 }
 
@@ -97,8 +98,9 @@ core::ContactState state_from_row(uint64 r) {
 
 namespace {
 
-void load_into(const RuleCache& rules, const std::vector<int64_t>& contacts, std::vector<StoredState>& out) {
-    Datum args[2] = {int4_array(model_ids(rules)), int8_array(contacts)};
+void load_into(const RuleCache& rules, const std::vector<int64_t>& contacts, std::vector<StoredState>& out,
+               std::optional<int32_t> only_model = std::nullopt) {
+    Datum args[2] = {int4_array(model_ids(rules, only_model)), int8_array(contacts)};
     const uint64 n = load_statement().run(args, nullptr);
     for (uint64 r = 0; r < n; ++r) {
         StoredState st;
@@ -128,12 +130,14 @@ std::vector<StoredState> lock_states_existing(const RuleCache& rules, const std:
     return states;
 }
 
-std::vector<StoredState> lock_states(const RuleCache& rules, const std::vector<int64_t>& contacts) {
+std::vector<StoredState> lock_states(const RuleCache& rules, const std::vector<int64_t>& contacts,
+                                     std::optional<int32_t> only_model) {
     std::vector<StoredState> states;
-    if (rules.models.empty() || contacts.empty()) return states;
-    load_into(rules, contacts, states);
+    const size_t models = model_ids(rules, only_model).size();
+    if (models == 0 || contacts.empty()) return states;
+    load_into(rules, contacts, states, only_model);
 
-    const size_t want = rules.models.size() * contacts.size();
+    const size_t want = models * contacts.size();
     if (states.size() < want) {
         // Some (contact, model) pairs have no row yet: create them empty for the
         // contacts concerned, then lock those rows too. A concurrent session that
@@ -142,17 +146,17 @@ std::vector<StoredState> lock_states(const RuleCache& rules, const std::vector<i
         for (const auto& s : states) ++per_contact[s.contact_id];
         std::vector<int64_t> incomplete;
         for (int64_t c : contacts)
-            if (per_contact[c] < rules.models.size()) incomplete.push_back(c);
+            if (per_contact[c] < models) incomplete.push_back(c);
         std::vector<std::pair<int32_t, int64_t>> existed;
         for (const auto& s : states)
-            if (per_contact[s.contact_id] < rules.models.size()) existed.emplace_back(s.model_id, s.contact_id);
-        Datum args[2] = {int4_array(model_ids(rules)), int8_array(incomplete)};
+            if (per_contact[s.contact_id] < models) existed.emplace_back(s.model_id, s.contact_id);
+        Datum args[2] = {int4_array(model_ids(rules, only_model)), int8_array(incomplete)};
         create_states_statement().run(args, nullptr);
         states.erase(std::remove_if(states.begin(), states.end(),
-                                    [&](const StoredState& s) { return per_contact[s.contact_id] < rules.models.size(); }),
+                                    [&](const StoredState& s) { return per_contact[s.contact_id] < models; }),
                      states.end());
         std::vector<StoredState> reloaded;
-        load_into(rules, incomplete, reloaded);
+        load_into(rules, incomplete, reloaded, only_model);
         for (auto& s : reloaded) {
             s.is_new = std::find(existed.begin(), existed.end(), std::make_pair(s.model_id, s.contact_id)) == existed.end();
             states.push_back(std::move(s));
@@ -326,21 +330,29 @@ void append_ledger(const std::vector<LedgerRow>& rows, Oid actor) {
     if (rows.empty()) return;
     static Statement s(
         "INSERT INTO lead_scoring.ledger"
-        " (model_id, group_id, contact_id, delta, kind, rule_id, event_id, occurred_at, reason, actor)"
-        " SELECT u.m, u.g, u.c, u.d, COALESCE(u.k, $9), u.r, u.e, u.o, u.n, $10"
+        " (model_id, group_id, contact_id, delta, kind, rule_id, event_id, occurred_at, reason, actor, created_at)"
+        " SELECT u.m, u.g, u.c, u.d, COALESCE(u.k, $9), u.r, u.e, u.o, u.n, COALESCE(u.a, $10),"
+        "        COALESCE(u.t, pg_catalog.now())"
         " FROM ROWS FROM (pg_catalog.unnest($1::pg_catalog.int4[]), pg_catalog.unnest($2::pg_catalog.int4[]),"
         "   pg_catalog.unnest($3::pg_catalog.int8[]), pg_catalog.unnest($4::pg_catalog.numeric[]),"
         "   pg_catalog.unnest($5::pg_catalog.int8[]), pg_catalog.unnest($6::pg_catalog.int8[]),"
         "   pg_catalog.unnest($7::pg_catalog.timestamptz[]), pg_catalog.unnest($8::pg_catalog.text[]),"
-        "   pg_catalog.unnest($11::pg_catalog.text[]))"
-        "   AS u(m, g, c, d, r, e, o, n, k)",
+        "   pg_catalog.unnest($11::pg_catalog.text[]), pg_catalog.unnest($12::pg_catalog.text[]),"
+        "   pg_catalog.unnest($13::pg_catalog.timestamptz[]))"
+        "   AS u(m, g, c, d, r, e, o, n, k, a, t)",
         {INT4ARRAYOID, INT4ARRAYOID, INT8ARRAYOID, NUMERICARRAYOID, INT8ARRAYOID, INT8ARRAYOID,
-         TIMESTAMPTZARRAYOID, TEXTARRAYOID, TEXTOID, TEXTOID, TEXTARRAYOID});
+         TIMESTAMPTZARRAYOID, TEXTARRAYOID, TEXTOID, TEXTOID, TEXTARRAYOID, TEXTARRAYOID, TIMESTAMPTZARRAYOID});
     // The common kind goes once as $9; rows of another kind carry theirs in $11.
     const char* kind = rows.front().kind;
     std::vector<Datum> m, g, c, d, r, e, o, n, k;
     std::vector<bool> k_null;
     std::vector<bool> r_null, e_null, o_null, n_null;
+    // Per-row actor and time: only rows written again by recompute have them, so
+    // the arrays stay empty (null: the call's actor, now()) for live scoring.
+    bool any_row_actor = false;
+    for (const auto& row : rows) any_row_actor = any_row_actor || !row.actor.empty() || row.created_at.has_value();
+    std::vector<Datum> a, t;
+    std::vector<bool> a_null, t_null;
     for (const auto& row : rows) {
         m.push_back(Int32GetDatum(row.model_id));
         g.push_back(Int32GetDatum(row.group_id));
@@ -361,15 +373,25 @@ void append_ledger(const std::vector<LedgerRow>& rows, Oid actor) {
         n.push_back(reason.empty() ? Datum(0) : call([&]() -> Datum {
             return PointerGetDatum(cstring_to_text_with_len(reason.data(), static_cast<int>(reason.size())));
         }));
+        if (any_row_actor) {
+            const std::string& actor_name = row.actor;
+            a_null.push_back(actor_name.empty());
+            a.push_back(actor_name.empty() ? Datum(0) : call([&]() -> Datum {
+                return PointerGetDatum(cstring_to_text_with_len(actor_name.data(), static_cast<int>(actor_name.size())));
+            }));
+            t_null.push_back(!row.created_at.has_value());
+            t.push_back(TimestampTzGetDatum(row.created_at.value_or(0)));
+        }
     }
     const char* kind_c = kind;
-    Datum args[11] = {make_array(m, {}, INT4OID),     make_array(g, {}, INT4OID),
+    Datum args[13] = {make_array(m, {}, INT4OID),     make_array(g, {}, INT4OID),
                      make_array(c, {}, INT8OID),     make_array(d, {}, NUMERICOID),
                      make_array(r, r_null, INT8OID), make_array(e, e_null, INT8OID),
                      make_array(o, o_null, TIMESTAMPTZOID), make_array(n, n_null, TEXTOID),
                      call([&]() -> Datum { return PointerGetDatum(cstring_to_text(kind_c)); }),
                      call([&]() -> Datum { return PointerGetDatum(cstring_to_text(GetUserNameFromId(actor, false))); }),
-                     make_array(k, k_null, TEXTOID)};
+                     make_array(k, k_null, TEXTOID), make_array(a, a_null, TEXTOID),
+                     make_array(t, t_null, TIMESTAMPTZOID)};
     s.run(args, nullptr);
 }
 

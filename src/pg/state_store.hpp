@@ -34,7 +34,9 @@ struct StoredState {
 // the cache, in (contact_id, model_id) order so that concurrent batches lock in the
 // same order. States that do not exist are created empty first (marked is_new).
 // The result is sorted by (contact_id, model_index).
-std::vector<StoredState> lock_states(const RuleCache& rules, const std::vector<int64_t>& contacts);
+// With `only_model`, the states of that model only.
+std::vector<StoredState> lock_states(const RuleCache& rules, const std::vector<int64_t>& contacts,
+                                     std::optional<int32_t> only_model = std::nullopt);
 // The same, creating nothing: pairs without a row are simply absent.
 std::vector<StoredState> lock_states_existing(const RuleCache& rules, const std::vector<int64_t>& contacts);
 
@@ -64,6 +66,10 @@ struct LedgerRow {
     core::Micros occurred_at = 0;
     bool has_occurred_at = false;
     std::string reason;  // empty: null
+    // Set when a row is written again (recompute): who made it and when. Otherwise
+    // the actor is the caller's and the time is now().
+    std::string actor;
+    std::optional<core::Micros> created_at;
 };
 // `actor`: the user who caused the change (the caller of the scoring entry point).
 void append_ledger(const std::vector<LedgerRow>& rows, Oid actor);

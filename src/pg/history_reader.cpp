@@ -1,0 +1,102 @@
+#include "pg/history_reader.hpp"
+
+#include "pg/datum.hpp"
+#include "pg/spi.hpp"
+
+namespace ls::pg {
+
+size_t model_index_of(const RuleCache& rules, const std::string& name, const char* function) {
+    for (size_t i = 0; i < rules.models.size(); ++i)
+        if (rules.models[i].name == name) return i;
+    throw SqlError(ERRCODE_UNDEFINED_OBJECT,
+                   std::string(function) + ": model \"" + name + "\" does not exist or is not active");
+}
+
+std::vector<ChunkContact> read_contacts(int64_t first, int64_t last, int64_t limit) {
+    static Statement s(
+        "SELECT contact_id, attributes, created_at FROM lead_scoring.contacts"
+        " WHERE contact_id OPERATOR(pg_catalog.>=) $1 AND contact_id OPERATOR(pg_catalog.<=) $2"
+        " ORDER BY contact_id LIMIT $3",
+        {INT8OID, INT8OID, INT8OID});
+    Datum args[3] = {Int64GetDatum(first), Int64GetDatum(last), Int64GetDatum(limit)};
+    const uint64 n = s.run(args, nullptr);
+    std::vector<ChunkContact> out;
+    out.reserve(n);
+    for (uint64 r = 0; r < n; ++r) {
+        bool isnull;
+        Datum attrs = column(r, 2, &isnull);
+        out.push_back(ChunkContact{column_int64(r, 1),
+                                   call([&]() -> Datum { return PointerGetDatum(PG_DETOAST_DATUM_COPY(attrs)); }),
+                                   DatumGetTimestampTz(column(r, 3, &isnull))});
+    }
+    return out;
+}
+
+std::vector<ChunkEvent> read_events(const RuleCache& rules, size_t model_index, int64_t first, int64_t last,
+                                    const std::optional<std::string>& conversion_type) {
+    static Statement s(
+        "SELECT event_id, contact_id, event_type, occurred_at, properties FROM lead_scoring.events"
+        " WHERE contact_id OPERATOR(pg_catalog.>=) $1 AND contact_id OPERATOR(pg_catalog.<=) $2"
+        " ORDER BY contact_id, occurred_at, event_id",
+        {INT8OID, INT8OID});
+    Datum args[2] = {Int64GetDatum(first), Int64GetDatum(last)};
+    const uint64 n = s.run(args, nullptr, true);
+    MemoryContext per_event = call([]() -> MemoryContext {
+        return AllocSetContextCreate(CurrentMemoryContext, "lead_scoring recompute matching", ALLOCSET_DEFAULT_SIZES);
+    });
+    std::vector<ChunkEvent> out;
+    out.reserve(n);
+    for (uint64 r = 0; r < n; ++r) {
+        ChunkEvent ev;
+        ev.contact_id = column_int64(r, 2);
+        ev.replay.event_id = column_int64(r, 1);
+        bool isnull;
+        ev.replay.occurred_at = DatumGetTimestampTz(column(r, 4, &isnull));
+        const std::string event_type = column_text(r, 3);
+        ev.is_conversion = conversion_type && event_type == *conversion_type;
+        if (const EventTypeRules* type = rules.rules_for(event_type)) {
+            Datum raw = column(r, 5, &isnull);
+            MemoryContext old = MemoryContextSwitchTo(per_event);
+            Datum properties = call([&]() -> Datum { return PointerGetDatum(PG_DETOAST_DATUM(raw)); });
+            type->choose(properties, model_index,
+                         [&](const CompiledEventRule& rule) { ev.replay.rules.push_back(&rule.def); });
+            MemoryContextSwitchTo(old);
+            MemoryContextReset(per_event);
+        }
+        out.push_back(std::move(ev));
+    }
+    MemoryContextDelete(per_event);
+    return out;
+}
+
+std::vector<StoredEntry> read_entries(int32_t model_id, int64_t first, int64_t last) {
+    static Statement s(
+        "SELECT contact_id, group_id, delta::pg_catalog.text, kind, created_at, reason, actor, occurred_at"
+        "  FROM lead_scoring.ledger"
+        " WHERE contact_id OPERATOR(pg_catalog.>=) $2 AND contact_id OPERATOR(pg_catalog.<=) $3"
+        "   AND model_id OPERATOR(pg_catalog.=) $1 AND kind OPERATOR(pg_catalog.=) ANY ('{manual,reset}')"
+        " ORDER BY contact_id, created_at, entry_id",
+        {INT4OID, INT8OID, INT8OID});
+    Datum args[3] = {Int32GetDatum(model_id), Int64GetDatum(first), Int64GetDatum(last)};
+    const uint64 n = s.run(args, nullptr, true);
+    std::vector<StoredEntry> out;
+    out.reserve(n);
+    for (uint64 r = 0; r < n; ++r) {
+        StoredEntry e;
+        e.contact_id = column_int64(r, 1);
+        e.replay.group_id = column_int32(r, 2);
+        e.replay.delta = core::Points::parse(column_text(r, 3));
+        e.replay.kind = column_text(r, 4) == "reset" ? core::LedgerKind::Reset : core::LedgerKind::Manual;
+        bool isnull;
+        e.replay.at = DatumGetTimestampTz(column(r, 5, &isnull));
+        e.reason = column_text(r, 6);
+        e.actor = column_text(r, 7);
+        Datum occurred = column(r, 8, &isnull);
+        e.has_occurred_at = !isnull;
+        if (!isnull) e.occurred_at = DatumGetTimestampTz(occurred);
+        out.push_back(std::move(e));
+    }
+    return out;
+}
+
+}  // namespace ls::pg

@@ -1,0 +1,57 @@
+// Reading the history of a range of contacts for one model, a chunk at a time:
+// their attributes, their events (with the rules of the model each one is awarded
+// by) and the operators' manual and reset entries of the ledger. recompute and
+// evaluate replay it (core/replay.hpp). Everything read lives in the current SPI
+// connection's memory: callers connect and finish once per chunk.
+#pragma once
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/replay.hpp"
+#include "pg/rule_cache.hpp"
+
+namespace ls::pg {
+
+struct ChunkContact {
+    int64_t contact_id = 0;
+    Datum attributes = 0;  // detoasted copy
+    core::Micros created_at = 0;
+};
+
+struct ChunkEvent {
+    int64_t contact_id = 0;
+    bool is_conversion = false;  // of the type the caller asked about
+    core::ReplayEvent replay;
+};
+
+// One operator entry of the ledger (manual or reset), with what it takes to write
+// it again.
+struct StoredEntry {
+    int64_t contact_id = 0;
+    core::ReplayEntry replay;
+    std::string reason;
+    std::string actor;
+    bool has_occurred_at = false;
+    core::Micros occurred_at = 0;
+};
+
+// Up to `limit` contacts with first <= contact_id <= last, in contact order.
+std::vector<ChunkContact> read_contacts(int64_t first, int64_t last, int64_t limit);
+
+// The events of the contacts in [first, last], by contact and then in replay order
+// (occurred_at, event_id), each with the rules of the model (its index in the cache)
+// that award it; is_conversion marks the events of `conversion_type`.
+std::vector<ChunkEvent> read_events(const RuleCache& rules, size_t model_index, int64_t first, int64_t last,
+                                    const std::optional<std::string>& conversion_type = std::nullopt);
+
+// The model's manual and reset entries of the contacts in [first, last], by contact,
+// oldest first.
+std::vector<StoredEntry> read_entries(int32_t model_id, int64_t first, int64_t last);
+
+// The index of the named active model in the cache; `function` names the caller in
+// the error.
+size_t model_index_of(const RuleCache& rules, const std::string& name, const char* function);
+
+}  // namespace ls::pg

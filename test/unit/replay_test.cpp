@@ -1,0 +1,130 @@
+#include <boost/test/unit_test.hpp>
+
+#include "core/replay.hpp"
+
+using namespace ls::core;
+
+namespace ls::core {
+std::ostream& operator<<(std::ostream& out, Points p);  // in maintenance_test.cpp
+}
+
+namespace {
+Points P(const char* s) { return Points::parse(s); }
+constexpr Micros kDay = INT64_C(86400000000);
+
+// One group "default" (id 10), capped at `cap`, decaying 10 points a week after 30 days.
+ModelDef model(std::optional<Points> cap = std::nullopt, bool decay = false) {
+    ModelDef m;
+    m.id = 1;
+    m.name = "m";
+    GroupDef g;
+    g.id = 10;
+    g.name = "default";
+    g.max_points = cap;
+    if (decay) {
+        DecayPolicy d;
+        d.after = 30 * kDay;
+        d.every = 7 * kDay;
+        d.points = P("10");
+        g.decay = d;
+    }
+    m.groups.push_back(g);
+    return m;
+}
+
+EventRuleDef rule(int64_t id, const char* points) {
+    EventRuleDef r;
+    r.id = id;
+    r.model_id = 1;
+    r.group_id = 10;
+    r.points = P(points);
+    return r;
+}
+
+ReplayEvent event(int64_t id, Micros at, const EventRuleDef* r) { return ReplayEvent{id, at, {r}}; }
+
+ReplayEntry adjustment(Micros at, const char* delta) { return ReplayEntry{LedgerKind::Manual, at, 10, P(delta)}; }
+ReplayEntry reset(Micros at) { return ReplayEntry{LedgerKind::Reset, at, 10, Points{}}; }
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(replay)
+
+BOOST_AUTO_TEST_CASE(order_is_by_time_then_events_then_event_id) {
+    const EventRuleDef r = rule(1, "5");
+    std::vector<ReplayEvent> events = {event(9, 2 * kDay, &r), event(7, 2 * kDay, &r), event(8, 1 * kDay, &r)};
+    std::vector<ReplayEntry> entries = {adjustment(2 * kDay, "1"), adjustment(1 * kDay, "2")};
+    const auto steps = history_order(events, entries);
+    BOOST_REQUIRE(steps.size() == 5);
+    // day 1: event 8, then the entry; day 2: events 7, 9, then the entry
+    BOOST_TEST((steps[0].is_event && steps[0].index == 2));
+    BOOST_TEST((!steps[1].is_event && steps[1].index == 1));
+    BOOST_TEST((steps[2].is_event && steps[2].index == 1));
+    BOOST_TEST((steps[3].is_event && steps[3].index == 0));
+    BOOST_TEST((!steps[4].is_event && steps[4].index == 0));
+}
+
+BOOST_AUTO_TEST_CASE(replay_equals_live_scoring_in_time_order) {
+    // Live: events and an adjustment one after the other, decaying between them.
+    const ModelDef m = model(P("100"), true);
+    const EventRuleDef visit = rule(1, "40");
+    ContactState live_state;
+    ContactScorer live(m, live_state, true);
+    live.on_event(0, 1, 0, {&visit}, {});
+    live.on_event(1, 2, 1 * kDay, {&visit}, {});
+    live.on_due(50 * kDay);  // the worker: 3 steps (days 31, 38, 45)
+    live.on_due(60 * kDay);  // 2 more (days 52, 59)
+    live.on_adjustment(10, P("30"));  // made on day 60 (adjust applies what is due first)
+    live.on_event(2, 3, 61 * kDay, {&visit}, {});
+    live.on_due(70 * kDay);
+
+    ContactState rebuilt;
+    ContactScorer replayed(m, rebuilt, true);
+    replay_history(replayed,
+                   {event(1, 0, &visit), event(2, 1 * kDay, &visit), event(3, 61 * kDay, &visit)},
+                   {adjustment(60 * kDay, "30")}, 70 * kDay);
+    BOOST_TEST(replayed.current().total == live.current().total);
+    BOOST_TEST(rebuilt.groups.at(0).balance == live_state.groups.at(0).balance);
+    BOOST_TEST(rebuilt.groups.at(0).decay_steps == live_state.groups.at(0).decay_steps);
+    // 80 - 50 decayed = 30, +30 = 60, +40 = 100 (the cap), nothing due by day 70
+    BOOST_TEST(replayed.current().total == P("100"));
+}
+
+BOOST_AUTO_TEST_CASE(a_reset_zeroes_the_balance_it_meets) {
+    const ModelDef m = model();
+    const EventRuleDef visit = rule(1, "40"), big = rule(2, "70");
+    ContactState state;
+    ContactScorer scorer(m, state, true);
+    replay_history(scorer, {event(1, 1 * kDay, &big), event(2, 3 * kDay, &visit)}, {reset(2 * kDay)}, 4 * kDay);
+    BOOST_TEST(scorer.current().total == P("40"));
+    // the reset's ledger change takes back what the rules gave by then: 70
+    bool found = false;
+    for (const auto& c : scorer.ledger())
+        if (c.kind == LedgerKind::Reset) {
+            found = true;
+            BOOST_TEST(c.delta == P("-70"));
+            BOOST_TEST(c.event_index == 0u);
+        }
+    BOOST_TEST(found);
+}
+
+BOOST_AUTO_TEST_CASE(stopping_before_an_event_gives_the_score_just_before_it) {
+    const ModelDef m = model(std::nullopt, true);
+    const EventRuleDef visit = rule(1, "40"), signup = rule(2, "100");
+    ContactState state;
+    ContactScorer scorer(m, state, true);
+    // visit on day 0; the conversion on day 40 (two steps due by then: days 30, 37)
+    replay_history(scorer, {event(1, 0, &visit), event(2, 40 * kDay, &signup)}, {}, 90 * kDay, 1);
+    BOOST_TEST(scorer.current().total == P("20"));
+}
+
+BOOST_AUTO_TEST_CASE(history_after_until_is_left_out) {
+    const ModelDef m = model();
+    const EventRuleDef visit = rule(1, "40");
+    ContactState state;
+    ContactScorer scorer(m, state, true);
+    replay_history(scorer, {event(1, 1 * kDay, &visit), event(2, 5 * kDay, &visit)}, {adjustment(6 * kDay, "3")},
+                   5 * kDay);
+    BOOST_TEST(scorer.current().total == P("80"));
+}
+
+BOOST_AUTO_TEST_SUITE_END()
