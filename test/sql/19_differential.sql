@@ -1,0 +1,145 @@
+-- Differential test: for random models (filters, conditions, limits, cooldowns,
+-- caps, clamps, negative and fractional points, decay, windows, fit) and random
+-- events that arrive in time order, inserted live one by one and in batches, then
+-- adjustments and resets, then maintenance: recompute must give exactly what live
+-- scoring gave, contact by contact and group by group, with the same ledger totals
+-- per contact, group and kind, and fire no alert. Several seeds.
+SET client_min_messages = warning;
+
+CREATE FUNCTION pg_temp.pick(a anyarray) RETURNS anyelement LANGUAGE sql AS
+$$ SELECT a[1 + floor(random() * cardinality(a))::int] $$;
+
+-- Builds a random model named `name` and returns nothing; random() is seeded by the caller.
+CREATE FUNCTION pg_temp.random_model(name text) RETURNS void LANGUAGE plpgsql AS $$
+DECLARE
+    m integer;
+    g integer;
+    groups integer[];
+BEGIN
+    INSERT INTO lead_scoring.models (name, min_score, max_score)
+    VALUES (name, pg_temp.pick(ARRAY[NULL, -10, 0]::numeric[]), pg_temp.pick(ARRAY[NULL, 80, 150]::numeric[]))
+    RETURNING model_id INTO m;
+    -- The default group: maybe capped; decaying by points, by percent, or not at all.
+    UPDATE lead_scoring.point_groups
+       SET max_points = pg_temp.pick(ARRAY[NULL, 40, 60]::numeric[]) WHERE model_id = m;
+    CASE floor(random() * 3)::int
+        WHEN 0 THEN UPDATE lead_scoring.point_groups
+                       SET decay_after = '10 days', decay_every = '4 days', decay_points = 3 WHERE model_id = m;
+        WHEN 1 THEN UPDATE lead_scoring.point_groups
+                       SET decay_after = '10 days', decay_every = '4 days', decay_percent = 25 WHERE model_id = m;
+        ELSE NULL;
+    END CASE;
+    -- A windowed group and a side group that does not count toward the total.
+    INSERT INTO lead_scoring.point_groups (model_id, name, max_points, window_size)
+    VALUES (m, 'recent', pg_temp.pick(ARRAY[NULL, 30]::numeric[]), pg_temp.pick(ARRAY['7 days', '20 days']::interval[]));
+    INSERT INTO lead_scoring.point_groups (model_id, name, counts_toward_total) VALUES (m, 'side', false);
+    SELECT array_agg(group_id ORDER BY group_id) INTO groups FROM lead_scoring.point_groups WHERE model_id = m;
+    FOR i IN 1..10 LOOP
+        INSERT INTO lead_scoring.event_rules (model_id, group_id, name, event_type, points, properties_match,
+                                              condition, max_awards, cooldown)
+        VALUES (m, pg_temp.pick(groups), 'r' || i, pg_temp.pick(ARRAY['a', 'b', 'c', 'd']),
+                pg_temp.pick(ARRAY[-7, -2.5, 3, 5, 10, 12.25, 20, 35]::numeric[]),
+                CASE WHEN random() < 0.3 THEN jsonb_build_object('k', pg_temp.pick(ARRAY['x', 'y'])) END,
+                CASE WHEN random() < 0.3 THEN pg_temp.pick(ARRAY['$.n > 5', '$.n <= 2'])::jsonpath END,
+                CASE WHEN random() < 0.3 THEN 1 + floor(random() * 3)::int END,
+                CASE WHEN random() < 0.3 THEN pg_temp.pick(ARRAY['1 hour', '1 day', '3 days']::interval[]) END);
+    END LOOP;
+    INSERT INTO lead_scoring.attribute_rules (model_id, group_id, name, condition, points, required)
+    VALUES (m, pg_temp.pick(groups), 'big', '$.size > 100', pg_temp.pick(ARRAY[5, 15, 25]::numeric[]), false),
+           (m, NULL, 'emea', '$.region == "emea"', 10, random() < 0.3);
+    INSERT INTO lead_scoring.thresholds (model_id, name, min_score) VALUES (m, 'mql', 40);
+    INSERT INTO lead_scoring.thresholds (model_id, group_id, name, min_score) VALUES (m, groups[2], 'recent', 15);
+END $$;
+
+-- One seed: fresh extension, two random models, contacts, live events, operator
+-- entries, maintenance; then recompute each model and compare.
+CREATE FUNCTION pg_temp.differential(seed double precision)
+RETURNS TABLE (contacts bigint, events bigint, ledger_rows bigint, kinds text, differing_scores bigint,
+               differing_groups bigint, differing_ledger_totals bigint, new_alerts bigint)
+LANGUAGE plpgsql AS $$
+DECLARE
+    n_events integer;
+    i integer := 1;
+    chunk integer;
+BEGIN
+    DROP EXTENSION IF EXISTS lead_scoring CASCADE;
+    CREATE EXTENSION lead_scoring;
+    PERFORM setseed(seed);
+    PERFORM pg_temp.random_model('m1');
+    PERFORM pg_temp.random_model('m2');
+    INSERT INTO lead_scoring.contacts (contact_id, attributes)
+    SELECT c, jsonb_build_object('size', floor(random() * 200)::int, 'region', pg_temp.pick(ARRAY['emea', 'amer']))
+      FROM generate_series(1, 25) c;
+
+    -- Events in time order (strictly increasing occurred_at, so event ids follow it).
+    DROP TABLE IF EXISTS pg_temp.planned;
+    CREATE TEMP TABLE planned AS
+    SELECT s AS seq, 1 + floor(random() * 30)::bigint AS contact_id, pg_temp.pick(ARRAY['a', 'b', 'c', 'd', 'e']) AS event_type,
+           timestamptz '2026-01-01' + s * interval '97 minutes' + floor(random() * 90) * interval '1 minute' AS occurred_at,
+           jsonb_build_object('k', pg_temp.pick(ARRAY['x', 'y', 'z']), 'n', floor(random() * 10)::int) AS properties
+      FROM generate_series(1, 400) s;
+    n_events := 400;
+    WHILE i <= n_events LOOP
+        chunk := pg_temp.pick(ARRAY[1, 1, 1, 2, 5, 17, 40]);
+        IF chunk = 1 THEN
+            INSERT INTO lead_scoring.events (contact_id, event_type, occurred_at, properties)
+            SELECT p.contact_id, p.event_type, p.occurred_at, p.properties FROM planned p WHERE p.seq = i;
+        ELSE
+            INSERT INTO lead_scoring.events (contact_id, event_type, occurred_at, properties)
+            SELECT p.contact_id, p.event_type, p.occurred_at, p.properties FROM planned p
+             WHERE p.seq BETWEEN i AND i + chunk - 1 ORDER BY p.seq;
+        END IF;
+        i := i + chunk;
+    END LOOP;
+    -- Operator entries come after the history (they are made now).
+    PERFORM lead_scoring.adjust('m1', c, pg_temp.pick(ARRAY[-15, 8, 30]::numeric[]), 'call')
+       FROM generate_series(1, 30, 4) c;
+    PERFORM lead_scoring.reset('m2', c, 'stage', pg_temp.pick(ARRAY[NULL, 'recent']))
+       FROM generate_series(2, 30, 5) c;
+    PERFORM lead_scoring.adjust('m2', c, 12.5, 'bonus', 'side') FROM generate_series(3, 30, 6) c;
+    PERFORM lead_scoring.run_maintenance();
+
+    CREATE TEMP TABLE live_scores AS SELECT * FROM lead_scoring.scores;
+    CREATE TEMP TABLE live_groups AS SELECT * FROM lead_scoring.group_scores;
+    CREATE TEMP TABLE live_totals AS
+        SELECT l.model_id, l.contact_id, l.group_id, l.kind, sum(l.delta) AS total, count(*) AS n
+          FROM lead_scoring.ledger l GROUP BY 1, 2, 3, 4;
+    CREATE TEMP TABLE live_alerts AS SELECT alert_id FROM lead_scoring.alerts;
+
+    PERFORM lead_scoring.recompute('m1');
+    PERFORM lead_scoring.recompute('m2');
+
+    contacts := (SELECT count(DISTINCT s.contact_id) FROM lead_scoring.scores s);
+    events := (SELECT count(*) FROM lead_scoring.events);
+    ledger_rows := (SELECT count(*) FROM lead_scoring.ledger);
+    kinds := (SELECT string_agg(DISTINCT l.kind, ',' ORDER BY l.kind) FROM lead_scoring.ledger l);
+    differing_scores := (SELECT count(*) FROM (
+        (SELECT model, contact_id, score, fit_score, behavior_score, band, qualified, last_activity_at
+           FROM lead_scoring.scores
+         EXCEPT SELECT model, contact_id, score, fit_score, behavior_score, band, qualified, last_activity_at
+           FROM live_scores)
+        UNION ALL
+        (SELECT model, contact_id, score, fit_score, behavior_score, band, qualified, last_activity_at FROM live_scores
+         EXCEPT SELECT model, contact_id, score, fit_score, behavior_score, band, qualified, last_activity_at
+           FROM lead_scoring.scores)) d);
+    differing_groups := (SELECT count(*) FROM (
+        (SELECT model, point_group, contact_id, score, fit_score, behavior_score FROM lead_scoring.group_scores
+         EXCEPT SELECT model, point_group, contact_id, score, fit_score, behavior_score FROM live_groups)
+        UNION ALL
+        (SELECT model, point_group, contact_id, score, fit_score, behavior_score FROM live_groups
+         EXCEPT SELECT model, point_group, contact_id, score, fit_score, behavior_score FROM lead_scoring.group_scores)) d);
+    differing_ledger_totals := (SELECT count(*) FROM (
+        (SELECT l.model_id, l.contact_id, l.group_id, l.kind, sum(l.delta), count(*)
+           FROM lead_scoring.ledger l GROUP BY 1, 2, 3, 4
+         EXCEPT SELECT * FROM live_totals)
+        UNION ALL
+        (SELECT * FROM live_totals
+         EXCEPT SELECT l.model_id, l.contact_id, l.group_id, l.kind, sum(l.delta), count(*)
+           FROM lead_scoring.ledger l GROUP BY 1, 2, 3, 4)) d);
+    new_alerts := (SELECT count(*) FROM lead_scoring.alerts a WHERE a.alert_id NOT IN (SELECT alert_id FROM live_alerts));
+    DROP TABLE live_scores, live_groups, live_totals, live_alerts;
+    RETURN NEXT;
+END $$;
+
+SELECT s.seed, d.* FROM unnest(ARRAY[0.11, 0.23, 0.37, 0.42, 0.58, 0.61, 0.79, 0.93]) s(seed),
+       LATERAL pg_temp.differential(s.seed) d;
