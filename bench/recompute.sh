@@ -71,7 +71,7 @@ for ((lo = 1; lo <= E; lo += STEP)); do
                     WHEN 3 THEN 'download' WHEN 4 THEN 'download' WHEN 5 THEN 'download'
                     WHEN 6 THEN 'open' WHEN 7 THEN 'open' WHEN 8 THEN 'open' WHEN 9 THEN 'open' ELSE 'visit' END,
                timestamptz '2026-01-01' + g * (interval '90 days' / $E)
-          FROM generate_series($lo, $hi) g ORDER BY g" >/dev/null
+          FROM generate_series($lo::bigint, $hi) g ORDER BY g" >/dev/null
 done
 LOAD_S=$(( $(date +%s) - T0 ))
 psqlq -d rc_template -c "VACUUM ANALYZE" -c "CHECKPOINT"
