@@ -30,11 +30,11 @@ std::pair<size_t, int64_t> judge_chunk(const RuleCache& rules, size_t mi, const 
                                        int64_t from, core::Micros as_of,
                                        const std::function<void(const JudgedContact&)>& out) {
     const core::ModelDef& model = rules.models[mi];
-    const std::vector<ChunkContact> contacts = read_contacts(from, INT64_MAX, kChunkContacts);
+    const std::vector<ChunkContact> contacts = read_contacts(from, INT64_MAX, kChunkContacts, true);
     if (contacts.empty()) return {0, 0};
     const int64_t first = contacts.front().contact_id, last = contacts.back().contact_id;
-    const std::vector<ChunkEvent> events = read_events(rules, mi, first, last, conversion);
-    const std::vector<StoredEntry> entries = read_entries(model.id, first, last);
+    const std::vector<ChunkEvent> events = read_events(rules, mi, first, last, true, conversion);
+    const std::vector<StoredEntry> entries = read_entries(model.id, first, last, true);
 
     size_t ei = 0, ni = 0;
     std::vector<core::ReplayEvent> contact_events;

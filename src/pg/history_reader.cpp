@@ -12,14 +12,14 @@ size_t model_index_of(const RuleCache& rules, const std::string& name, const cha
                    std::string(function) + ": model \"" + name + "\" does not exist or is not active");
 }
 
-std::vector<ChunkContact> read_contacts(int64_t first, int64_t last, int64_t limit) {
+std::vector<ChunkContact> read_contacts(int64_t first, int64_t last, int64_t limit, bool read_only) {
     static Statement s(
         "SELECT contact_id, attributes, created_at FROM lead_scoring.contacts"
         " WHERE contact_id OPERATOR(pg_catalog.>=) $1 AND contact_id OPERATOR(pg_catalog.<=) $2"
         " ORDER BY contact_id LIMIT $3",
         {INT8OID, INT8OID, INT8OID});
     Datum args[3] = {Int64GetDatum(first), Int64GetDatum(last), Int64GetDatum(limit)};
-    const uint64 n = s.run(args, nullptr);
+    const uint64 n = s.run(args, nullptr, read_only);
     std::vector<ChunkContact> out;
     out.reserve(n);
     for (uint64 r = 0; r < n; ++r) {
@@ -33,14 +33,14 @@ std::vector<ChunkContact> read_contacts(int64_t first, int64_t last, int64_t lim
 }
 
 std::vector<ChunkEvent> read_events(const RuleCache& rules, size_t model_index, int64_t first, int64_t last,
-                                    const std::optional<std::string>& conversion_type) {
+                                    bool read_only, const std::optional<std::string>& conversion_type) {
     static Statement s(
         "SELECT event_id, contact_id, event_type, occurred_at, properties FROM lead_scoring.events"
         " WHERE contact_id OPERATOR(pg_catalog.>=) $1 AND contact_id OPERATOR(pg_catalog.<=) $2"
         " ORDER BY contact_id, occurred_at, event_id",
         {INT8OID, INT8OID});
     Datum args[2] = {Int64GetDatum(first), Int64GetDatum(last)};
-    const uint64 n = s.run(args, nullptr, true);
+    const uint64 n = s.run(args, nullptr, read_only);
     MemoryContext per_event = call([]() -> MemoryContext {
         return AllocSetContextCreate(CurrentMemoryContext, "lead_scoring recompute matching", ALLOCSET_DEFAULT_SIZES);
     });
@@ -69,7 +69,7 @@ std::vector<ChunkEvent> read_events(const RuleCache& rules, size_t model_index, 
     return out;
 }
 
-std::vector<StoredEntry> read_entries(int32_t model_id, int64_t first, int64_t last) {
+std::vector<StoredEntry> read_entries(int32_t model_id, int64_t first, int64_t last, bool read_only) {
     static Statement s(
         "SELECT contact_id, group_id, delta::pg_catalog.text, kind, created_at, reason, actor, occurred_at"
         "  FROM lead_scoring.ledger"
@@ -78,7 +78,7 @@ std::vector<StoredEntry> read_entries(int32_t model_id, int64_t first, int64_t l
         " ORDER BY contact_id, created_at, entry_id",
         {INT4OID, INT8OID, INT8OID});
     Datum args[3] = {Int32GetDatum(model_id), Int64GetDatum(first), Int64GetDatum(last)};
-    const uint64 n = s.run(args, nullptr, true);
+    const uint64 n = s.run(args, nullptr, read_only);
     std::vector<StoredEntry> out;
     out.reserve(n);
     for (uint64 r = 0; r < n; ++r) {

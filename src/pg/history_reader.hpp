@@ -37,18 +37,22 @@ struct StoredEntry {
     core::Micros occurred_at = 0;
 };
 
+// `read_only`: read with the caller's snapshot (evaluate). recompute passes false:
+// each read then takes a new snapshot, and so sees the events that committed while
+// it waited for the score rows' locks (the caller's snapshot predates the wait).
+
 // Up to `limit` contacts with first <= contact_id <= last, in contact order.
-std::vector<ChunkContact> read_contacts(int64_t first, int64_t last, int64_t limit);
+std::vector<ChunkContact> read_contacts(int64_t first, int64_t last, int64_t limit, bool read_only);
 
 // The events of the contacts in [first, last], by contact and then in replay order
 // (occurred_at, event_id), each with the rules of the model (its index in the cache)
 // that award it; is_conversion marks the events of `conversion_type`.
 std::vector<ChunkEvent> read_events(const RuleCache& rules, size_t model_index, int64_t first, int64_t last,
-                                    const std::optional<std::string>& conversion_type = std::nullopt);
+                                    bool read_only, const std::optional<std::string>& conversion_type = std::nullopt);
 
 // The model's manual and reset entries of the contacts in [first, last], by contact,
 // oldest first.
-std::vector<StoredEntry> read_entries(int32_t model_id, int64_t first, int64_t last);
+std::vector<StoredEntry> read_entries(int32_t model_id, int64_t first, int64_t last, bool read_only);
 
 // The index of the named active model in the cache; `function` names the caller in
 // the error.

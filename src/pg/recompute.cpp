@@ -45,7 +45,7 @@ ChunkResult recompute_chunk(const RuleCache& rules, size_t mi, int64_t from, int
                             Oid actor) {
     ChunkResult result;
     const core::ModelDef& model = rules.models[mi];
-    const std::vector<ChunkContact> contacts = read_contacts(from, last, kChunkContacts);
+    const std::vector<ChunkContact> contacts = read_contacts(from, last, kChunkContacts, false);
     if (contacts.empty()) return result;
     std::vector<int64_t> ids;
     ids.reserve(contacts.size());
@@ -53,10 +53,11 @@ ChunkResult recompute_chunk(const RuleCache& rules, size_t mi, int64_t from, int
     result.contacts = static_cast<int64_t>(ids.size());
     result.last = ids.back();
 
-    // Lock first, then read: an event committed while we waited for a lock is read.
+    // Lock first, then read with new snapshots: an event that committed while we
+    // waited for a lock is read.
     std::vector<StoredState> states = lock_states(rules, ids, model.id);
-    const std::vector<ChunkEvent> events = read_events(rules, mi, ids.front(), ids.back());
-    const std::vector<StoredEntry> entries = read_entries(model.id, ids.front(), ids.back());
+    const std::vector<ChunkEvent> events = read_events(rules, mi, ids.front(), ids.back(), false);
+    const std::vector<StoredEntry> entries = read_entries(model.id, ids.front(), ids.back(), false);
 
     std::vector<LedgerRow> ledger;
     std::vector<AlertRow> alerts;
