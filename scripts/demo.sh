@@ -53,3 +53,12 @@ psql -c "SELECT sum(points) AS explained_total FROM lead_scoring.explain('sauna'
 
 echo "== the leaderboard reads an index, not a sort of every contact"
 psql -c "EXPLAIN (COSTS OFF) SELECT * FROM lead_scoring.leaderboard WHERE model = 'sauna' LIMIT 20"
+
+echo "== reviewing the model: does the score rank the contacts who sign first? (evaluate, band_report)"
+psql -c "SELECT * FROM lead_scoring.evaluate('sauna')"
+psql -c "SELECT * FROM lead_scoring.band_report('sauna')"
+
+echo "== a rule change, then recompute: webinars are now worth 10 instead of 20"
+psql -c "UPDATE lead_scoring.event_rules SET points = 10 WHERE event_type = 'webinar_attended'" \
+     -c "SELECT lead_scoring.recompute('sauna') AS contacts_rebuilt" \
+     -c "SELECT contact_id, score, band FROM lead_scoring.scores WHERE model = 'sauna' ORDER BY score DESC, contact_id"
