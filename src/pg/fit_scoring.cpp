@@ -36,7 +36,14 @@ void fit_contacts(const RuleCache& rules, const std::vector<ContactAttributes>& 
         if (scope == FitScope::NewStatesOnly && !st.is_new) continue;
         const core::ModelDef& model = rules.models[mi];
         core::ContactScorer scorer(model, st.state, st.is_new);
-        scorer.on_fit(evaluate_fit(rules, mi, contacts[ci].attributes));
+        const core::FitResult fit = evaluate_fit(rules, mi, contacts[ci].attributes);
+        scorer.on_fit(fit);
+        // A row just created with its defaults (score 0, qualified, no fit) that no
+        // attribute rule changes is right as it is: not writing it saves a second
+        // version of every new contact's row (events for new contacts create many).
+        if (st.is_new && fit.matches.empty() && fit.qualified && scorer.alerts().empty() &&
+            scorer.current().total == core::Points{})
+            continue;
         for (const auto& a : scorer.alerts())
             alerts.push_back(AlertRow{a.threshold->id, model.id, st.contact_id, a.score, 0});
         st.finish(model, scorer.current());
