@@ -6,9 +6,10 @@
 -- from the current attributes, the events in occurred_at order and the manual and
 -- reset entries of the ledger, under the current rules, limits, caps, clamp, decay
 -- and windows (what is due now is applied). The model's ledger rows of those
--- contacts are written again: rule, decay and expiry rows as the rules now give
--- them, manual and reset rows with their original time, actor and reason and the
--- delta they have now (a reset zeroes the rebuilt balance). Threshold crossings are
+-- contacts become the replay's: rows it would write identically are kept as they
+-- are, the others replaced (rule, decay and expiry rows as the rules now give them,
+-- manual and reset rows with their original time, actor and reason and the delta
+-- they have now: a reset zeroes the rebuilt balance). Threshold crossings are
 -- judged against the scores before. Works a chunk of 1,000 contacts at a time
 -- (memory does not grow with the number of contacts) and raises a NOTICE every
 -- 100,000 contacts. Returns the number of contacts rebuilt.

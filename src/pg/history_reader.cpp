@@ -99,4 +99,38 @@ std::vector<StoredEntry> read_entries(int32_t model_id, int64_t first, int64_t l
     return out;
 }
 
+std::vector<StoredLedgerRow> read_ledger(int32_t model_id, int64_t first, int64_t last) {
+    static Statement s(
+        "SELECT contact_id, ctid, group_id, kind, delta::pg_catalog.text, rule_id, event_id, occurred_at, reason,"
+        "       actor, created_at"
+        "  FROM lead_scoring.ledger"
+        " WHERE contact_id OPERATOR(pg_catalog.>=) $2 AND contact_id OPERATOR(pg_catalog.<=) $3"
+        "   AND model_id OPERATOR(pg_catalog.=) $1"
+        " ORDER BY contact_id, created_at, entry_id",
+        {INT4OID, INT8OID, INT8OID});
+    Datum args[3] = {Int32GetDatum(model_id), Int64GetDatum(first), Int64GetDatum(last)};
+    const uint64 n = s.run(args, nullptr, false);
+    std::vector<StoredLedgerRow> out;
+    out.reserve(n);
+    for (uint64 r = 0; r < n; ++r) {
+        StoredLedgerRow row;
+        bool isnull;
+        row.contact_id = column_int64(r, 1);
+        row.tid = *reinterpret_cast<ItemPointer>(DatumGetPointer(column(r, 2, &isnull)));  // tid is by reference
+        row.group_id = column_int32(r, 3);
+        row.kind = column_text(r, 4);
+        row.delta = core::Points::parse(column_text(r, 5));
+        row.rule_id = column_int64(r, 6);
+        row.event_id = column_int64(r, 7);
+        Datum occurred = column(r, 8, &isnull);
+        row.has_occurred_at = !isnull;
+        if (!isnull) row.occurred_at = DatumGetTimestampTz(occurred);
+        row.reason = column_text(r, 9);
+        row.actor = column_text(r, 10);
+        row.created_at = DatumGetTimestampTz(column(r, 11, &isnull));
+        out.push_back(std::move(row));
+    }
+    return out;
+}
+
 }  // namespace ls::pg

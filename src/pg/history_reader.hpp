@@ -50,6 +50,27 @@ std::vector<ChunkContact> read_contacts(int64_t first, int64_t last, int64_t lim
 std::vector<ChunkEvent> read_events(const RuleCache& rules, size_t model_index, int64_t first, int64_t last,
                                     bool read_only, const std::optional<std::string>& conversion_type = std::nullopt);
 
+// A stored ledger row of the model, with where it is (recompute keeps the rows it
+// would write identically and deletes the others by their tid).
+struct StoredLedgerRow {
+    int64_t contact_id = 0;
+    ItemPointerData tid{};
+    int32_t group_id = 0;
+    std::string kind;
+    core::Points delta;
+    int64_t rule_id = 0;   // 0: null
+    int64_t event_id = 0;  // 0: null
+    bool has_occurred_at = false;
+    core::Micros occurred_at = 0;
+    std::string reason;
+    std::string actor;
+    core::Micros created_at = 0;
+};
+
+// Every ledger row of the model for the contacts in [first, last], by contact,
+// oldest first (created_at, entry_id), read with a new snapshot.
+std::vector<StoredLedgerRow> read_ledger(int32_t model_id, int64_t first, int64_t last);
+
 // The model's manual and reset entries of the contacts in [first, last], by contact,
 // oldest first.
 std::vector<StoredEntry> read_entries(int32_t model_id, int64_t first, int64_t last, bool read_only);

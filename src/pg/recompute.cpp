@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "core/ledger_diff.hpp"
 #include "core/replay.hpp"
 #include "core/scoring.hpp"
 #include "pg/datum.hpp"
@@ -17,23 +18,68 @@ namespace {
 constexpr int64_t kChunkContacts = 1000;
 constexpr int64_t kProgressEvery = 100000;  // contacts between two progress notices
 
-// Deletes the model's ledger rows of the contacts: recompute writes them all again.
-// The append-only guard (an ordinary trigger) is off for this one statement only.
-void delete_ledger(int32_t model_id, const std::vector<int64_t>& contacts) {
+// Deletes ledger rows by their tids. The append-only guard (an ordinary trigger)
+// is off for this one statement only: recompute is the one writer allowed to
+// replace rows, and only those it would not write identically.
+void delete_ledger_rows(const std::vector<ItemPointerData>& tids) {
+    if (tids.empty()) return;
     static Statement role("SELECT pg_catalog.set_config('session_replication_role', $1, true)", {TEXTOID});
-    static Statement del(
-        "DELETE FROM lead_scoring.ledger"
-        " WHERE contact_id OPERATOR(pg_catalog.=) ANY ($2) AND model_id OPERATOR(pg_catalog.=) $1",
-        {INT4OID, INT8ARRAYOID});
+    static Statement del("DELETE FROM lead_scoring.ledger WHERE ctid OPERATOR(pg_catalog.=) ANY ($1)", {TIDARRAYOID});
     const std::string previous =
         call([]() -> const char* { return GetConfigOption("session_replication_role", false, false); });
     Datum replica[1] = {call([]() -> Datum { return PointerGetDatum(cstring_to_text("replica")); })};
     role.run(replica, nullptr);
-    Datum args[2] = {Int32GetDatum(model_id), int8_array(contacts)};
+    std::vector<Datum> values;
+    values.reserve(tids.size());
+    for (const auto& t : tids) values.push_back(PointerGetDatum(&t));
+    Datum args[1] = {make_array(values, {}, TIDOID)};
     del.run(args, nullptr);
     const char* prev = previous.c_str();
     Datum restore[1] = {call([&]() -> Datum { return PointerGetDatum(cstring_to_text(prev)); })};
     role.run(restore, nullptr);
+}
+
+// What identifies a ledger row's content for recompute: rows with equal keys are
+// the same entry. Rule, decay and expiry rows are kept whoever wrote them and when;
+// an operator's entry is also its time and actor.
+std::string ledger_key(int32_t group_id, const std::string& kind, core::Points delta, int64_t rule_id,
+                       int64_t event_id, bool has_occurred_at, core::Micros occurred_at, const std::string& reason,
+                       core::Micros created_at, const std::string& actor) {
+    std::string key = std::to_string(group_id) + '|' + kind + '|' + std::to_string(delta.units()) + '|' +
+                      std::to_string(rule_id) + '|' + std::to_string(event_id) + '|' +
+                      (has_occurred_at ? std::to_string(occurred_at) : std::string("-")) + '|' + reason;
+    if (kind == "manual" || kind == "reset") key += '|' + std::to_string(created_at) + '|' + actor;
+    return key;
+}
+
+std::string key_of(const StoredLedgerRow& r) {
+    return ledger_key(r.group_id, r.kind, r.delta, r.rule_id, r.event_id, r.has_occurred_at, r.occurred_at, r.reason,
+                      r.created_at, r.actor);
+}
+
+std::string key_of(const LedgerRow& r) {
+    return ledger_key(r.group_id, r.kind, r.delta, r.rule_id, r.event_id, r.has_occurred_at, r.occurred_at, r.reason,
+                      r.created_at.value_or(0), r.actor);
+}
+
+// The operator entries (manual, reset) among the stored rows, in their order.
+std::vector<StoredEntry> operator_entries(const std::vector<StoredLedgerRow>& rows) {
+    std::vector<StoredEntry> out;
+    for (const auto& r : rows) {
+        if (r.kind != "manual" && r.kind != "reset") continue;
+        StoredEntry e;
+        e.contact_id = r.contact_id;
+        e.replay.kind = r.kind == "reset" ? core::LedgerKind::Reset : core::LedgerKind::Manual;
+        e.replay.at = r.created_at;
+        e.replay.group_id = r.group_id;
+        e.replay.delta = r.delta;
+        e.reason = r.reason;
+        e.actor = r.actor;
+        e.has_occurred_at = r.has_occurred_at;
+        e.occurred_at = r.occurred_at;
+        out.push_back(std::move(e));
+    }
+    return out;
 }
 
 struct ChunkResult {
@@ -57,11 +103,13 @@ ChunkResult recompute_chunk(const RuleCache& rules, size_t mi, int64_t from, int
     // waited for a lock is read.
     std::vector<StoredState> states = lock_states(rules, ids, model.id);
     const std::vector<ChunkEvent> events = read_events(rules, mi, ids.front(), ids.back(), false);
-    const std::vector<StoredEntry> entries = read_entries(model.id, ids.front(), ids.back(), false);
+    const std::vector<StoredLedgerRow> stored = read_ledger(model.id, ids.front(), ids.back());
+    const std::vector<StoredEntry> entries = operator_entries(stored);
 
-    std::vector<LedgerRow> ledger;
+    std::vector<LedgerRow> ledger;  // rows to insert
+    std::vector<ItemPointerData> obsolete;  // stored rows to delete
     std::vector<AlertRow> alerts;
-    size_t ci = 0, ei = 0, ni = 0;
+    size_t ci = 0, ei = 0, ni = 0, si = 0;
     std::vector<core::ReplayEvent> contact_events;
     std::vector<core::ReplayEntry> contact_entries;
     std::vector<const StoredEntry*> entry_sources;
@@ -96,6 +144,7 @@ ChunkResult recompute_chunk(const RuleCache& rules, size_t mi, int64_t from, int
             throw points_error(e, "recompute of contact " + std::to_string(st.contact_id) + " in model \"" +
                                       model.name + "\"");
         }
+        std::vector<LedgerRow> rebuilt_rows;
         for (const auto& change : scorer.ledger()) {
             LedgerRow row = ledger_row(model.id, st.contact_id, change);
             if (change.kind == core::LedgerKind::Rule) {
@@ -111,15 +160,24 @@ ChunkResult recompute_chunk(const RuleCache& rules, size_t mi, int64_t from, int
                 row.has_occurred_at = source.has_occurred_at;
                 row.occurred_at = source.occurred_at;
             }
-            ledger.push_back(std::move(row));
+            rebuilt_rows.push_back(std::move(row));
         }
+        // Only what differs from the stored rows is written.
+        while (si < stored.size() && stored[si].contact_id < st.contact_id) ++si;
+        const size_t stored_begin = si;
+        std::vector<std::string> old_keys, new_keys;
+        for (; si < stored.size() && stored[si].contact_id == st.contact_id; ++si) old_keys.push_back(key_of(stored[si]));
+        for (const auto& row : rebuilt_rows) new_keys.push_back(key_of(row));
+        const core::LedgerDiff diff = core::diff_rows(old_keys, new_keys);
+        for (size_t i : diff.delete_old) obsolete.push_back(stored[stored_begin + i].tid);
+        for (size_t i : diff.insert_new) ledger.push_back(std::move(rebuilt_rows[i]));
         std::vector<core::AlertIntent> crossings;
         core::collect_crossings(model, before, scorer.current(), std::nullopt, crossings);
         for (const auto& a : crossings) alerts.push_back(AlertRow{a.threshold->id, model.id, st.contact_id, a.score, 0});
         st.state = std::move(rebuilt);
         st.finish(model, scorer.current());
     }
-    delete_ledger(model.id, ids);
+    delete_ledger_rows(obsolete);
     append_ledger(ledger, actor);
     write_states(states);
     write_alerts(alerts);

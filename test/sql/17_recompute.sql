@@ -37,12 +37,13 @@ SELECT contact_id, score, fit_score, behavior_score, band, qualified, last_activ
 CREATE TEMP TABLE live_groups AS
 SELECT point_group, contact_id, score FROM lead_scoring.group_scores;
 CREATE TEMP TABLE live_ledger AS
-SELECT contact_id, group_id, kind, delta, rule_id, event_id, occurred_at, reason, actor, created_at
+SELECT contact_id, group_id, kind, delta, rule_id, event_id, occurred_at, reason, actor, created_at, entry_id
   FROM lead_scoring.ledger;
 CREATE TEMP TABLE live_alerts AS SELECT alert_id FROM lead_scoring.alerts;
 SELECT contact_id, score, fit_score, behavior_score FROM live_scores ORDER BY contact_id;
 
--- Same rules: the same scores, group scores and ledger (new entry ids), no new alert.
+-- Same rules: the same scores, group scores and ledger, no new alert. Rows it would
+-- write identically are kept as they are: nothing is rewritten.
 SELECT lead_scoring.recompute('m');
 SELECT count(*) AS differing_scores FROM (
     (SELECT contact_id, score, fit_score, behavior_score, band, qualified, last_activity_at FROM lead_scoring.scores
@@ -53,17 +54,14 @@ SELECT count(*) AS differing_scores FROM (
 SELECT count(*) AS differing_groups FROM (
     (SELECT point_group, contact_id, score FROM lead_scoring.group_scores EXCEPT SELECT * FROM live_groups)
     UNION ALL (SELECT * FROM live_groups EXCEPT SELECT point_group, contact_id, score FROM lead_scoring.group_scores)) d;
--- Rule rows are written again now (created_at); manual and reset rows keep theirs.
 SELECT count(*) AS differing_ledger_rows FROM (
     (SELECT contact_id, group_id, kind, delta, rule_id, event_id, occurred_at, reason, actor,
-            CASE WHEN kind = 'rule' THEN NULL ELSE created_at END FROM lead_scoring.ledger
-     EXCEPT SELECT contact_id, group_id, kind, delta, rule_id, event_id, occurred_at, reason, actor,
-            CASE WHEN kind = 'rule' THEN NULL ELSE created_at END FROM live_ledger)
+            created_at, entry_id FROM lead_scoring.ledger
+     EXCEPT SELECT * FROM live_ledger)
     UNION ALL
-    (SELECT contact_id, group_id, kind, delta, rule_id, event_id, occurred_at, reason, actor,
-            CASE WHEN kind = 'rule' THEN NULL ELSE created_at END FROM live_ledger
+    (SELECT * FROM live_ledger
      EXCEPT SELECT contact_id, group_id, kind, delta, rule_id, event_id, occurred_at, reason, actor,
-            CASE WHEN kind = 'rule' THEN NULL ELSE created_at END FROM lead_scoring.ledger)) d;
+            created_at, entry_id FROM lead_scoring.ledger)) d;
 SELECT (SELECT count(*) FROM lead_scoring.ledger) = (SELECT count(*) FROM live_ledger) AS same_ledger_size;
 SELECT count(*) AS new_alerts FROM lead_scoring.alerts WHERE alert_id NOT IN (SELECT alert_id FROM live_alerts);
 
@@ -72,6 +70,11 @@ SELECT count(*) AS new_alerts FROM lead_scoring.alerts WHERE alert_id NOT IN (SE
 UPDATE lead_scoring.event_rules SET points = 30 WHERE name = 'visit';
 SELECT lead_scoring.recompute('m', 2);  -- one contact
 SELECT contact_id, score FROM lead_scoring.scores ORDER BY contact_id;
+-- Only the visit's row was replaced; the complaint and the adjustment rows stay.
+SELECT kind, delta, reason FROM lead_scoring.ledger
+ WHERE contact_id = 2 AND entry_id NOT IN (SELECT entry_id FROM live_ledger);
+SELECT count(*) AS rows_of_2_kept FROM lead_scoring.ledger
+ WHERE contact_id = 2 AND entry_id IN (SELECT entry_id FROM live_ledger);
 SELECT lead_scoring.recompute('m', 3, NULL);  -- a range: contacts 3 and up
 SELECT contact_id, score FROM lead_scoring.scores ORDER BY contact_id;
 SELECT contact_id, kind, delta, reason FROM lead_scoring.ledger WHERE contact_id = 3 ORDER BY kind, delta;
