@@ -69,4 +69,31 @@ Snapshot Snapshot::zero(const ModelDef& model) {
     return s;
 }
 
+bool same_state(const ContactState& a, const ContactState& b) {
+    if (a.qualified != b.qualified || a.last_activity_at != b.last_activity_at || a.groups.size() != b.groups.size() ||
+        a.window_awards.size() != b.window_awards.size() || a.limits.size() != b.limits.size() ||
+        a.fit.size() != b.fit.size())
+        return false;
+    for (size_t i = 0; i < a.groups.size(); ++i) {
+        const GroupBalance &x = a.groups[i], &y = b.groups[i];
+        if (x.group_id != y.group_id || !(x.fit == y.fit) || !(x.balance == y.balance) || x.decay_steps != y.decay_steps)
+            return false;
+    }
+    for (size_t i = 0; i < a.window_awards.size(); ++i) {
+        const WindowAward &x = a.window_awards[i], &y = b.window_awards[i];
+        if (x.group_id != y.group_id || x.occurred_at != y.occurred_at || !(x.delta == y.delta) ||
+            x.rule_id != y.rule_id || x.event_id != y.event_id)
+            return false;
+    }
+    for (size_t i = 0; i < a.limits.size(); ++i) {
+        const RuleLimit &x = a.limits[i], &y = b.limits[i];
+        if (x.rule_id != y.rule_id || x.awards != y.awards || x.last_award_at != y.last_award_at) return false;
+    }
+    for (size_t i = 0; i < a.fit.size(); ++i) {
+        const FitMatch &x = a.fit[i], &y = b.fit[i];
+        if (x.rule_id != y.rule_id || x.group_id != y.group_id || !(x.points == y.points)) return false;
+    }
+    return true;
+}
+
 }  // namespace ls::core

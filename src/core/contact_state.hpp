@@ -56,6 +56,10 @@ struct ContactState {
     const RuleLimit* find_limit(int64_t rule_id) const;
 };
 
+// Whether two states are the same, element by element and in the same order (a
+// state equal up to order counts as different: the caller then writes it anyway).
+bool same_state(const ContactState& a, const ContactState& b);
+
 // The scores one contact has in one model: the total and each group's score, in the
 // order of ModelDef::groups.
 struct Snapshot {

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "core/ledger_diff.hpp"
+#include "core/maintenance.hpp"
 #include "core/replay.hpp"
 #include "core/scoring.hpp"
 #include "pg/datum.hpp"
@@ -82,6 +83,38 @@ std::vector<StoredEntry> operator_entries(const std::vector<StoredLedgerRow>& ro
     return out;
 }
 
+// The scores a score row holds now: recompute judges crossings against them and
+// leaves a row alone when the rebuilt state gives exactly these.
+struct StoredScores {
+    int64_t contact_id = 0;
+    core::Points total, fit_score, behavior_score;
+    std::optional<core::Micros> due;
+};
+
+std::vector<StoredScores> read_stored_scores(int32_t model_id, const std::vector<int64_t>& contacts) {
+    static Statement s(
+        "SELECT contact_id, score::pg_catalog.text, fit_score::pg_catalog.text, behavior_score::pg_catalog.text,"
+        "       maintenance_due_at FROM lead_scoring.contact_scores"
+        " WHERE model_id OPERATOR(pg_catalog.=) $1 AND contact_id OPERATOR(pg_catalog.=) ANY ($2) ORDER BY contact_id",
+        {INT4OID, INT8ARRAYOID});
+    Datum args[2] = {Int32GetDatum(model_id), int8_array(contacts)};
+    const uint64 n = s.run(args, nullptr, false);
+    std::vector<StoredScores> out;
+    out.reserve(n);
+    for (uint64 r = 0; r < n; ++r) {
+        StoredScores x;
+        x.contact_id = column_int64(r, 1);
+        x.total = core::Points::parse(column_text(r, 2));
+        x.fit_score = core::Points::parse(column_text(r, 3));
+        x.behavior_score = core::Points::parse(column_text(r, 4));
+        bool isnull;
+        Datum due = column(r, 5, &isnull);
+        if (!isnull) x.due = DatumGetTimestampTz(due);
+        out.push_back(x);
+    }
+    return out;
+}
+
 struct ChunkResult {
     int64_t contacts = 0;
     int64_t last = 0;
@@ -105,11 +138,12 @@ ChunkResult recompute_chunk(const RuleCache& rules, size_t mi, int64_t from, int
     const std::vector<ChunkEvent> events = read_events(rules, mi, ids.front(), ids.back(), false);
     const std::vector<StoredLedgerRow> stored = read_ledger(model.id, ids.front(), ids.back());
     const std::vector<StoredEntry> entries = operator_entries(stored);
+    const std::vector<StoredScores> scores = read_stored_scores(model.id, ids);
 
     std::vector<LedgerRow> ledger;  // rows to insert
     std::vector<ItemPointerData> obsolete;  // stored rows to delete
     std::vector<AlertRow> alerts;
-    size_t ci = 0, ei = 0, ni = 0, si = 0;
+    size_t ci = 0, ei = 0, ni = 0, si = 0, pi = 0;
     std::vector<core::ReplayEvent> contact_events;
     std::vector<core::ReplayEntry> contact_entries;
     std::vector<const StoredEntry*> entry_sources;
@@ -128,8 +162,16 @@ ChunkResult recompute_chunk(const RuleCache& rules, size_t mi, int64_t from, int
             entry_sources.push_back(&entries[ni]);
         }
 
-        const core::Snapshot before =
+        while (pi < scores.size() && scores[pi].contact_id < st.contact_id) ++pi;
+        const StoredScores* now_stored =
+            pi < scores.size() && scores[pi].contact_id == st.contact_id && !st.is_new ? &scores[pi] : nullptr;
+        core::Snapshot before =
             st.is_new ? core::Snapshot::zero(model) : core::ContactScorer(model, st.state, false).current();
+        if (now_stored) {  // what the row says, also when a clamp changed since it was written
+            before.total = now_stored->total;
+            before.fit_score = now_stored->fit_score;
+            before.behavior_score = now_stored->behavior_score;
+        }
         core::ContactState rebuilt;
         core::ContactScorer scorer(model, rebuilt, true);
         try {
@@ -174,8 +216,14 @@ ChunkResult recompute_chunk(const RuleCache& rules, size_t mi, int64_t from, int
         std::vector<core::AlertIntent> crossings;
         core::collect_crossings(model, before, scorer.current(), std::nullopt, crossings);
         for (const auto& a : crossings) alerts.push_back(AlertRow{a.threshold->id, model.id, st.contact_id, a.score, 0});
+        // A row whose state, scores and due time come out exactly as stored is not written.
+        const core::Snapshot& after = scorer.current();
+        const bool unchanged = now_stored && core::same_state(st.state, rebuilt) && after.total == now_stored->total &&
+                               after.fit_score == now_stored->fit_score &&
+                               after.behavior_score == now_stored->behavior_score &&
+                               core::next_due(model, rebuilt) == now_stored->due;
         st.state = std::move(rebuilt);
-        st.finish(model, scorer.current());
+        if (!unchanged) st.finish(model, after);
     }
     delete_ledger_rows(obsolete);
     append_ledger(ledger, actor);

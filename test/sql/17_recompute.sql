@@ -40,6 +40,7 @@ CREATE TEMP TABLE live_ledger AS
 SELECT contact_id, group_id, kind, delta, rule_id, event_id, occurred_at, reason, actor, created_at, entry_id
   FROM lead_scoring.ledger;
 CREATE TEMP TABLE live_alerts AS SELECT alert_id FROM lead_scoring.alerts;
+CREATE TEMP TABLE live_versions AS SELECT contact_id, xmin::text AS version FROM lead_scoring.contact_scores;
 SELECT contact_id, score, fit_score, behavior_score FROM live_scores ORDER BY contact_id;
 
 -- Same rules: the same scores, group scores and ledger, no new alert. Rows it would
@@ -64,6 +65,9 @@ SELECT count(*) AS differing_ledger_rows FROM (
             created_at, entry_id FROM lead_scoring.ledger)) d;
 SELECT (SELECT count(*) FROM lead_scoring.ledger) = (SELECT count(*) FROM live_ledger) AS same_ledger_size;
 SELECT count(*) AS new_alerts FROM lead_scoring.alerts WHERE alert_id NOT IN (SELECT alert_id FROM live_alerts);
+-- Nor are score rows that come out as they were: no row has a new version.
+SELECT count(*) AS score_rows_written FROM lead_scoring.contact_scores s
+  JOIN live_versions v USING (contact_id) WHERE s.xmin::text <> v.version;
 
 -- A rule change: visits are now worth 30. Contact 2 (10 - 15 + 40 = 35) gets
 -- 30 - 15 + 40 = 55; contact 3's first visit was reset, the one after counts 30.

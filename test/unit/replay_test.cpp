@@ -127,4 +127,21 @@ BOOST_AUTO_TEST_CASE(history_after_until_is_left_out) {
     BOOST_TEST(scorer.current().total == P("80"));
 }
 
+BOOST_AUTO_TEST_CASE(the_same_history_gives_the_same_state) {
+    const ModelDef m = model(P("100"), true);
+    const EventRuleDef visit = rule(1, "40");
+    auto rebuild = [&](const char* adjusted) {
+        ContactState state;
+        ContactScorer scorer(m, state, true);
+        replay_history(scorer, {event(1, 0, &visit), event(2, 1 * kDay, &visit)}, {adjustment(60 * kDay, adjusted)},
+                       70 * kDay);
+        return state;
+    };
+    BOOST_TEST(same_state(rebuild("30"), rebuild("30")));
+    BOOST_TEST(!same_state(rebuild("30"), rebuild("31")));
+    ContactState a = rebuild("30"), b = rebuild("30");
+    b.limits.push_back(RuleLimit{1, 1, 0});
+    BOOST_TEST(!same_state(a, b));
+}
+
 BOOST_AUTO_TEST_SUITE_END()
