@@ -46,13 +46,14 @@ std::vector<StoredState> lock_due_states(const RuleCache& rules, TimestampTz as_
     }
     states.reserve(n);
     for (uint64 r = 0; r < n; ++r) {
+        const ResultRow row(r);
         StoredState st;
-        st.model_id = column_int32(r, 1);
-        st.contact_id = column_int64(r, 2);
-        st.state = state_from_row(r);
+        st.model_id = row.int32_value(1);
+        st.contact_id = row.int64_value(2);
+        st.state = state_from_row(row);
         bool isnull;
-        last = DueKey{DatumGetTimestampTz(column(r, 20, &isnull)), st.contact_id, st.model_id};
-        st.tid = *reinterpret_cast<ItemPointer>(DatumGetPointer(column(r, 21, &isnull)));  // tid is by reference
+        last = DueKey{DatumGetTimestampTz(row.value(20, &isnull)), st.contact_id, st.model_id};
+        st.tid = *reinterpret_cast<ItemPointer>(DatumGetPointer(row.value(21, &isnull)));  // tid is by reference
         states.push_back(std::move(st));
     }
     return states;

@@ -23,11 +23,12 @@ std::vector<ChunkContact> read_contacts(int64_t first, int64_t last, int64_t lim
     std::vector<ChunkContact> out;
     out.reserve(n);
     for (uint64 r = 0; r < n; ++r) {
+        const ResultRow row(r);
         bool isnull;
-        Datum attrs = column(r, 2, &isnull);
-        out.push_back(ChunkContact{column_int64(r, 1),
+        Datum attrs = row.value(2, &isnull);
+        out.push_back(ChunkContact{row.int64_value(1),
                                    call([&]() -> Datum { return PointerGetDatum(PG_DETOAST_DATUM_COPY(attrs)); }),
-                                   DatumGetTimestampTz(column(r, 3, &isnull))});
+                                   DatumGetTimestampTz(row.value(3, &isnull))});
     }
     return out;
 }
@@ -47,15 +48,16 @@ std::vector<ChunkEvent> read_events(const RuleCache& rules, size_t model_index, 
     std::vector<ChunkEvent> out;
     out.reserve(n);
     for (uint64 r = 0; r < n; ++r) {
+        const ResultRow row(r);
         ChunkEvent ev;
-        ev.contact_id = column_int64(r, 2);
-        ev.replay.event_id = column_int64(r, 1);
+        ev.contact_id = row.int64_value(2);
+        ev.replay.event_id = row.int64_value(1);
         bool isnull;
-        ev.replay.occurred_at = DatumGetTimestampTz(column(r, 4, &isnull));
-        const std::string event_type = column_text(r, 3);
+        ev.replay.occurred_at = DatumGetTimestampTz(row.value(4, &isnull));
+        const std::string event_type = row.text(3);
         ev.is_conversion = conversion_type && event_type == *conversion_type;
         if (const EventTypeRules* type = rules.rules_for(event_type)) {
-            Datum raw = column(r, 5, &isnull);
+            Datum raw = row.value(5, &isnull);
             MemoryContext old = MemoryContextSwitchTo(per_event);
             Datum properties = call([&]() -> Datum { return PointerGetDatum(PG_DETOAST_DATUM(raw)); });
             type->choose(properties, model_index,
@@ -82,16 +84,17 @@ std::vector<StoredEntry> read_entries(int32_t model_id, int64_t first, int64_t l
     std::vector<StoredEntry> out;
     out.reserve(n);
     for (uint64 r = 0; r < n; ++r) {
+        const ResultRow row(r);
         StoredEntry e;
-        e.contact_id = column_int64(r, 1);
-        e.replay.group_id = column_int32(r, 2);
-        e.replay.delta = core::Points::parse(column_text(r, 3));
-        e.replay.kind = column_text(r, 4) == "reset" ? core::LedgerKind::Reset : core::LedgerKind::Manual;
+        e.contact_id = row.int64_value(1);
+        e.replay.group_id = row.int32_value(2);
+        e.replay.delta = core::Points::parse(row.text(3));
+        e.replay.kind = row.text(4) == "reset" ? core::LedgerKind::Reset : core::LedgerKind::Manual;
         bool isnull;
-        e.replay.at = DatumGetTimestampTz(column(r, 5, &isnull));
-        e.reason = column_text(r, 6);
-        e.actor = column_text(r, 7);
-        Datum occurred = column(r, 8, &isnull);
+        e.replay.at = DatumGetTimestampTz(row.value(5, &isnull));
+        e.reason = row.text(6);
+        e.actor = row.text(7);
+        Datum occurred = row.value(8, &isnull);
         e.has_occurred_at = !isnull;
         if (!isnull) e.occurred_at = DatumGetTimestampTz(occurred);
         out.push_back(std::move(e));
@@ -113,21 +116,22 @@ std::vector<StoredLedgerRow> read_ledger(int32_t model_id, int64_t first, int64_
     std::vector<StoredLedgerRow> out;
     out.reserve(n);
     for (uint64 r = 0; r < n; ++r) {
+        const ResultRow in(r);
         StoredLedgerRow row;
         bool isnull;
-        row.contact_id = column_int64(r, 1);
-        row.tid = *reinterpret_cast<ItemPointer>(DatumGetPointer(column(r, 2, &isnull)));  // tid is by reference
-        row.group_id = column_int32(r, 3);
-        row.kind = column_text(r, 4);
-        row.delta = core::Points::parse(column_text(r, 5));
-        row.rule_id = column_int64(r, 6);
-        row.event_id = column_int64(r, 7);
-        Datum occurred = column(r, 8, &isnull);
+        row.contact_id = in.int64_value(1);
+        row.tid = *reinterpret_cast<ItemPointer>(DatumGetPointer(in.value(2, &isnull)));  // tid is by reference
+        row.group_id = in.int32_value(3);
+        row.kind = in.text(4);
+        row.delta = core::Points::parse(in.text(5));
+        row.rule_id = in.int64_value(6);
+        row.event_id = in.int64_value(7);
+        Datum occurred = in.value(8, &isnull);
         row.has_occurred_at = !isnull;
         if (!isnull) row.occurred_at = DatumGetTimestampTz(occurred);
-        row.reason = column_text(r, 9);
-        row.actor = column_text(r, 10);
-        row.created_at = DatumGetTimestampTz(column(r, 11, &isnull));
+        row.reason = in.text(9);
+        row.actor = in.text(10);
+        row.created_at = DatumGetTimestampTz(in.value(11, &isnull));
         out.push_back(std::move(row));
     }
     return out;

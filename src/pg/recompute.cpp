@@ -102,13 +102,14 @@ std::vector<StoredScores> read_stored_scores(int32_t model_id, const std::vector
     std::vector<StoredScores> out;
     out.reserve(n);
     for (uint64 r = 0; r < n; ++r) {
+        const ResultRow row(r);
         StoredScores x;
-        x.contact_id = column_int64(r, 1);
-        x.total = core::Points::parse(column_text(r, 2));
-        x.fit_score = core::Points::parse(column_text(r, 3));
-        x.behavior_score = core::Points::parse(column_text(r, 4));
+        x.contact_id = row.int64_value(1);
+        x.total = core::Points::parse(row.text(2));
+        x.fit_score = core::Points::parse(row.text(3));
+        x.behavior_score = core::Points::parse(row.text(4));
         bool isnull;
-        Datum due = column(r, 5, &isnull);
+        Datum due = row.value(5, &isnull);
         if (!isnull) x.due = DatumGetTimestampTz(due);
         out.push_back(x);
     }

@@ -67,6 +67,41 @@ std::string column_text(uint64 row, int col) {
     return value ? std::string(value) : std::string();
 }
 
+ResultRow::ResultRow(uint64 row) {
+    const int n = SPI_tuptable->tupdesc->natts;
+    values_.resize(n);
+    nulls_.reset(new bool[n]);
+    Datum* values = values_.data();
+    bool* nulls = nulls_.get();
+    call([&] { heap_deform_tuple(SPI_tuptable->vals[row], SPI_tuptable->tupdesc, values, nulls); });
+}
+
+Datum ResultRow::value(int col, bool* isnull) const {
+    *isnull = nulls_[col - 1];
+    return values_[col - 1];
+}
+
+int64 ResultRow::int64_value(int col, int64 if_null) const {
+    return nulls_[col - 1] ? if_null : DatumGetInt64(values_[col - 1]);
+}
+
+int32 ResultRow::int32_value(int col, int32 if_null) const {
+    return nulls_[col - 1] ? if_null : DatumGetInt32(values_[col - 1]);
+}
+
+bool ResultRow::bool_value(int col, bool if_null) const {
+    return nulls_[col - 1] ? if_null : DatumGetBool(values_[col - 1]);
+}
+
+std::string ResultRow::text(int col) const {
+    if (nulls_[col - 1]) return std::string();
+    const Datum d = values_[col - 1];
+    struct varlena* t = call([&]() -> struct varlena* {
+        return pg_detoast_datum_packed(reinterpret_cast<struct varlena*>(DatumGetPointer(d)));
+    });
+    return std::string(VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t));
+}
+
 void connect() {
     call([] {
         if (SPI_connect() != SPI_OK_CONNECT) elog(ERROR, "lead_scoring: SPI_connect failed");

@@ -1,6 +1,7 @@
 // SPI helpers. Every statement is prepared once per backend and kept
 // (SPI_keepplan); every call into SPI goes through pg::call.
 #pragma once
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -31,6 +32,24 @@ int32 column_int32(uint64 row, int col, int32 if_null = 0);
 bool column_bool(uint64 row, int col, bool if_null = false);
 std::string column_text(uint64 row, int col);  // "" when null
 bool column_is_null(uint64 row, int col);
+
+// One row of the current SPI_tuptable with all its columns deformed at once: reading
+// columns one by one (column() above) walks the tuple from its start on every call
+// past a variable-length column, which for wide rows costs more than the rest.
+class ResultRow {
+public:
+    explicit ResultRow(uint64 row);
+    Datum value(int col, bool* isnull) const;  // 1-based, like column()
+    bool is_null(int col) const { return nulls_[col - 1]; }
+    int64 int64_value(int col, int64 if_null = 0) const;
+    int32 int32_value(int col, int32 if_null = 0) const;
+    bool bool_value(int col, bool if_null = false) const;
+    std::string text(int col) const;  // a text column; "" when null
+
+private:
+    std::vector<Datum> values_;
+    std::unique_ptr<bool[]> nulls_;
+};
 
 // RAII-free SPI session: connect in the entry point, finish on success only. On
 // error the transaction abort cleans SPI up.

@@ -52,41 +52,41 @@ std::vector<int32_t> model_ids(const RuleCache& rules, std::optional<int32_t> on
 
 }  // namespace
 
-core::ContactState state_from_row(uint64 r) {
+core::ContactState state_from_row(const ResultRow& row) {
     core::ContactState s;
-    s.qualified = column_bool(r, 3, true);
+    s.qualified = row.bool_value(3, true);
     bool isnull;
-    Datum last = column(r, 4, &isnull);
+    Datum last = row.value(4, &isnull);
     if (!isnull) s.last_activity_at = DatumGetTimestampTz(last);
 
-    auto ints = array_elements(column(r, 5, &isnull), INT4OID);
-    auto fits = array_elements(column(r, 6, &isnull), INT8OID);
-    auto balances = array_elements(column(r, 7, &isnull), INT8OID);
-    auto steps = array_elements(column(r, 14, &isnull), INT8OID);
+    auto ints = array_elements(row.value(5, &isnull), INT4OID);
+    auto fits = array_elements(row.value(6, &isnull), INT8OID);
+    auto balances = array_elements(row.value(7, &isnull), INT8OID);
+    auto steps = array_elements(row.value(14, &isnull), INT8OID);
     for (size_t i = 0; i < ints.size() && i < fits.size() && i < balances.size(); ++i)
         s.groups.push_back(core::GroupBalance{DatumGetInt32(ints[i]), core::Points::from_units(DatumGetInt64(fits[i])),
                                               core::Points::from_units(DatumGetInt64(balances[i])),
                                               i < steps.size() ? DatumGetInt64(steps[i]) : 0});
 
-    auto fit_ids = array_elements(column(r, 8, &isnull), INT8OID);
-    auto fit_groups = array_elements(column(r, 9, &isnull), INT4OID);
-    auto fit_units = array_elements(column(r, 10, &isnull), INT8OID);
+    auto fit_ids = array_elements(row.value(8, &isnull), INT8OID);
+    auto fit_groups = array_elements(row.value(9, &isnull), INT4OID);
+    auto fit_units = array_elements(row.value(10, &isnull), INT8OID);
     for (size_t i = 0; i < fit_ids.size() && i < fit_groups.size() && i < fit_units.size(); ++i)
         s.fit.push_back(core::FitMatch{DatumGetInt64(fit_ids[i]), DatumGetInt32(fit_groups[i]),
                                        core::Points::from_units(DatumGetInt64(fit_units[i]))});
 
-    auto limit_ids = array_elements(column(r, 11, &isnull), INT8OID);
-    auto limit_awards = array_elements(column(r, 12, &isnull), INT4OID);
-    auto limit_last = array_elements(column(r, 13, &isnull), TIMESTAMPTZOID);
+    auto limit_ids = array_elements(row.value(11, &isnull), INT8OID);
+    auto limit_awards = array_elements(row.value(12, &isnull), INT4OID);
+    auto limit_last = array_elements(row.value(13, &isnull), TIMESTAMPTZOID);
     for (size_t i = 0; i < limit_ids.size() && i < limit_awards.size() && i < limit_last.size(); ++i)
         s.limits.push_back(core::RuleLimit{DatumGetInt64(limit_ids[i]), DatumGetInt32(limit_awards[i]),
                                            DatumGetTimestampTz(limit_last[i])});
 
-    auto w_groups = array_elements(column(r, 15, &isnull), INT4OID);
-    auto w_at = array_elements(column(r, 16, &isnull), TIMESTAMPTZOID);
-    auto w_units = array_elements(column(r, 17, &isnull), INT8OID);
-    auto w_rules = array_elements(column(r, 18, &isnull), INT8OID);
-    auto w_events = array_elements(column(r, 19, &isnull), INT8OID);
+    auto w_groups = array_elements(row.value(15, &isnull), INT4OID);
+    auto w_at = array_elements(row.value(16, &isnull), TIMESTAMPTZOID);
+    auto w_units = array_elements(row.value(17, &isnull), INT8OID);
+    auto w_rules = array_elements(row.value(18, &isnull), INT8OID);
+    auto w_events = array_elements(row.value(19, &isnull), INT8OID);
     for (size_t i = 0; i < w_groups.size() && i < w_at.size() && i < w_units.size() && i < w_rules.size() &&
                        i < w_events.size();
          ++i)
@@ -104,9 +104,10 @@ void load_into(const RuleCache& rules, const std::vector<int64_t>& contacts, std
     const uint64 n = load_statement().run(args, nullptr);
     for (uint64 r = 0; r < n; ++r) {
         StoredState st;
-        st.model_id = column_int32(r, 1);
-        st.contact_id = column_int64(r, 2);
-        st.state = state_from_row(r);
+        const ResultRow row(r);
+        st.model_id = row.int32_value(1);
+        st.contact_id = row.int64_value(2);
+        st.state = state_from_row(row);
         out.push_back(std::move(st));
     }
 }

@@ -9,6 +9,7 @@
 #include "core/scoring.hpp"
 #include "pg/guard.hpp"
 #include "pg/rule_cache.hpp"
+#include "pg/spi.hpp"
 
 namespace ls::pg {
 
@@ -40,12 +41,12 @@ std::vector<StoredState> lock_states(const RuleCache& rules, const std::vector<i
 // The same, creating nothing: pairs without a row are simply absent.
 std::vector<StoredState> lock_states_existing(const RuleCache& rules, const std::vector<int64_t>& contacts);
 
-// The state in row `r` of SPI_tuptable, from columns 3-19 in the order of
+// The state in a row of SPI_tuptable, from columns 3-19 in the order of
 // lock_states' query: qualified, last_activity_at, group_ids, group_fit_units,
 // group_balance_units, fit_rule_ids, fit_rule_groups, fit_rule_units, limit_rule_ids,
 // limit_awards, limit_last_at, group_decay_steps, window_group_ids,
 // window_occurred_at, window_units, window_rule_ids, window_event_ids.
-core::ContactState state_from_row(uint64 r);
+core::ContactState state_from_row(const ResultRow& row);
 
 // Which contacts of the sorted list exist in lead_scoring.contacts.
 std::vector<int64_t> missing_contacts(const std::vector<int64_t>& contacts);
