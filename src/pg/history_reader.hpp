@@ -35,6 +35,7 @@ struct StoredEntry {
     std::string actor;
     bool has_occurred_at = false;
     core::Micros occurred_at = 0;
+    int64_t entry_id = 0;  // orders entries made at the same time
 };
 
 // `read_only`: read with the caller's snapshot (evaluate). recompute passes false:
@@ -65,6 +66,7 @@ struct StoredLedgerRow {
     std::string reason;
     std::string actor;
     core::Micros created_at = 0;
+    int64_t entry_id = 0;
 };
 
 // Every ledger row of the model for the contacts in [first, last], by contact,
