@@ -10,13 +10,14 @@ namespace {
 
 using ls::pg::SqlError;
 
-std::vector<ls::core::Points> points_of(Datum array, const char* function) {
+// `what` names the argument in errors, e.g. "auc: converted".
+std::vector<ls::core::Points> points_of(Datum array, const char* what) {
     std::vector<ls::core::Points> out;
-    for (Datum d : ls::pg::array_elements(array, NUMERICOID)) {
+    for (Datum d : ls::pg::array_elements(array, NUMERICOID, what)) {
         try {
             out.push_back(ls::pg::points_from_numeric(d));
         } catch (const ls::core::PointsError& e) {
-            throw ls::pg::points_error(e, function);
+            throw ls::pg::points_error(e, what);
         }
     }
     return out;
@@ -66,7 +67,7 @@ Datum lead_scoring_auc(PG_FUNCTION_ARGS) {
             return Datum(0);
         }
         const std::optional<double> result =
-            ls::core::auc(points_of(PG_GETARG_DATUM(0), "auc"), points_of(PG_GETARG_DATUM(1), "auc"));
+            ls::core::auc(points_of(PG_GETARG_DATUM(0), "auc: converted"), points_of(PG_GETARG_DATUM(1), "auc: others"));
         if (!result) {
             fcinfo->isnull = true;
             return Datum(0);

@@ -62,13 +62,18 @@ bool run_round() {
     if (!SplitIdentifierString(names, ',', &list)) {
         ereport(LOG, (errmsg("lead_scoring: lead_scoring.database is not a valid list of names: \"%s\"",
                              ls::pg::maintenance_databases)));
+        list_free(list);
+        pfree(names);
         return false;
     }
     bool more = false;
     ListCell* cell;
     foreach (cell, list) {
         const char* dbname = static_cast<const char*>(lfirst(cell));
-        pgstat_report_activity(STATE_RUNNING, psprintf("maintaining database \"%s\"", dbname));
+        // The launcher lives for ever: free what each round allocates (the report copies it).
+        char* activity = psprintf("maintaining database \"%s\"", dbname);
+        pgstat_report_activity(STATE_RUNNING, activity);
+        pfree(activity);
         const TimestampTz started = GetCurrentTimestamp();
         if (!run_database_worker(dbname)) break;
         if (TimestampDifferenceExceeds(started, GetCurrentTimestamp(), static_cast<int>(kConnectionBudgetMs)))
@@ -178,7 +183,10 @@ void lead_scoring_database_worker_main(Datum) {
         bool isnull;
         const int64 rows = DatumGetInt64(SPI_getbinval(row, desc, 1, &isnull));
         balances += DatumGetInt64(SPI_getbinval(row, desc, 2, &isnull));
-        for (int i = 0; i < 3; ++i) {  // pass-by-value types: they outlive SPI_finish
+        // timestamptz and bigint are passed by value on the 64-bit builds we support, so
+        // these Datums outlive SPI_finish.
+        StaticAssertStmt(FLOAT8PASSBYVAL, "lead_scoring needs a 64-bit build (8-byte types passed by value)");
+        for (int i = 0; i < 3; ++i) {
             args[2 + i] = SPI_getbinval(row, desc, 3 + i, &isnull);
             nulls[2 + i] = isnull ? 'n' : ' ';
         }

@@ -77,7 +77,7 @@ Datum make_array(const std::vector<Datum>& values, const std::vector<bool>& null
     });
 }
 
-std::vector<Datum> array_elements(Datum array, Oid element_type) {
+std::vector<Datum> array_elements(Datum array, Oid element_type, const char* what) {
     struct Parts {
         Datum* values;
         bool* nulls;
@@ -90,10 +90,9 @@ std::vector<Datum> array_elements(Datum array, Oid element_type) {
         deconstruct_array(a, element_type, t.len, t.byval, t.align, &out.values, &out.nulls, &out.n);
         return out;
     });
-    std::vector<Datum> result(p.values, p.values + p.n);
     for (int i = 0; i < p.n; ++i)
-        if (p.nulls[i]) result[i] = 0;
-    return result;
+        if (p.nulls[i]) throw SqlError(ERRCODE_NULL_VALUE_NOT_ALLOWED, std::string(what) + " must not contain nulls");
+    return std::vector<Datum>(p.values, p.values + p.n);
 }
 
 Datum int4_array(const std::vector<int32_t>& v) {

@@ -29,7 +29,8 @@ Datum make_array(const std::vector<Datum>& values, const std::vector<bool>& null
 Datum int4_array(const std::vector<int32_t>& v);
 Datum int8_array(const std::vector<int64_t>& v);
 
-// Splits a one-dimensional array Datum into its elements (null elements as 0).
-std::vector<Datum> array_elements(Datum array, Oid element_type);
+// Splits a one-dimensional array Datum into its elements. A null element is an
+// error naming `what` (the elements are used as values: a null one cannot be).
+std::vector<Datum> array_elements(Datum array, Oid element_type, const char* what = "lead_scoring state array");
 
 }  // namespace ls::pg

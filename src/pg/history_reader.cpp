@@ -8,6 +8,23 @@
 
 namespace ls::pg {
 
+namespace {
+
+// Makes a memory context current for a scope and restores the previous one on the
+// way out, by return or by exception.
+class MemoryContextScope {
+public:
+    explicit MemoryContextScope(MemoryContext context) : previous_(MemoryContextSwitchTo(context)) {}
+    ~MemoryContextScope() { MemoryContextSwitchTo(previous_); }
+    MemoryContextScope(const MemoryContextScope&) = delete;
+    MemoryContextScope& operator=(const MemoryContextScope&) = delete;
+
+private:
+    MemoryContext previous_;
+};
+
+}  // namespace
+
 size_t model_index_of(const RuleCache& rules, const std::string& name, const char* function) {
     for (size_t i = 0; i < rules.models.size(); ++i)
         if (rules.models[i].name == name) return i;
@@ -60,11 +77,15 @@ std::vector<ChunkEvent> read_events(const RuleCache& rules, size_t model_index, 
         ev.is_conversion = conversion_type && event_type == *conversion_type;
         if (const EventTypeRules* type = rules.rules_for(event_type)) {
             Datum raw = row.value(5, &isnull);
-            MemoryContext old = MemoryContextSwitchTo(per_event);
-            Datum properties = call([&]() -> Datum { return PointerGetDatum(PG_DETOAST_DATUM(raw)); });
-            type->choose(properties, model_index,
-                         [&](const CompiledEventRule& rule) { ev.replay.rules.push_back(&rule.def); });
-            MemoryContextSwitchTo(old);
+            {
+                // Matching allocates in per_event; the scope switches back even when
+                // it throws (the error's data then stays in per_event, which is only
+                // freed on success).
+                const MemoryContextScope scope(per_event);
+                Datum properties = call([&]() -> Datum { return PointerGetDatum(PG_DETOAST_DATUM(raw)); });
+                type->choose(properties, model_index,
+                             [&](const CompiledEventRule& rule) { ev.replay.rules.push_back(&rule.def); });
+            }
             MemoryContextReset(per_event);
         }
         out.push_back(std::move(ev));

@@ -48,6 +48,9 @@ SELECT contacts, converted, round(auc::numeric, 6) AS auc FROM lead_scoring.eval
 
 -- Without any converted or any other contact the AUC is null.
 SELECT lead_scoring.auc('{}', '{1,2}') IS NULL AS no_converted, lead_scoring.auc('{1}', '{}') IS NULL AS no_others;
+-- A null score in either array is refused, naming the argument.
+SELECT lead_scoring.auc('{1,NULL}', '{2}');
+SELECT lead_scoring.auc('{1}', '{NULL}');
 SELECT contacts, converted, auc FROM lead_scoring.evaluate('e', '2025-01-01');
 
 -- A reader (a BI tool) may evaluate.
