@@ -89,27 +89,15 @@ void write_due_states(const std::vector<StoredState>& states) {
         values[kFitScore] = numeric_from_points(st.scores.fit_score);
         values[kBehaviorScore] = numeric_from_points(st.scores.behavior_score);
 
-        std::vector<Datum> balances, steps;
-        for (const auto& g : s.groups) {
-            balances.push_back(Int64GetDatum(g.balance.units()));
-            steps.push_back(Int64GetDatum(g.decay_steps));
-        }
-        values[kGroupBalanceUnits] = make_array(balances, {}, INT8OID);
-        values[kGroupDecaySteps] = make_array(steps, {}, INT8OID);
-
-        std::vector<Datum> wgroup, wat, wunits, wrule, wevent;
-        for (const auto& w : s.window_awards) {
-            wgroup.push_back(Int32GetDatum(w.group_id));
-            wat.push_back(TimestampTzGetDatum(w.occurred_at));
-            wunits.push_back(Int64GetDatum(w.delta.units()));
-            wrule.push_back(Int64GetDatum(w.rule_id));
-            wevent.push_back(Int64GetDatum(w.event_id));
-        }
-        values[kWindowGroupIds] = make_array(wgroup, {}, INT4OID);
-        values[kWindowOccurredAt] = make_array(wat, {}, TIMESTAMPTZOID);
-        values[kWindowUnits] = make_array(wunits, {}, INT8OID);
-        values[kWindowRuleIds] = make_array(wrule, {}, INT8OID);
-        values[kWindowEventIds] = make_array(wevent, {}, INT8OID);
+        const BalanceColumns balances = balance_columns(s);
+        values[kGroupBalanceUnits] = balances.balance_units;
+        values[kGroupDecaySteps] = balances.decay_steps;
+        const WindowColumns window = window_columns(s);
+        values[kWindowGroupIds] = window.group_ids;
+        values[kWindowOccurredAt] = window.occurred_at;
+        values[kWindowUnits] = window.units;
+        values[kWindowRuleIds] = window.rule_ids;
+        values[kWindowEventIds] = window.event_ids;
         values[kMaintenanceDueAt] = TimestampTzGetDatum(st.due.value_or(0));
         nulls[kMaintenanceDueAt] = !st.due.has_value();
 

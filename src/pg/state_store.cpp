@@ -190,6 +190,28 @@ void create_contacts(const std::vector<int64_t>& contacts) {
     s.run(args, nullptr);
 }
 
+BalanceColumns balance_columns(const core::ContactState& s) {
+    std::vector<Datum> balances, steps;
+    for (const auto& g : s.groups) {
+        balances.push_back(Int64GetDatum(g.balance.units()));
+        steps.push_back(Int64GetDatum(g.decay_steps));
+    }
+    return BalanceColumns{make_array(balances, {}, INT8OID), make_array(steps, {}, INT8OID)};
+}
+
+WindowColumns window_columns(const core::ContactState& s) {
+    std::vector<Datum> group, at, units, rule, event;
+    for (const auto& w : s.window_awards) {
+        group.push_back(Int32GetDatum(w.group_id));
+        at.push_back(TimestampTzGetDatum(w.occurred_at));
+        units.push_back(Int64GetDatum(w.delta.units()));
+        rule.push_back(Int64GetDatum(w.rule_id));
+        event.push_back(Int64GetDatum(w.event_id));
+    }
+    return WindowColumns{make_array(group, {}, INT4OID), make_array(at, {}, TIMESTAMPTZOID),
+                         make_array(units, {}, INT8OID), make_array(rule, {}, INT8OID), make_array(event, {}, INT8OID)};
+}
+
 void write_states(std::vector<StoredState>& states) {
     // Build one row of the table's own type per changed state, and update them all
     // with one statement. The statement names the row type, so it is prepared per
@@ -229,31 +251,23 @@ void write_states(std::vector<StoredState>& states) {
         nulls[kLastActivityAt] = !s.last_activity_at.has_value();
         values[kUpdatedAt] = TimestampTzGetDatum(now);
 
-        std::vector<Datum> gid, gfit, gbal, gsteps;
+        std::vector<Datum> gid, gfit;
         for (const auto& g : s.groups) {
             gid.push_back(Int32GetDatum(g.group_id));
             gfit.push_back(Int64GetDatum(g.fit.units()));
-            gbal.push_back(Int64GetDatum(g.balance.units()));
-            gsteps.push_back(Int64GetDatum(g.decay_steps));
         }
         values[kGroupIds] = make_array(gid, {}, INT4OID);
         values[kGroupFitUnits] = make_array(gfit, {}, INT8OID);
-        values[kGroupBalanceUnits] = make_array(gbal, {}, INT8OID);
-        values[kGroupDecaySteps] = make_array(gsteps, {}, INT8OID);
+        const BalanceColumns balances = balance_columns(s);
+        values[kGroupBalanceUnits] = balances.balance_units;
+        values[kGroupDecaySteps] = balances.decay_steps;
 
-        std::vector<Datum> wgroup, wat, wunits, wrule, wevent;
-        for (const auto& w : s.window_awards) {
-            wgroup.push_back(Int32GetDatum(w.group_id));
-            wat.push_back(TimestampTzGetDatum(w.occurred_at));
-            wunits.push_back(Int64GetDatum(w.delta.units()));
-            wrule.push_back(Int64GetDatum(w.rule_id));
-            wevent.push_back(Int64GetDatum(w.event_id));
-        }
-        values[kWindowGroupIds] = make_array(wgroup, {}, INT4OID);
-        values[kWindowOccurredAt] = make_array(wat, {}, TIMESTAMPTZOID);
-        values[kWindowUnits] = make_array(wunits, {}, INT8OID);
-        values[kWindowRuleIds] = make_array(wrule, {}, INT8OID);
-        values[kWindowEventIds] = make_array(wevent, {}, INT8OID);
+        const WindowColumns window = window_columns(s);
+        values[kWindowGroupIds] = window.group_ids;
+        values[kWindowOccurredAt] = window.occurred_at;
+        values[kWindowUnits] = window.units;
+        values[kWindowRuleIds] = window.rule_ids;
+        values[kWindowEventIds] = window.event_ids;
         values[kMaintenanceDueAt] = TimestampTzGetDatum(st.due.value_or(0));
         nulls[kMaintenanceDueAt] = !st.due.has_value();
 

@@ -48,6 +48,17 @@ std::vector<StoredState> lock_states_existing(const RuleCache& rules, const std:
 // window_occurred_at, window_units, window_rule_ids, window_event_ids.
 core::ContactState state_from_row(const ResultRow& row);
 
+// The state's per-group balances and decay steps, and its window awards, as the
+// array columns both writers (write_states, maintenance's write_due_states) store.
+struct BalanceColumns {
+    Datum balance_units, decay_steps;
+};
+BalanceColumns balance_columns(const core::ContactState& s);
+struct WindowColumns {
+    Datum group_ids, occurred_at, units, rule_ids, event_ids;
+};
+WindowColumns window_columns(const core::ContactState& s);
+
 // Which contacts of the sorted list exist in lead_scoring.contacts.
 std::vector<int64_t> missing_contacts(const std::vector<int64_t>& contacts);
 // Inserts contacts with empty attributes (the contacts trigger then fits them).
