@@ -3,6 +3,10 @@
 -- decay_percent of the balance) off a positive balance, never below 0, and is
 -- applied once, by run_maintenance(as_of) or by the contact's next event.
 \i test/fresh.sql
+-- Days are 24 hours (README); in UTC the calendar agrees, so that boundaries below
+-- fall exactly where the comments say (the regress default, PST8PDT, moves them by
+-- an hour across the March DST change).
+SET timezone = 'UTC';
 INSERT INTO lead_scoring.models (name) VALUES ('m');
 UPDATE lead_scoring.point_groups SET decay_after = '30 days', decay_every = '7 days', decay_points = 10
  WHERE name = 'default';
@@ -71,11 +75,16 @@ SELECT contact_id, (SELECT sum(points) FROM lead_scoring.explain('m', contact_id
   FROM lead_scoring.scores ORDER BY contact_id;
 
 -- A capped group: decay works on the balance; the cap still limits the score.
--- Contact 6 opens 3 emails (25 + 5 cut by the cap of 30 + 0 cut).
+-- Contact 6 opens 3 emails (25 + 5 cut by the cap of 30 + 0 cut); 10 days after
+-- the last one the email group's first step halves the balance (30 -> 15).
 INSERT INTO lead_scoring.events (contact_id, event_type, occurred_at) VALUES
     (6, 'email_open', '2026-03-01'), (6, 'email_open', '2026-03-02'), (6, 'email_open', '2026-03-03');
 SELECT lead_scoring.run_maintenance('2026-03-13');
 SELECT delta FROM lead_scoring.ledger WHERE contact_id = 6 ORDER BY entry_id;
+SELECT score FROM lead_scoring.scores WHERE contact_id = 6;
+-- A new open after the step: 15 + 25 is cut to the cap, an award of 15.
+INSERT INTO lead_scoring.events (contact_id, event_type, occurred_at) VALUES (6, 'email_open', '2026-03-14');
+SELECT kind, delta FROM lead_scoring.ledger WHERE contact_id = 6 ORDER BY entry_id DESC LIMIT 1;
 SELECT score FROM lead_scoring.scores WHERE contact_id = 6;
 
 -- Setting a decay policy later applies to the scores already there: every row of

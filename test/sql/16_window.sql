@@ -2,6 +2,10 @@
 -- as_of - occurred_at < window_size; run_maintenance (or the contact's next event)
 -- takes expired awards back with ledger rows of kind expiry.
 \i test/fresh.sql
+-- Days are 24 hours (README); in UTC the calendar agrees, so that boundaries below
+-- fall exactly where the comments say (the regress default, PST8PDT, moves them by
+-- an hour across the March DST change).
+SET timezone = 'UTC';
 INSERT INTO lead_scoring.models (name) VALUES ('m');
 INSERT INTO lead_scoring.point_groups (model_id, name, window_size)
 SELECT model_id, 'recent', '90 days' FROM lead_scoring.models;
@@ -24,7 +28,8 @@ SELECT lead_scoring.run_maintenance('2026-03-31 23:59');
 SELECT lead_scoring.run_maintenance('2026-04-01');
 SELECT lead_scoring.run_maintenance('2026-04-01');  -- nothing twice
 SELECT score FROM lead_scoring.scores WHERE contact_id = 1;
--- The negative award expires too (the score goes up: maintenance fires no alert).
+-- At 2026-05-16 the second visit (out since May 2) and the negative award (exactly
+-- 90 days old) have both expired: 8 - 10 + 5 = 3.
 SELECT lead_scoring.run_maintenance('2026-05-16');
 SELECT score FROM lead_scoring.scores WHERE contact_id = 1;
 SELECT kind, rule, points_delta, event_id, occurred_at FROM (
