@@ -64,3 +64,42 @@ SELECT * FROM lead_scoring.evaluate('no_conversions');
 SELECT * FROM lead_scoring.evaluate('nope');
 SELECT * FROM lead_scoring.band_report('e', NULL);
 SELECT * FROM lead_scoring.evaluate('e', 'infinity');
+
+-- Second history, from a fresh extension (every contact that exists by as_of is
+-- judged): decay up to the conversion, a negative score (below every band), a
+-- contact with no events and an operator's adjustment made before as_of (a day
+-- from now, so that today's adjustment counts), and
+-- conversions at the same instant as another event (replay order: occurred_at,
+-- then event_id, so only the event inserted first counts).
+\i test/fresh.sql
+SET timezone = 'UTC';
+INSERT INTO lead_scoring.models (name, conversion_event_type) VALUES ('e2', 'purchase');
+UPDATE lead_scoring.point_groups SET decay_after = '30 days', decay_every = '7 days', decay_points = 10;
+INSERT INTO lead_scoring.event_rules (model_id, name, event_type, points)
+SELECT model_id, r.name, r.name, r.points FROM lead_scoring.models,
+       (VALUES ('web', 100), ('complaint', -20)) AS r(name, points);
+INSERT INTO lead_scoring.bands (model_id, name, min_score)
+SELECT model_id, b.name, b.min_score FROM lead_scoring.models, (VALUES ('low', 0), ('high', 60)) AS b(name, min_score);
+-- 101: 100 on Jan 1; by its purchase on Mar 1 (59 days) floor((59 - 30) / 7) + 1 = 5
+--      steps are due: judged at 50, converted after 59 days.
+-- 102: -20, untouched by decay: below every band.
+-- 103: no events; 15 points by hand (today, before as_of).
+-- 104: web, then purchase at the same instant: judged at 100, converted after 0 days.
+-- 105: purchase, then web at the same instant: judged at 0, converted after 0 days.
+INSERT INTO lead_scoring.events (contact_id, event_type, occurred_at) VALUES
+    (101, 'web', '2026-01-01'), (101, 'purchase', '2026-03-01'),
+    (102, 'complaint', '2026-01-01'),
+    (104, 'web', '2026-02-01 12:00'), (104, 'purchase', '2026-02-01 12:00'),
+    (105, 'purchase', '2026-02-01 12:00'), (105, 'web', '2026-02-01 12:00');
+INSERT INTO lead_scoring.contacts (contact_id) VALUES (103);
+SELECT lead_scoring.adjust('e2', 103, 15, 'phone call') AS adjusted;
+SELECT * FROM lead_scoring.judged_scores('e2', pg_catalog.now() + interval '1 day') ORDER BY contact_id;
+-- Converted {50, 100, 0} against others {-20, 15}: 50 and 100 beat both (4), 0
+-- beats -20 (1): AUC 5 / 6; averages 50 and -2.5.
+SELECT contacts, converted, round(auc::numeric, 6) AS auc, avg_score_converted, avg_score_not_converted
+  FROM lead_scoring.evaluate('e2', pg_catalog.now() + interval '1 day');
+-- Band NULL first: 102. low: 101, 103, 105 (2 of 3 converted, after 59 and 0 days:
+-- 29.50). high: 104 (after 0 days).
+SELECT * FROM lead_scoring.band_report('e2', pg_catalog.now() + interval '1 day');
+-- Before the adjustment was made, contact 103 (created today) did not exist yet.
+SELECT contacts, converted FROM lead_scoring.evaluate('e2', '2026-06-01');
