@@ -107,6 +107,21 @@ SELECT contact_id, score, fit_score FROM lead_scoring.scores WHERE contact_id = 
 -- Unknown contacts rebuild nothing.
 SELECT lead_scoring.recompute('m', 999);
 
+-- Events that arrived out of time order: live scoring judged each one against what
+-- had arrived before it; recompute replays them in time order. Opens (cooldown 1
+-- day) of contact 5 arrive as Jan 10 12:00, then Jan 10 00:00 (late), then Jan 11
+-- 06:00. Live: 12:00 awarded, the late one within a day of it, Jan 11 06:00 only
+-- 18 hours on: 12. In time order: Jan 10 00:00 awarded, 12:00 in the cooldown,
+-- Jan 11 06:00 (30 hours on) awarded: 24.
+INSERT INTO lead_scoring.events (contact_id, event_type, occurred_at) VALUES (5, 'email_open', '2026-01-10 12:00');
+INSERT INTO lead_scoring.events (contact_id, event_type, occurred_at) VALUES (5, 'email_open', '2026-01-10 00:00');
+INSERT INTO lead_scoring.events (contact_id, event_type, occurred_at) VALUES (5, 'email_open', '2026-01-11 06:00');
+SELECT score AS live_score FROM lead_scoring.scores WHERE contact_id = 5;
+SELECT lead_scoring.recompute('m', 5);
+SELECT score FROM lead_scoring.scores WHERE contact_id = 5;
+SELECT l.delta, e.occurred_at FROM lead_scoring.ledger l JOIN lead_scoring.events e USING (event_id)
+ WHERE l.contact_id = 5 ORDER BY e.occurred_at;
+
 -- Bad input.
 SELECT lead_scoring.recompute('nope');
 SELECT lead_scoring.recompute(NULL);
