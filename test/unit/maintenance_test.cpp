@@ -2,16 +2,12 @@
 
 #include "core/maintenance.hpp"
 #include "core/scoring.hpp"
+#include "fixtures.hpp"
 
 using namespace ls::core;
-
-namespace ls::core {
-std::ostream& operator<<(std::ostream& out, Points p) { return out << p.to_string(); }
-}  // namespace ls::core
+using namespace fixtures;
 
 namespace {
-Points P(const char* s) { return Points::parse(s); }
-constexpr Micros kDay = INT64_C(86400000000);
 
 DecayPolicy by_points(const char* points, Micros after = 30 * kDay, Micros every = 7 * kDay) {
     DecayPolicy d;
@@ -42,14 +38,6 @@ ModelDef model_with(std::optional<DecayPolicy> decay, std::optional<Micros> wind
     return m;
 }
 
-EventRuleDef rule(int64_t id, const char* points) {
-    EventRuleDef r;
-    r.id = id;
-    r.model_id = 1;
-    r.group_id = 10;
-    r.points = P(points);
-    return r;
-}
 }  // namespace
 
 BOOST_AUTO_TEST_SUITE(decay)

@@ -1,16 +1,12 @@
 #include <boost/test/unit_test.hpp>
 
 #include "core/replay.hpp"
+#include "fixtures.hpp"
 
 using namespace ls::core;
-
-namespace ls::core {
-std::ostream& operator<<(std::ostream& out, Points p);  // in maintenance_test.cpp
-}
+using namespace fixtures;
 
 namespace {
-Points P(const char* s) { return Points::parse(s); }
-constexpr Micros kDay = INT64_C(86400000000);
 
 // One group "default" (id 10), capped at `cap`, decaying 10 points a week after 30 days.
 ModelDef model(std::optional<Points> cap = std::nullopt, bool decay = false) {
@@ -32,14 +28,6 @@ ModelDef model(std::optional<Points> cap = std::nullopt, bool decay = false) {
     return m;
 }
 
-EventRuleDef rule(int64_t id, const char* points) {
-    EventRuleDef r;
-    r.id = id;
-    r.model_id = 1;
-    r.group_id = 10;
-    r.points = P(points);
-    return r;
-}
 
 ReplayEvent event(int64_t id, Micros at, const EventRuleDef* r) { return ReplayEvent{id, at, {r}}; }
 
