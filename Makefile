@@ -3,10 +3,14 @@
 # isolation specs against a server; scripts/test.sh runs everything on a temp instance.
 EXTENSION  = lead_scoring
 MODULE_big = lead_scoring
-# The install script is built from small files, one purpose each (sql/parts/NN_*.sql).
-EXTVERSION = 0.1
+# Versions (README "Upgrading"): the install script of the newest version is built
+# from small files, one purpose each (sql/parts/NN_*.sql); the install scripts of
+# released versions are frozen (sql/lead_scoring--0.1.sql), and one upgrade script
+# per step takes a database from each released version to the next.
+EXTVERSION = 0.2
 EXT_SCRIPT = sql/lead_scoring--$(EXTVERSION).sql
 DATA_built = $(EXT_SCRIPT)
+DATA       = sql/lead_scoring--0.1.sql $(wildcard sql/lead_scoring--*--*.sql)
 
 SRCS = $(wildcard src/*.cpp src/pg/*.cpp src/core/*.cpp)
 OBJS = $(SRCS:.cpp=.o)
@@ -19,6 +23,8 @@ ISOLATION_OPTS = --inputdir=test --outputdir=test/results/isolation --load-exten
 PG_CONFIG ?= pg_config
 PG_CXXFLAGS = -std=c++17 -Wno-register -Wall -Wextra -Wno-unused-parameter -Wno-missing-field-initializers -fPIC -Isrc
 PG_CPPFLAGS = -Isrc
+# The library refuses to score under another version's SQL (pg/extension_version.cpp).
+PG_CPPFLAGS += -DLEAD_SCORING_VERSION='"$(EXTVERSION)"'
 # Header dependencies: Debian's PGXS does not track them, and an object built
 # against an old struct layout links fine and crashes the server.
 # (included after PGXS, so that its `all` stays the default goal)

@@ -19,6 +19,7 @@
 // work itself runs in SQL functions (lead_scoring.maintenance_batch), whose C++
 // is behind pg::entry.
 #include "pg/guard.hpp"
+#include "pg/extension_version.hpp"
 #include "pg/settings.hpp"
 
 namespace {
@@ -154,17 +155,18 @@ void lead_scoring_database_worker_main(Datum) {
         if (batches == 0) {
             // Nothing to do, quietly, in a database without the extension.
             pgstat_report_activity(STATE_RUNNING, "lead_scoring maintenance: looking for the extension");
-            const int rc = SPI_execute(
-                "SELECT pg_catalog.to_regprocedure('lead_scoring.maintenance_batch(timestamptz,integer,timestamptz,bigint,integer)') IS NOT NULL"
-                " FROM pg_catalog.pg_extension WHERE extname = 'lead_scoring'",
-                true, 1);
+            Oid version_type[1] = {TEXTOID};
+            Datum version_arg[1] = {CStringGetTextDatum(ls::pg::library_version())};
+            const int rc = SPI_execute_with_args(
+                "SELECT extversion OPERATOR(pg_catalog.=) $1 FROM pg_catalog.pg_extension WHERE extname = 'lead_scoring'",
+                1, version_type, version_arg, nullptr, true, 1);
             bool isnull = true;
             const bool installed = rc == SPI_OK_SELECT && SPI_processed == 1;
             const bool current =
                 installed && DatumGetBool(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
             if (installed && !current)
-                ereport(WARNING, (errmsg("lead_scoring: the extension in database \"%s\" is older than its library; "
-                                         "maintenance skipped", dbname),
+                ereport(WARNING, (errmsg("lead_scoring: the extension's SQL in database \"%s\" is not at the "
+                                         "library's version %s; maintenance skipped", dbname, ls::pg::library_version()),
                                   errhint("Run ALTER EXTENSION lead_scoring UPDATE.")));
             if (!current) {
                 SPI_finish();

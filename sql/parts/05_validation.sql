@@ -227,7 +227,8 @@ END $$;
 CREATE TRIGGER validate BEFORE INSERT OR UPDATE ON lead_scoring.models
     FOR EACH ROW EXECUTE FUNCTION lead_scoring.validate_model();
 CREATE TRIGGER create_default_group AFTER INSERT ON lead_scoring.models
-    FOR EACH ROW EXECUTE FUNCTION lead_scoring.create_default_group();
+    FOR EACH ROW WHEN (NOT lead_scoring.restoring())  -- a restore loads the default groups itself
+    EXECUTE FUNCTION lead_scoring.create_default_group();
 CREATE TRIGGER validate BEFORE INSERT OR UPDATE ON lead_scoring.point_groups
     FOR EACH ROW EXECUTE FUNCTION lead_scoring.validate_point_group();
 CREATE TRIGGER protect_default BEFORE DELETE ON lead_scoring.point_groups

@@ -2,12 +2,16 @@
 -- Live scoring: statement-level triggers see the whole batch at once
 ---------------------------------------------------------------------------
 
+-- A restore (lead_scoring.restoring()) loads events and contacts with the scores
+-- they already have: nothing to score or fit.
 CREATE TRIGGER score AFTER INSERT ON lead_scoring.events
     REFERENCING NEW TABLE AS new_events
-    FOR EACH STATEMENT EXECUTE FUNCTION lead_scoring.score_new_events();
+    FOR EACH STATEMENT WHEN (NOT lead_scoring.restoring())
+    EXECUTE FUNCTION lead_scoring.score_new_events();
 CREATE TRIGGER fit_new AFTER INSERT ON lead_scoring.contacts
     REFERENCING NEW TABLE AS new_contacts
-    FOR EACH STATEMENT EXECUTE FUNCTION lead_scoring.fit_new_contacts();
+    FOR EACH STATEMENT WHEN (NOT lead_scoring.restoring())
+    EXECUTE FUNCTION lead_scoring.fit_new_contacts();
 CREATE TRIGGER fit_changed AFTER UPDATE ON lead_scoring.contacts
     REFERENCING OLD TABLE AS old_contacts NEW TABLE AS new_contacts
     FOR EACH STATEMENT EXECUTE FUNCTION lead_scoring.fit_changed_contacts();

@@ -4,6 +4,7 @@
 #include <map>
 
 #include "pg/datum.hpp"
+#include "pg/extension_version.hpp"
 #include "pg/spi.hpp"
 
 extern "C" {
@@ -48,6 +49,8 @@ std::optional<core::Micros> interval_micros(uint64 row, int col) {
 }
 
 std::shared_ptr<RuleCache> build() {
+    // No cache, and so no scoring, under another version's SQL.
+    require_matching_sql();
     auto cache = std::make_shared<RuleCache>();
     cache->context = call([]() -> MemoryContext {
         return AllocSetContextCreate(TopMemoryContext, "lead_scoring rule cache", ALLOCSET_SMALL_SIZES);
