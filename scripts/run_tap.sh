@@ -4,12 +4,14 @@
 # tests run as user postgres from a copy of what they read.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# Arguments: test files to run (t/003_upgrade.pl); none: all of them.
+tests=("${@:-t/}")
 PGBIN=/usr/lib/postgresql/15/bin
 PGXS_DIR=$(dirname "$(pg_config --pgxs)")/..
 work=$(mktemp -d "${TMPDIR:-/tmp}/lead_scoring_tap.XXXXXX")
-cp -r test/t examples "$work"/
+cp -r test/t test/upgrade examples "$work"/
 run=(env PATH="$PGBIN:$PATH" TESTDIR="$work" PG_REGRESS="$PGXS_DIR/test/regress/pg_regress"
-     prove --ext .pl -I "$PGXS_DIR/test/perl" t/)
+     prove --ext .pl -I "$PGXS_DIR/test/perl" "${tests[@]}")
 status=0
 if [ "$(id -u)" -eq 0 ]; then
     chown -R postgres "$work"

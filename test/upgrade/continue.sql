@@ -1,0 +1,37 @@
+-- What happens after the upgrade (test/t/003_upgrade.pl runs it on the updated
+-- database and on a fresh one that lived through test/upgrade/history.sql, and
+-- compares every row): events for known and new contacts (with the decay due at
+-- their time applied first), attribute changes, operators, rule edits and a new
+-- model, maintenance, a rebuild and an erasure. Every time is explicit.
+\set ON_ERROR_STOP 1
+SET client_min_messages = warning;
+SET TIME ZONE 'UTC';
+
+INSERT INTO lead_scoring.events (contact_id, event_type, occurred_at, properties)
+SELECT 1 + (n * 131) % 420,
+       (ARRAY['page_visit', 'email_open', 'email_click', 'form_submit', 'webinar_attended', 'purchase'])[1 + n % 6],
+       timestamptz '2026-07-01 08:00+00' + n * interval '37 minutes',
+       CASE n % 3 WHEN 0 THEN '{"url": "/pricing"}' WHEN 1 THEN '{"form": "demo"}' ELSE '{"url": "/docs/sdk"}' END::jsonb
+  FROM generate_series(1, 600) n;
+INSERT INTO lead_scoring.events (contact_id, event_type, occurred_at, properties)
+VALUES (7, 'page_visit', '2026-07-20 10:00+00', '{"url": "/pricing"}');
+UPDATE lead_scoring.contacts SET attributes = attributes || '{"employees": 3000, "region": "emea"}'
+ WHERE contact_id BETWEEN 20 AND 40;
+INSERT INTO lead_scoring.contacts (contact_id, attributes) VALUES (5000, '{"employees": 100, "title": "cto"}');
+
+SELECT lead_scoring.adjust('ops', 5000, 20, 'referral');
+SELECT lead_scoring.reset('ops', 7, 'new owner', 'events');
+
+-- Rule edits and a new model with its default group.
+UPDATE lead_scoring.event_rules SET points = 6 WHERE name = 'docs';
+UPDATE lead_scoring.point_groups SET max_points = 40 WHERE name = 'email';
+INSERT INTO lead_scoring.models (name, conversion_event_type) VALUES ('next', 'purchase');
+INSERT INTO lead_scoring.event_rules (model_id, name, event_type, points)
+SELECT model_id, 'visit', 'page_visit', 1 FROM lead_scoring.models WHERE name = 'next';
+INSERT INTO lead_scoring.events (contact_id, event_type, occurred_at)
+SELECT c, 'page_visit', '2026-07-25 12:00+00' FROM generate_series(1, 50) c;
+
+SELECT lead_scoring.run_maintenance('2026-08-15 00:00+00');
+SELECT lead_scoring.recompute('ops');
+SELECT * FROM lead_scoring.forget_contact(21);
+SELECT lead_scoring.run_maintenance('2026-09-01 00:00+00');
