@@ -1,7 +1,10 @@
-# Backup: pg_dump of a database using lead_scoring, restored into a fresh database
-# (triggers off while loading, as README "Backup and restore" says), gives the same
-# rules, contacts, events, scores, ledger and alerts, and scoring goes on from there
-# exactly as in the original.
+# Backup (README "Backup and restore"): pg_dump of a database using lead_scoring,
+# restored with the tools' default options (plain dump through psql, custom archive
+# through pg_restore, a data-only dump into a database where the extension was just
+# created) and the documented
+# session_replication_role way, gives the same rules, contacts, events, scores,
+# ledger and alerts: no error, no default group created twice, no event scored twice.
+# Scoring then goes on in every copy exactly as in the original.
 use strict;
 use warnings;
 use PostgreSQL::Test::Cluster;
@@ -50,7 +53,7 @@ my %content = (
 );
 
 sub same_content {
-    my ($other, $label) = @_;
+    my ($other, $label) = @_;  # the database restored, and how
     for my $name (sort keys %content) {
         my $want = $node->safe_psql('src', $content{$name});
         my $got  = $node->safe_psql($other, $content{$name});
@@ -59,29 +62,48 @@ sub same_content {
     }
 }
 
-my $plain = "$PostgreSQL::Test::Utils::tmp_check/src.sql";
-my $custom = "$PostgreSQL::Test::Utils::tmp_check/src.dump";
+my $tmp = $PostgreSQL::Test::Utils::tmp_check;
+my $plain = "$tmp/src.sql";
+my $custom = "$tmp/src.dump";
+my $data_only = "$tmp/src_data.sql";
 $node->command_ok([ 'pg_dump', '-d', $node->connstr('src'), '-f', $plain ], 'pg_dump, plain format');
 $node->command_ok([ 'pg_dump', '-Fc', '-d', $node->connstr('src'), '-f', $custom ], 'pg_dump, custom format');
+$node->command_ok([ 'pg_dump', '--data-only', '-d', $node->connstr('src'), '-f', $data_only ], 'pg_dump --data-only');
 
-# Plain format through psql, with triggers off while loading.
-$node->safe_psql('postgres', 'CREATE DATABASE dst_plain');
-{
-    local $ENV{PGOPTIONS} = '-c session_replication_role=replica';
-    $node->command_ok(
-        [ 'psql', '-X', '-q', '-v', 'ON_ERROR_STOP=1', '--single-transaction', '-d', $node->connstr('dst_plain'), '-f', $plain ],
-        'restore of the plain dump');
+# Runs a restore command with default options: it must succeed and print nothing
+# (psql without ON_ERROR_STOP goes on after an error and still exits 0, so its
+# stderr is what tells).
+sub restore_ok {
+    my ($cmd, $what, %env) = @_;
+    local %ENV = (%ENV, %env);
+    my ($stdout, $stderr) = ('', '');
+    my $ok = IPC::Run::run($cmd, '>', \$stdout, '2>', \$stderr);
+    ok($ok, "$what: exit code 0");
+    is($stderr, '', "$what: no error or warning");
 }
-same_content('dst_plain', 'plain');
 
-# Custom format through pg_restore.
-$node->safe_psql('postgres', 'CREATE DATABASE dst_custom');
-{
-    local $ENV{PGOPTIONS} = '-c session_replication_role=replica';
-    $node->command_ok([ 'pg_restore', '--exit-on-error', '--single-transaction', '-d', $node->connstr('dst_custom'), $custom ],
-        'restore of the custom dump');
+my @restored;
+sub restored_into {
+    my ($db, $cmd, $what, %env) = @_;
+    restore_ok($cmd, $what, %env);
+    same_content($db, $what);
+    push @restored, $db;
 }
-same_content('dst_custom', 'custom');
+
+$node->safe_psql('postgres', "CREATE DATABASE $_")
+    for qw(dst_plain dst_custom dst_data dst_replica);
+
+restored_into('dst_plain', [ 'psql', '-X', '-q', '-d', $node->connstr('dst_plain'), '-f', $plain ],
+    'plain dump through psql');
+restored_into('dst_custom', [ 'pg_restore', '-d', $node->connstr('dst_custom'), $custom ],
+    'custom archive through pg_restore');
+$node->safe_psql('dst_data', 'CREATE EXTENSION lead_scoring');
+restored_into('dst_data', [ 'psql', '-X', '-q', '-d', $node->connstr('dst_data'), '-f', $data_only ],
+    'data-only dump into a fresh CREATE EXTENSION');
+# The way 0.1 documented, still working: triggers off for the whole restore.
+restored_into('dst_replica',
+    [ 'pg_restore', '--exit-on-error', '--single-transaction', '-d', $node->connstr('dst_replica'), $custom ],
+    'custom archive with session_replication_role = replica', PGOPTIONS => '-c session_replication_role=replica');
 
 # Scoring goes on identically: new events, a new contact, a new model (default group).
 my $more = q{
@@ -92,11 +114,12 @@ my $more = q{
     INSERT INTO lead_scoring.event_rules (model_id, name, event_type, points)
     SELECT model_id, 'visit', 'page_visit', 1 FROM lead_scoring.models WHERE name = 'second';
     INSERT INTO lead_scoring.events (contact_id, event_type) VALUES (1, 'page_visit');
+    INSERT INTO lead_scoring.contacts (contact_id, attributes) VALUES (600, '{"is_business": true}');
 };
-for my $db ('src', 'dst_plain') {
+for my $db ('src', @restored) {
     $node->safe_psql($db, $more);
 }
-# Timestamps set by now() differ between the two databases; everything else must not.
+# Timestamps set by now() differ between the databases; everything else must not.
 my %after = (
     events       => 'SELECT event_id, contact_id, event_type, properties FROM lead_scoring.events ORDER BY event_id',
     ledger       => 'SELECT entry_id, model_id, group_id, contact_id, delta, kind, rule_id, event_id, reason'
@@ -104,11 +127,16 @@ my %after = (
     alerts       => 'SELECT alert_id, threshold_id, contact_id, score, event_id FROM lead_scoring.alerts ORDER BY alert_id',
     point_groups => 'SELECT group_id, model_id, name FROM lead_scoring.point_groups ORDER BY group_id',
     leaderboard  => $content{leaderboard},
+    explain      => q{SELECT point_group, source, rule, event_id, points FROM lead_scoring.explain('sauna', 1)},
 );
-for my $name (sort keys %after) {
-    is($node->safe_psql('dst_plain', $after{$name}), $node->safe_psql('src', $after{$name}),
-        "after more scoring: $name the same");
+for my $db (@restored) {
+    for my $name (sort keys %after) {
+        is($node->safe_psql($db, $after{$name}), $node->safe_psql('src', $after{$name}),
+            "$db, after more scoring: $name the same");
+    }
 }
+is($node->safe_psql('src', q{SELECT count(*) FROM lead_scoring.point_groups g JOIN lead_scoring.models m USING (model_id)
+                               WHERE m.name = 'second' AND g.name = 'default'}), '1', 'a new model still gets its default group');
 
 $node->stop;
 done_testing();
