@@ -14,11 +14,9 @@
 -- extension's owner or a superuser, as a restore needs), mean "this is a restore".
 -- A CRM role (lead_scoring_writer) is never taken for a restore, whatever it sets.
 -- The triggers test it in their WHEN clause, so a restore does not even call them.
+-- In C (src/restore_detection.cpp): it runs once per statement on every event insert.
 CREATE FUNCTION lead_scoring.restoring() RETURNS boolean
-LANGUAGE sql STABLE PARALLEL SAFE
-RETURN pg_catalog.current_setting('check_function_bodies') OPERATOR(pg_catalog.=) 'off'
-   AND pg_catalog.current_setting('search_path') OPERATOR(pg_catalog.=) ANY ('{"", "\"\""}'::text[])
-   AND pg_catalog.has_table_privilege('lead_scoring.contact_scores'::pg_catalog.regclass, 'INSERT');
+    AS 'MODULE_PATHNAME', 'lead_scoring_restoring' LANGUAGE C STABLE PARALLEL SAFE;
 COMMENT ON FUNCTION lead_scoring.restoring() IS
     'true in a session that loads a pg_dump archive (pg_dump''s settings, a role that may write scores): '
     'the triggers that create default groups, fit new contacts and score events stand aside';
