@@ -2,17 +2,37 @@
 -- explain: every contribution to a contact's total score
 ---------------------------------------------------------------------------
 
+-- A model's id by name; an unknown name is the error every function that takes a
+-- model name raises (the C++ functions: pg::model_index).
+CREATE FUNCTION lead_scoring.model_id_of(model text) RETURNS integer
+LANGUAGE plpgsql STABLE SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    found integer;
+BEGIN
+    IF model IS NULL THEN
+        RAISE EXCEPTION 'model must not be null' USING ERRCODE = 'null_value_not_allowed';
+    END IF;
+    SELECT m.model_id INTO found FROM lead_scoring.models m WHERE m.name = model_id_of.model;
+    IF found IS NULL THEN
+        RAISE EXCEPTION 'model "%" does not exist', model USING ERRCODE = 'undefined_object';
+    END IF;
+    RETURN found;
+END $$;
+
 -- Rows: the attribute rules that held at the last fit, every ledger entry (awards,
 -- adjustments, decay, expiry, resets), then a 'clamp' row per group whose cap cut
 -- its score and one (point_group NULL) for the model's min/max clamp. Only groups
 -- that count toward the total appear. The points add up to scores.score exactly.
+-- An unknown model is an error, as in every function that takes a model name; an
+-- inactive model's stored scores are still explained.
 -- SECURITY DEFINER: readers may explain a score without reading internal tables.
 CREATE FUNCTION lead_scoring.explain(model text, contact_id bigint)
 RETURNS TABLE (point_group text, source text, rule text, event_id bigint,
                occurred_at timestamptz, points numeric)
 LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
     WITH m AS (
-        SELECT mo.model_id, mo.min_score, mo.max_score FROM lead_scoring.models mo WHERE mo.name = explain.model
+        SELECT mo.model_id, mo.min_score, mo.max_score FROM lead_scoring.models mo
+         WHERE mo.model_id = lead_scoring.model_id_of(explain.model)
     ), s AS (
         SELECT cs.* FROM lead_scoring.contact_scores cs JOIN m USING (model_id)
          WHERE cs.contact_id = explain.contact_id

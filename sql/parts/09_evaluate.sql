@@ -39,7 +39,7 @@ RETURNS TABLE (band text, contacts bigint, converted bigint, conversion_rate num
                avg_days_to_conversion numeric)
 LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$
     WITH m AS (
-        SELECT model_id FROM lead_scoring.models WHERE name = band_report.model
+        SELECT lead_scoring.model_id_of(band_report.model) AS model_id  -- an unknown model is an error
     ), per_contact AS (
         SELECT lead_scoring.band_of(m.model_id, j.score) AS band, j.converted_at,
                EXTRACT(epoch FROM j.converted_at - j.first_event_at) / 86400 AS days

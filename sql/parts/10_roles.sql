@@ -32,6 +32,7 @@ GRANT SELECT ON lead_scoring.scores, lead_scoring.group_scores, lead_scoring.lea
                 lead_scoring.attribute_rules, lead_scoring.thresholds, lead_scoring.bands
     TO lead_scoring_reader;
 GRANT EXECUTE ON FUNCTION lead_scoring.points_of(bigint), lead_scoring.band_of(integer, numeric),
+                          lead_scoring.model_id_of(text),
                           lead_scoring.explain(text, bigint),
                           lead_scoring.judged_scores(text, timestamptz),
                           lead_scoring.auc(numeric[], numeric[]),

@@ -49,6 +49,12 @@ std::optional<core::Points> optional_points(const std::string& text) {
     return core::Points::parse(text);
 }
 
+Datum text_datum(const std::string& value) {
+    const char* data = value.data();
+    const int len = static_cast<int>(value.size());
+    return call([&]() -> Datum { return PointerGetDatum(cstring_to_text_with_len(data, len)); });
+}
+
 std::string text_value(Datum text) {
     struct Span {
         const char* data;

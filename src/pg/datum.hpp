@@ -21,6 +21,8 @@ SqlError points_error(const core::PointsError& e, const std::string& context);
 
 // The text of a text Datum, without copying more than needed.
 std::string text_value(Datum text);
+// A text Datum (palloc'd in the current context) holding `value`.
+Datum text_datum(const std::string& value);
 
 // Builds a one-dimensional array; `nulls` may be empty (no nulls).
 Datum make_array(const std::vector<Datum>& values, const std::vector<bool>& nulls, Oid element_type);

@@ -15,8 +15,7 @@ constexpr int64_t kChunkContacts = 1000;
 std::string conversion_type_of(const std::string& model) {
     static Statement s("SELECT conversion_event_type FROM lead_scoring.models WHERE name OPERATOR(pg_catalog.=) $1",
                        {TEXTOID});
-    const char* name = model.c_str();
-    Datum args[1] = {call([&]() -> Datum { return PointerGetDatum(cstring_to_text(name)); })};
+    Datum args[1] = {text_datum(model)};
     const uint64 n = s.run(args, nullptr, true);
     if (n == 0 || column_is_null(0, 1))
         throw SqlError(ERRCODE_INVALID_PARAMETER_VALUE,
@@ -80,7 +79,7 @@ std::pair<size_t, int64_t> judge_chunk(const RuleCache& rules, size_t mi, const 
 
 void judge_contacts(const RuleCache& rules, const std::string& model, core::Micros as_of,
                     const std::function<void(const JudgedContact&)>& out) {
-    const size_t mi = model_index_of(rules, model, "evaluate");
+    const size_t mi = model_index(rules, model);
     connect();
     const std::string conversion = conversion_type_of(model);
     finish();

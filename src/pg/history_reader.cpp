@@ -25,13 +25,6 @@ private:
 
 }  // namespace
 
-size_t model_index_of(const RuleCache& rules, const std::string& name, const char* function) {
-    for (size_t i = 0; i < rules.models.size(); ++i)
-        if (rules.models[i].name == name) return i;
-    throw SqlError(ERRCODE_UNDEFINED_OBJECT,
-                   std::string(function) + ": model \"" + name + "\" does not exist or is not active");
-}
-
 std::vector<ChunkContact> read_contacts(int64_t first, int64_t last, int64_t limit, bool read_only) {
     static Statement s(
         "SELECT contact_id, attributes, created_at FROM lead_scoring.contacts"

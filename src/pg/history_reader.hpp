@@ -77,8 +77,5 @@ std::vector<StoredLedgerRow> read_ledger(int32_t model_id, int64_t first, int64_
 // oldest first.
 std::vector<StoredEntry> read_entries(int32_t model_id, int64_t first, int64_t last, bool read_only);
 
-// The index of the named active model in the cache; `function` names the caller in
-// the error.
-size_t model_index_of(const RuleCache& rules, const std::string& name, const char* function);
 
 }  // namespace ls::pg

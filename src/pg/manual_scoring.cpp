@@ -11,12 +11,6 @@ namespace ls::pg {
 
 namespace {
 
-const core::ModelDef& find_model(const RuleCache& rules, const std::string& name) {
-    for (const auto& m : rules.models)
-        if (m.name == name) return m;
-    throw SqlError(ERRCODE_UNDEFINED_OBJECT, "model \"" + name + "\" does not exist or is not active");
-}
-
 int32_t find_group(const core::ModelDef& model, const std::string& name) {
     for (const auto& g : model.groups)
         if (g.name == name) return g.id;
@@ -28,7 +22,7 @@ int32_t find_group(const core::ModelDef& model, const std::string& name) {
 // model through a ContactScorer, then writes the state, the ledger and the alerts.
 template <typename Apply>
 core::Points change_score(const RuleCache& rules, const ManualChange& change, const char* kind, Apply&& apply) {
-    const core::ModelDef& model = find_model(rules, change.model);
+    const core::ModelDef& model = rules.models[model_index(rules, change.model)];
     std::vector<StoredState> states = lock_ready_states(rules, {change.contact_id});
     StoredState* st = nullptr;
     for (auto& s : states)

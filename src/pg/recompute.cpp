@@ -236,7 +236,7 @@ ChunkResult recompute_chunk(const RuleCache& rules, size_t mi, int64_t from, int
 }  // namespace
 
 int64_t recompute_model(const RuleCache& rules, const std::string& model_name, RecomputeRange range, Oid actor) {
-    const size_t mi = model_index_of(rules, model_name, "recompute");
+    const size_t mi = model_index(rules, model_name);
     const core::Micros now = call([]() -> TimestampTz { return GetCurrentTransactionStartTimestamp(); });
     int64_t done = 0;
     int64_t from = range.first;

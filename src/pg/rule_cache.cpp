@@ -226,6 +226,20 @@ size_t RuleCache::bytes() const {
     return n;
 }
 
+size_t model_index(const RuleCache& rules, const std::string& name) {
+    for (size_t i = 0; i < rules.models.size(); ++i)
+        if (rules.models[i].name == name) return i;
+    // Not among the active models: say whether it exists at all (in a connection of
+    // its own: callers may have finished theirs after loading the rules).
+    static Statement exists("SELECT 1 FROM lead_scoring.models WHERE name OPERATOR(pg_catalog.=) $1", {TEXTOID});
+    Datum args[1] = {text_datum(name)};
+    connect();
+    const bool inactive = exists.run(args, nullptr, true) > 0;
+    finish();
+    throw SqlError(ERRCODE_UNDEFINED_OBJECT, "model \"" + name + (inactive ? "\" is not active" : "\" does not exist"),
+                   inactive ? "Set models.active to true to use it." : "");
+}
+
 std::shared_ptr<const RuleCache> current_rules() {
     // Take in invalidations other sessions committed since this transaction last
     // looked (a cheap counter check when there are none): a rule edit then applies
@@ -235,12 +249,22 @@ std::shared_ptr<const RuleCache> current_rules() {
         // Clear the flag first: an invalidation that arrives during the build
         // (another session committing a rule edit) makes the next call rebuild.
         cache_stale = false;
+        // Read the rules as they are now, not as the running statement's snapshot
+        // saw them: an edit may have committed after this statement (or this
+        // repeatable-read transaction) began, and its invalidation is what brought
+        // us here. A cache built from the older snapshot would miss the edit and
+        // be marked fresh, with no invalidation left to correct it. A committing
+        // edit is visible to new snapshots before it sends its invalidation, so an
+        // edit this snapshot misses sends one after the flag was cleared.
+        call([] { PushActiveSnapshot(GetLatestSnapshot()); });
         try {
             cached = build();
         } catch (...) {
             cache_stale = true;
+            call([] { PopActiveSnapshot(); });
             throw;
         }
+        call([] { PopActiveSnapshot(); });
         ++builds;
     }
     return cached;

@@ -81,6 +81,11 @@ public:
     MemoryContext context = nullptr;  // holds the detoasted jsonb/jsonpath copies
 };
 
+// The index in rules.models of the active model `name`. Every function that takes a
+// model name reports one it cannot use the same way (SQLSTATE 42704):
+// `model "x" does not exist`, or `model "x" is not active`.
+size_t model_index(const RuleCache& rules, const std::string& name);
+
 // The current cache, rebuilt first if a rule table changed. Callers keep the
 // shared_ptr for as long as they use it: a rebuild in a nested trigger must not
 // pull rules from under an outer one.
