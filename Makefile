@@ -4,13 +4,20 @@
 EXTENSION  = lead_scoring
 MODULE_big = lead_scoring
 # Versions (README "Upgrading"): the install script of the newest version is built
-# from small files, one purpose each (sql/parts/NN_*.sql); the install scripts of
-# released versions are frozen (sql/lead_scoring--0.1.sql), and one upgrade script
-# per step takes a database from each released version to the next.
-EXTVERSION = 0.2
-EXT_SCRIPT = sql/lead_scoring--$(EXTVERSION).sql
-DATA_built = $(EXT_SCRIPT)
-DATA       = sql/lead_scoring--0.1.sql $(wildcard sql/lead_scoring--*--*.sql)
+# from small files, one purpose each (sql/parts/NN_*.sql). Parts 00-03 create the
+# tables; parts 04 on hold every definition (functions, triggers, views, grants,
+# pg_dump marks) written so that running them again replaces them (CREATE OR
+# REPLACE), so the upgrade script to the newest version is its hand-written table
+# changes (sql/upgrade/A--B.sql) followed by those parts. Released versions are
+# frozen: their install script (sql/lead_scoring--0.1.sql) and the upgrade scripts
+# between them stay as they were when the next version began.
+EXTVERSION     = 0.2
+PARTS          = $(sort $(wildcard sql/parts/*.sql))
+DEFINITIONS    = $(filter-out sql/parts/00_% sql/parts/01_% sql/parts/02_% sql/parts/03_%,$(PARTS))
+EXT_SCRIPT     = sql/lead_scoring--$(EXTVERSION).sql
+UPGRADE_SCRIPT = sql/lead_scoring--0.1--$(EXTVERSION).sql
+DATA_built     = $(EXT_SCRIPT) $(UPGRADE_SCRIPT)
+DATA           = sql/lead_scoring--0.1.sql
 
 SRCS = $(wildcard src/*.cpp src/pg/*.cpp src/core/*.cpp)
 OBJS = $(SRCS:.cpp=.o)
@@ -38,7 +45,9 @@ PGXS := $(shell $(PG_CONFIG) --pgxs)
 include $(PGXS)
 -include $(OBJS:.o=.d)
 
-$(EXT_SCRIPT): $(sort $(wildcard sql/parts/*.sql))
+$(EXT_SCRIPT): $(PARTS)
+	cat $^ > $@
+$(UPGRADE_SCRIPT): sql/upgrade/0.1--$(EXTVERSION).sql $(DEFINITIONS)
 	cat $^ > $@
 
 # pg_regress writes into test/results; isolation output goes to its own folder.

@@ -2,25 +2,25 @@
 -- C entry points
 ---------------------------------------------------------------------------
 
-CREATE FUNCTION lead_scoring.jsonpath_is_predicate(jsonpath) RETURNS boolean
+CREATE OR REPLACE FUNCTION lead_scoring.jsonpath_is_predicate(jsonpath) RETURNS boolean
     AS 'MODULE_PATHNAME', 'lead_scoring_jsonpath_is_predicate'
     LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION lead_scoring.jsonpath_is_predicate(jsonpath) IS
     'true when the jsonpath is a predicate (returns true/false/unknown), as conditions must be';
 
-CREATE FUNCTION lead_scoring.rules_changed() RETURNS trigger
+CREATE OR REPLACE FUNCTION lead_scoring.rules_changed() RETURNS trigger
     AS 'MODULE_PATHNAME', 'lead_scoring_rules_changed' LANGUAGE C;
 
-CREATE FUNCTION lead_scoring.score_new_events() RETURNS trigger
+CREATE OR REPLACE FUNCTION lead_scoring.score_new_events() RETURNS trigger
     AS 'MODULE_PATHNAME', 'lead_scoring_score_new_events' LANGUAGE C;
 
-CREATE FUNCTION lead_scoring.fit_new_contacts() RETURNS trigger
+CREATE OR REPLACE FUNCTION lead_scoring.fit_new_contacts() RETURNS trigger
     AS 'MODULE_PATHNAME', 'lead_scoring_fit_new_contacts' LANGUAGE C;
 
-CREATE FUNCTION lead_scoring.fit_changed_contacts() RETURNS trigger
+CREATE OR REPLACE FUNCTION lead_scoring.fit_changed_contacts() RETURNS trigger
     AS 'MODULE_PATHNAME', 'lead_scoring_fit_changed_contacts' LANGUAGE C;
 
-CREATE FUNCTION lead_scoring.rule_cache_stats(
+CREATE OR REPLACE FUNCTION lead_scoring.rule_cache_stats(
     OUT models integer, OUT event_rules integer, OUT attribute_rules integer,
     OUT thresholds integer, OUT event_types integer, OUT bytes bigint, OUT builds bigint)
     AS 'MODULE_PATHNAME', 'lead_scoring_rule_cache_stats' LANGUAGE C VOLATILE;

@@ -15,7 +15,7 @@
 -- A CRM role (lead_scoring_writer) is never taken for a restore, whatever it sets.
 -- The triggers test it in their WHEN clause, so a restore does not even call them.
 -- In C (src/restore_detection.cpp): it runs once per statement on every event insert.
-CREATE FUNCTION lead_scoring.restoring() RETURNS boolean
+CREATE OR REPLACE FUNCTION lead_scoring.restoring() RETURNS boolean
     AS 'MODULE_PATHNAME', 'lead_scoring_restoring' LANGUAGE C STABLE PARALLEL SAFE;
 COMMENT ON FUNCTION lead_scoring.restoring() IS
     'true in a session that loads a pg_dump archive (pg_dump''s settings, a role that may write scores): '

@@ -3,7 +3,7 @@
 ---------------------------------------------------------------------------
 
 -- Points are exact decimals with at most 4 decimal places (see docs/scoring.md).
-CREATE FUNCTION lead_scoring.check_points(what text, value numeric) RETURNS void
+CREATE OR REPLACE FUNCTION lead_scoring.check_points(what text, value numeric) RETURNS void
 LANGUAGE plpgsql IMMUTABLE SET search_path = pg_catalog, pg_temp AS $$
 BEGIN
     IF value IS NULL THEN
@@ -21,7 +21,7 @@ BEGIN
 END $$;
 
 -- Resolves a null group to the model's default group and refuses a group of another model.
-CREATE FUNCTION lead_scoring.resolve_group(what text, p_model_id integer, p_group_id integer)
+CREATE OR REPLACE FUNCTION lead_scoring.resolve_group(what text, p_model_id integer, p_group_id integer)
 RETURNS integer
 LANGUAGE plpgsql STABLE SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
@@ -51,7 +51,7 @@ BEGIN
     RETURN p_group_id;
 END $$;
 
-CREATE FUNCTION lead_scoring.check_condition(what text, condition jsonpath) RETURNS void
+CREATE OR REPLACE FUNCTION lead_scoring.check_condition(what text, condition jsonpath) RETURNS void
 LANGUAGE plpgsql IMMUTABLE SET search_path = pg_catalog, pg_temp AS $$
 BEGIN
     IF condition IS NOT NULL AND NOT lead_scoring.jsonpath_is_predicate(condition) THEN
@@ -61,7 +61,7 @@ BEGIN
     END IF;
 END $$;
 
-CREATE FUNCTION lead_scoring.check_match(what text, match jsonb) RETURNS void
+CREATE OR REPLACE FUNCTION lead_scoring.check_match(what text, match jsonb) RETURNS void
 LANGUAGE plpgsql IMMUTABLE SET search_path = pg_catalog, pg_temp AS $$
 BEGIN
     IF match IS NOT NULL AND jsonb_typeof(match) <> 'object' THEN
@@ -70,7 +70,7 @@ BEGIN
     END IF;
 END $$;
 
-CREATE FUNCTION lead_scoring.validate_model() RETURNS trigger
+CREATE OR REPLACE FUNCTION lead_scoring.validate_model() RETURNS trigger
 LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
     what text := format('model "%s"', NEW.name);
@@ -84,7 +84,7 @@ BEGIN
     RETURN NEW;
 END $$;
 
-CREATE FUNCTION lead_scoring.create_default_group() RETURNS trigger
+CREATE OR REPLACE FUNCTION lead_scoring.create_default_group() RETURNS trigger
 LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
 BEGIN
     INSERT INTO lead_scoring.point_groups (model_id, name, description)
@@ -93,7 +93,7 @@ BEGIN
     RETURN NULL;
 END $$;
 
-CREATE FUNCTION lead_scoring.validate_point_group() RETURNS trigger
+CREATE OR REPLACE FUNCTION lead_scoring.validate_point_group() RETURNS trigger
 LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
     what text := format('point group "%s"', NEW.name);
@@ -143,7 +143,7 @@ BEGIN
     RETURN NEW;
 END $$;
 
-CREATE FUNCTION lead_scoring.protect_default_group() RETURNS trigger
+CREATE OR REPLACE FUNCTION lead_scoring.protect_default_group() RETURNS trigger
 LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
 BEGIN
     -- A model's own deletion cascades here; only a direct delete is refused.
@@ -154,7 +154,7 @@ BEGIN
     RETURN OLD;
 END $$;
 
-CREATE FUNCTION lead_scoring.validate_event_rule() RETURNS trigger
+CREATE OR REPLACE FUNCTION lead_scoring.validate_event_rule() RETURNS trigger
 LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
     what text;
@@ -182,7 +182,7 @@ BEGIN
     RETURN NEW;
 END $$;
 
-CREATE FUNCTION lead_scoring.validate_attribute_rule() RETURNS trigger
+CREATE OR REPLACE FUNCTION lead_scoring.validate_attribute_rule() RETURNS trigger
 LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
     what text;
@@ -201,7 +201,7 @@ BEGIN
     RETURN NEW;
 END $$;
 
-CREATE FUNCTION lead_scoring.validate_threshold() RETURNS trigger
+CREATE OR REPLACE FUNCTION lead_scoring.validate_threshold() RETURNS trigger
 LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
     what text := format('threshold "%s"', NEW.name);
@@ -217,78 +217,78 @@ BEGIN
     RETURN NEW;
 END $$;
 
-CREATE FUNCTION lead_scoring.validate_band() RETURNS trigger
+CREATE OR REPLACE FUNCTION lead_scoring.validate_band() RETURNS trigger
 LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
 BEGIN
     PERFORM lead_scoring.check_points(format('band "%s" min_score', NEW.name), NEW.min_score);
     RETURN NEW;
 END $$;
 
-CREATE TRIGGER validate BEFORE INSERT OR UPDATE ON lead_scoring.models
+CREATE OR REPLACE TRIGGER validate BEFORE INSERT OR UPDATE ON lead_scoring.models
     FOR EACH ROW EXECUTE FUNCTION lead_scoring.validate_model();
-CREATE TRIGGER create_default_group AFTER INSERT ON lead_scoring.models
+CREATE OR REPLACE TRIGGER create_default_group AFTER INSERT ON lead_scoring.models
     FOR EACH ROW WHEN (NOT lead_scoring.restoring())  -- a restore loads the default groups itself
     EXECUTE FUNCTION lead_scoring.create_default_group();
-CREATE TRIGGER validate BEFORE INSERT OR UPDATE ON lead_scoring.point_groups
+CREATE OR REPLACE TRIGGER validate BEFORE INSERT OR UPDATE ON lead_scoring.point_groups
     FOR EACH ROW EXECUTE FUNCTION lead_scoring.validate_point_group();
-CREATE TRIGGER protect_default BEFORE DELETE ON lead_scoring.point_groups
+CREATE OR REPLACE TRIGGER protect_default BEFORE DELETE ON lead_scoring.point_groups
     FOR EACH ROW EXECUTE FUNCTION lead_scoring.protect_default_group();
-CREATE TRIGGER validate BEFORE INSERT OR UPDATE ON lead_scoring.event_rules
+CREATE OR REPLACE TRIGGER validate BEFORE INSERT OR UPDATE ON lead_scoring.event_rules
     FOR EACH ROW EXECUTE FUNCTION lead_scoring.validate_event_rule();
-CREATE TRIGGER validate BEFORE INSERT OR UPDATE ON lead_scoring.attribute_rules
+CREATE OR REPLACE TRIGGER validate BEFORE INSERT OR UPDATE ON lead_scoring.attribute_rules
     FOR EACH ROW EXECUTE FUNCTION lead_scoring.validate_attribute_rule();
-CREATE TRIGGER validate BEFORE INSERT OR UPDATE ON lead_scoring.thresholds
+CREATE OR REPLACE TRIGGER validate BEFORE INSERT OR UPDATE ON lead_scoring.thresholds
     FOR EACH ROW EXECUTE FUNCTION lead_scoring.validate_threshold();
-CREATE TRIGGER validate BEFORE INSERT OR UPDATE ON lead_scoring.bands
+CREATE OR REPLACE TRIGGER validate BEFORE INSERT OR UPDATE ON lead_scoring.bands
     FOR EACH ROW EXECUTE FUNCTION lead_scoring.validate_band();
 
 -- Every backend's compiled-rule cache is dropped when a rule table changes.
-CREATE TRIGGER rules_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON lead_scoring.models
+CREATE OR REPLACE TRIGGER rules_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON lead_scoring.models
     FOR EACH STATEMENT EXECUTE FUNCTION lead_scoring.rules_changed();
-CREATE TRIGGER rules_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON lead_scoring.point_groups
+CREATE OR REPLACE TRIGGER rules_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON lead_scoring.point_groups
     FOR EACH STATEMENT EXECUTE FUNCTION lead_scoring.rules_changed();
-CREATE TRIGGER rules_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON lead_scoring.event_rules
+CREATE OR REPLACE TRIGGER rules_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON lead_scoring.event_rules
     FOR EACH STATEMENT EXECUTE FUNCTION lead_scoring.rules_changed();
-CREATE TRIGGER rules_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON lead_scoring.attribute_rules
+CREATE OR REPLACE TRIGGER rules_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON lead_scoring.attribute_rules
     FOR EACH STATEMENT EXECUTE FUNCTION lead_scoring.rules_changed();
-CREATE TRIGGER rules_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON lead_scoring.thresholds
+CREATE OR REPLACE TRIGGER rules_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON lead_scoring.thresholds
     FOR EACH STATEMENT EXECUTE FUNCTION lead_scoring.rules_changed();
 
 -- Scores of a deleted model go with it (internal tables carry no foreign keys).
 -- SECURITY DEFINER: the admins who edit models have no privilege on contact_scores.
-CREATE FUNCTION lead_scoring.drop_model_scores() RETURNS trigger
+CREATE OR REPLACE FUNCTION lead_scoring.drop_model_scores() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
 BEGIN
     DELETE FROM lead_scoring.contact_scores s WHERE s.model_id = OLD.model_id;
     RETURN OLD;
 END $$;
-CREATE TRIGGER drop_scores AFTER DELETE ON lead_scoring.models
+CREATE OR REPLACE TRIGGER drop_scores AFTER DELETE ON lead_scoring.models
     FOR EACH ROW EXECUTE FUNCTION lead_scoring.drop_model_scores();
 
 -- A decay policy set or changed on a group applies to the scores already there:
 -- every score row of the model is due at once, and run_maintenance works out
 -- what each really owes (and when it is next due). Windows need nothing: a window
 -- applies to the awards made while it is set.
-CREATE FUNCTION lead_scoring.reschedule_maintenance() RETURNS trigger
+CREATE OR REPLACE FUNCTION lead_scoring.reschedule_maintenance() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
 BEGIN
     UPDATE lead_scoring.contact_scores s SET maintenance_due_at = '-infinity'
      WHERE s.model_id = NEW.model_id;
     RETURN NULL;
 END $$;
-CREATE TRIGGER reschedule_maintenance AFTER UPDATE OF decay_after, decay_every, decay_points, decay_percent
+CREATE OR REPLACE TRIGGER reschedule_maintenance AFTER UPDATE OF decay_after, decay_every, decay_points, decay_percent
     ON lead_scoring.point_groups
     FOR EACH ROW WHEN (NEW.decay_after IS NOT NULL AND (OLD.decay_after, OLD.decay_every, OLD.decay_points,
         OLD.decay_percent) IS DISTINCT FROM (NEW.decay_after, NEW.decay_every, NEW.decay_points, NEW.decay_percent))
     EXECUTE FUNCTION lead_scoring.reschedule_maintenance();
 
-CREATE FUNCTION lead_scoring.rename_model_scores() RETURNS trigger
+CREATE OR REPLACE FUNCTION lead_scoring.rename_model_scores() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
 BEGIN
     UPDATE lead_scoring.contact_scores s SET model = NEW.name WHERE s.model_id = NEW.model_id;
     RETURN NULL;
 END $$;
-CREATE TRIGGER rename_scores AFTER UPDATE OF name ON lead_scoring.models
+CREATE OR REPLACE TRIGGER rename_scores AFTER UPDATE OF name ON lead_scoring.models
     FOR EACH ROW WHEN (OLD.name IS DISTINCT FROM NEW.name)
     EXECUTE FUNCTION lead_scoring.rename_model_scores();
 

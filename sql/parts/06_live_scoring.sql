@@ -4,19 +4,19 @@
 
 -- A restore (lead_scoring.restoring()) loads events and contacts with the scores
 -- they already have: nothing to score or fit.
-CREATE TRIGGER score AFTER INSERT ON lead_scoring.events
+CREATE OR REPLACE TRIGGER score AFTER INSERT ON lead_scoring.events
     REFERENCING NEW TABLE AS new_events
     FOR EACH STATEMENT WHEN (NOT lead_scoring.restoring())
     EXECUTE FUNCTION lead_scoring.score_new_events();
-CREATE TRIGGER fit_new AFTER INSERT ON lead_scoring.contacts
+CREATE OR REPLACE TRIGGER fit_new AFTER INSERT ON lead_scoring.contacts
     REFERENCING NEW TABLE AS new_contacts
     FOR EACH STATEMENT WHEN (NOT lead_scoring.restoring())
     EXECUTE FUNCTION lead_scoring.fit_new_contacts();
-CREATE TRIGGER fit_changed AFTER UPDATE ON lead_scoring.contacts
+CREATE OR REPLACE TRIGGER fit_changed AFTER UPDATE ON lead_scoring.contacts
     REFERENCING OLD TABLE AS old_contacts NEW TABLE AS new_contacts
     FOR EACH STATEMENT EXECUTE FUNCTION lead_scoring.fit_changed_contacts();
 
-CREATE FUNCTION lead_scoring.touch_contact() RETURNS trigger
+CREATE OR REPLACE FUNCTION lead_scoring.touch_contact() RETURNS trigger
 LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
 BEGIN
     IF NEW.contact_id IS DISTINCT FROM OLD.contact_id THEN
@@ -26,6 +26,6 @@ BEGIN
     NEW.updated_at := now();
     RETURN NEW;
 END $$;
-CREATE TRIGGER touch BEFORE UPDATE ON lead_scoring.contacts
+CREATE OR REPLACE TRIGGER touch BEFORE UPDATE ON lead_scoring.contacts
     FOR EACH ROW EXECUTE FUNCTION lead_scoring.touch_contact();
 

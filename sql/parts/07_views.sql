@@ -3,12 +3,12 @@
 ---------------------------------------------------------------------------
 
 -- Ten-thousandths of a point (the internal state arrays) as an exact numeric.
-CREATE FUNCTION lead_scoring.points_of(units bigint) RETURNS numeric
+CREATE OR REPLACE FUNCTION lead_scoring.points_of(units bigint) RETURNS numeric
 LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
 RETURN pg_catalog.trim_scale(units::numeric OPERATOR(pg_catalog./) 10000);
 
 -- The band of a score: the band with the greatest min_score <= score.
-CREATE FUNCTION lead_scoring.band_of(p_model_id integer, p_score numeric) RETURNS text
+CREATE OR REPLACE FUNCTION lead_scoring.band_of(p_model_id integer, p_score numeric) RETURNS text
 LANGUAGE sql STABLE PARALLEL SAFE
 BEGIN ATOMIC
     SELECT b.name FROM lead_scoring.bands b
@@ -16,13 +16,13 @@ BEGIN ATOMIC
      ORDER BY b.min_score DESC LIMIT 1;
 END;
 
-CREATE VIEW lead_scoring.scores AS
+CREATE OR REPLACE VIEW lead_scoring.scores AS
 SELECT s.model, s.contact_id, s.score, s.fit_score, s.behavior_score,
        lead_scoring.band_of(s.model_id, s.score) AS band,
        s.qualified, s.last_activity_at, s.updated_at
   FROM lead_scoring.contact_scores s;
 
-CREATE VIEW lead_scoring.group_scores AS
+CREATE OR REPLACE VIEW lead_scoring.group_scores AS
 SELECT s.model, g.name AS point_group, s.contact_id,
        CASE WHEN g.max_points IS NULL THEN u.fit OPERATOR(pg_catalog.+) u.balance
             ELSE LEAST(u.fit OPERATOR(pg_catalog.+) u.balance, g.max_points) END AS score,
@@ -39,7 +39,7 @@ SELECT s.model, g.name AS point_group, s.contact_id,
 -- so the plan reads 20 entries of contact_scores_rank_idx in order and sorts nothing.
 -- Ties share a rank and come in the index's contact_id order; a query that needs that
 -- order guaranteed adds ORDER BY rank, contact_id.
-CREATE VIEW lead_scoring.leaderboard AS
+CREATE OR REPLACE VIEW lead_scoring.leaderboard AS
 SELECT s.model, s.contact_id, s.score, s.fit_score, s.behavior_score,
        lead_scoring.band_of(s.model_id, s.score) AS band,
        s.qualified, s.last_activity_at, s.updated_at,
@@ -47,7 +47,7 @@ SELECT s.model, s.contact_id, s.score, s.fit_score, s.behavior_score,
   FROM lead_scoring.contact_scores s;
 
 -- Conversion facts per model and contact: first event, first conversion event.
-CREATE VIEW lead_scoring.conversions AS
+CREATE OR REPLACE VIEW lead_scoring.conversions AS
 SELECT m.model_id, e.contact_id,
        min(e.occurred_at) AS first_event_at,
        min(e.occurred_at) FILTER (WHERE e.event_type OPERATOR(pg_catalog.=) m.conversion_event_type) AS converted_at
@@ -59,7 +59,7 @@ SELECT m.model_id, e.contact_id,
 -- Current scores per band, with how many of each band converted (conversion_rate is
 -- a fraction, 0..1; days run from a contact's first event to its first conversion).
 -- Bands without contacts are listed with 0; contacts below every band get band NULL.
-CREATE VIEW lead_scoring.band_summary AS
+CREATE OR REPLACE VIEW lead_scoring.band_summary AS
 WITH per_contact AS (
     SELECT s.model_id, lead_scoring.band_of(s.model_id, s.score) AS band, c.converted_at,
            EXTRACT(epoch FROM c.converted_at OPERATOR(pg_catalog.-) c.first_event_at) OPERATOR(pg_catalog./) 86400 AS days

@@ -4,7 +4,7 @@
 
 -- A model's id by name; an unknown name is the error every function that takes a
 -- model name raises (the C++ functions: pg::model_index).
-CREATE FUNCTION lead_scoring.model_id_of(model text) RETURNS integer
+CREATE OR REPLACE FUNCTION lead_scoring.model_id_of(model text) RETURNS integer
 LANGUAGE plpgsql STABLE SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
     found integer;
@@ -26,7 +26,7 @@ END $$;
 -- An unknown model is an error, as in every function that takes a model name; an
 -- inactive model's stored scores are still explained.
 -- SECURITY DEFINER: readers may explain a score without reading internal tables.
-CREATE FUNCTION lead_scoring.explain(model text, contact_id bigint)
+CREATE OR REPLACE FUNCTION lead_scoring.explain(model text, contact_id bigint)
 RETURNS TABLE (point_group text, source text, rule text, event_id bigint,
                occurred_at timestamptz, points numeric)
 LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$

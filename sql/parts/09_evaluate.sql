@@ -7,17 +7,17 @@
 -- rules and attributes, replayed from its history (events, adjustments, resets,
 -- decay, windows), just before its first conversion event if it converted by as_of
 -- (so the conversion's own points do not flatter the model), else at as_of.
-CREATE FUNCTION lead_scoring.judged_scores(model text, as_of timestamptz DEFAULT pg_catalog.now())
+CREATE OR REPLACE FUNCTION lead_scoring.judged_scores(model text, as_of timestamptz DEFAULT pg_catalog.now())
 RETURNS TABLE (contact_id bigint, score numeric, converted_at timestamptz, first_event_at timestamptz)
     AS 'MODULE_PATHNAME', 'lead_scoring_judged_scores' LANGUAGE C STABLE ROWS 100000;
 
 -- The probability that a random score of `converted` is higher than a random one of
 -- `others`, ties counting one half; null when either is empty.
-CREATE FUNCTION lead_scoring.auc(converted numeric[], others numeric[]) RETURNS double precision
+CREATE OR REPLACE FUNCTION lead_scoring.auc(converted numeric[], others numeric[]) RETURNS double precision
     AS 'MODULE_PATHNAME', 'lead_scoring_auc' LANGUAGE C IMMUTABLE;
 
 -- Averages are rounded to 4 decimals (points have at most 4).
-CREATE FUNCTION lead_scoring.evaluate(model text, as_of timestamptz DEFAULT pg_catalog.now())
+CREATE OR REPLACE FUNCTION lead_scoring.evaluate(model text, as_of timestamptz DEFAULT pg_catalog.now())
 RETURNS TABLE (contacts bigint, converted bigint, auc double precision,
                avg_score_converted numeric, avg_score_not_converted numeric)
 LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$
@@ -34,7 +34,7 @@ $$;
 -- model in min_score order (with 0 contacts where none), contacts below every band
 -- first under band NULL; conversion_rate a fraction rounded to 4 decimals; days to
 -- conversion from the first event to the first conversion, rounded to 2.
-CREATE FUNCTION lead_scoring.band_report(model text, as_of timestamptz DEFAULT pg_catalog.now())
+CREATE OR REPLACE FUNCTION lead_scoring.band_report(model text, as_of timestamptz DEFAULT pg_catalog.now())
 RETURNS TABLE (band text, contacts bigint, converted bigint, conversion_rate numeric,
                avg_days_to_conversion numeric)
 LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$

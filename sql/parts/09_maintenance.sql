@@ -6,7 +6,7 @@
 -- score rows at a time, all in the caller's transaction; returns how many group
 -- balances changed. Idempotent: a second call with the same as_of changes nothing.
 -- Rows that a live event holds are skipped: that event applies what is due itself.
-CREATE FUNCTION lead_scoring.run_maintenance(as_of timestamptz DEFAULT pg_catalog.now())
+CREATE OR REPLACE FUNCTION lead_scoring.run_maintenance(as_of timestamptz DEFAULT pg_catalog.now())
 RETURNS bigint
     AS 'MODULE_PATHNAME', 'lead_scoring_run_maintenance' LANGUAGE C VOLATILE;
 
@@ -14,7 +14,7 @@ RETURNS bigint
 -- worker): `contacts` score rows brought up to date, `balances` that changed, and
 -- the last row's key, which the next batch of the same run takes as after_* so
 -- that it goes on from there (null: start from the first due row).
-CREATE FUNCTION lead_scoring.maintenance_batch(as_of timestamptz, batch_size integer,
+CREATE OR REPLACE FUNCTION lead_scoring.maintenance_batch(as_of timestamptz, batch_size integer,
                                                after_due timestamptz DEFAULT NULL,
                                                after_contact bigint DEFAULT NULL,
                                                after_model integer DEFAULT NULL,

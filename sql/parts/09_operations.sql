@@ -6,13 +6,13 @@
 -- Not STRICT: a null argument gets an error that names it. Not SECURITY DEFINER:
 -- the C code switches to the extension's owner itself, so that the ledger's actor
 -- is the caller (current_user), not the owner.
-CREATE FUNCTION lead_scoring.adjust(model text, contact_id bigint, points numeric, reason text,
+CREATE OR REPLACE FUNCTION lead_scoring.adjust(model text, contact_id bigint, points numeric, reason text,
                                     point_group text DEFAULT NULL) RETURNS numeric
     AS 'MODULE_PATHNAME', 'lead_scoring_adjust' LANGUAGE C VOLATILE;
 COMMENT ON FUNCTION lead_scoring.adjust(text, bigint, numeric, text, text) IS
     'adds points (may be negative) to a group''s balance by hand, cut by the cap like an award; returns the new score';
 
-CREATE FUNCTION lead_scoring.reset(model text, contact_id bigint, reason text,
+CREATE OR REPLACE FUNCTION lead_scoring.reset(model text, contact_id bigint, reason text,
                                    point_group text DEFAULT NULL) RETURNS numeric
     AS 'MODULE_PATHNAME', 'lead_scoring_reset' LANGUAGE C VOLATILE;
 COMMENT ON FUNCTION lead_scoring.reset(text, bigint, text, text) IS
@@ -21,7 +21,7 @@ COMMENT ON FUNCTION lead_scoring.reset(text, bigint, text, text) IS
 -- The ledger is append-only: no role is granted UPDATE, DELETE or TRUNCATE on it,
 -- and this guard refuses them even to its owner, except forget_contact's deletion
 -- of the one contact it is erasing.
-CREATE FUNCTION lead_scoring.ledger_append_only() RETURNS trigger
+CREATE OR REPLACE FUNCTION lead_scoring.ledger_append_only() RETURNS trigger
 LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
 BEGIN
     IF TG_OP = 'DELETE' AND TG_LEVEL = 'ROW'
@@ -32,9 +32,9 @@ BEGIN
         USING ERRCODE = 'insufficient_privilege',
               HINT = 'Correct a score with lead_scoring.adjust() or reset(); erase a contact with forget_contact().';
 END $$;
-CREATE TRIGGER append_only BEFORE UPDATE OR DELETE ON lead_scoring.ledger
+CREATE OR REPLACE TRIGGER append_only BEFORE UPDATE OR DELETE ON lead_scoring.ledger
     FOR EACH ROW EXECUTE FUNCTION lead_scoring.ledger_append_only();
-CREATE TRIGGER append_only_truncate BEFORE TRUNCATE ON lead_scoring.ledger
+CREATE OR REPLACE TRIGGER append_only_truncate BEFORE TRUNCATE ON lead_scoring.ledger
     FOR EACH STATEMENT EXECUTE FUNCTION lead_scoring.ledger_append_only();
 
 -- Erases a contact from every table and reports how many rows each lost.
@@ -42,7 +42,7 @@ CREATE TRIGGER append_only_truncate BEFORE TRUNCATE ON lead_scoring.ledger
 -- or creating the contact, then deletes what those committed. An event whose
 -- scoring starts after the erasure has locked the contact is scored after it, as a
 -- new contact (the serial order "erase, then event").
-CREATE FUNCTION lead_scoring.forget_contact(contact_id bigint)
+CREATE OR REPLACE FUNCTION lead_scoring.forget_contact(contact_id bigint)
 RETURNS TABLE (relation text, rows bigint)
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
 DECLARE

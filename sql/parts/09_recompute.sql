@@ -13,13 +13,13 @@
 -- judged against the scores before. Works a chunk of 1,000 contacts at a time
 -- (memory does not grow with the number of contacts) and raises a NOTICE every
 -- 100,000 contacts. Returns the number of contacts rebuilt.
-CREATE FUNCTION lead_scoring.recompute(model text, contact_id bigint DEFAULT NULL)
+CREATE OR REPLACE FUNCTION lead_scoring.recompute(model text, contact_id bigint DEFAULT NULL)
 RETURNS bigint
     AS 'MODULE_PATHNAME', 'lead_scoring_recompute' LANGUAGE C VOLATILE;
 
 -- The same for the contacts with first_contact <= contact_id <= last_contact (null:
 -- unbounded), so that a large model can be rebuilt range by range, each range in its
 -- own transaction: the contacts of a range stay locked until it commits.
-CREATE FUNCTION lead_scoring.recompute(model text, first_contact bigint, last_contact bigint)
+CREATE OR REPLACE FUNCTION lead_scoring.recompute(model text, first_contact bigint, last_contact bigint)
 RETURNS bigint
     AS 'MODULE_PATHNAME', 'lead_scoring_recompute_range' LANGUAGE C VOLATILE;
