@@ -33,8 +33,7 @@ Datum lead_scoring_judged_scores(PG_FUNCTION_ARGS) {
         if (PG_ARGISNULL(1)) throw SqlError(ERRCODE_NULL_VALUE_NOT_ALLOWED, "evaluate: as_of must not be null");
         const std::string model = ls::pg::text_value(PG_GETARG_DATUM(0));
         const TimestampTz as_of = PG_GETARG_TIMESTAMPTZ(1);
-        if (TIMESTAMP_NOT_FINITE(as_of))
-            throw SqlError(ERRCODE_INVALID_PARAMETER_VALUE, "evaluate: as_of must be a finite time");
+        ls::pg::require_scoring_time(as_of, "evaluate: as_of");
         ls::pg::call([&] { InitMaterializedSRF(fcinfo, 0); });
         ReturnSetInfo* rsinfo = reinterpret_cast<ReturnSetInfo*>(fcinfo->resultinfo);
         ls::pg::as_extension_owner(fcinfo, [&](Oid) {

@@ -17,8 +17,7 @@ TimestampTz required_time(FunctionCallInfo fcinfo, const char* function) {
     if (PG_ARGISNULL(0))
         throw SqlError(ERRCODE_NULL_VALUE_NOT_ALLOWED, std::string(function) + ": as_of must not be null");
     const TimestampTz as_of = PG_GETARG_TIMESTAMPTZ(0);
-    if (TIMESTAMP_NOT_FINITE(as_of))
-        throw SqlError(ERRCODE_INVALID_PARAMETER_VALUE, std::string(function) + ": as_of must be a finite time");
+    ls::pg::require_scoring_time(as_of, std::string(function) + ": as_of");
     return as_of;
 }
 

@@ -16,7 +16,11 @@ CREATE TABLE lead_scoring.events (
     contact_id  bigint NOT NULL,
     event_type  text NOT NULL,
     occurred_at timestamptz NOT NULL DEFAULT pg_catalog.now(),
-    properties  jsonb NOT NULL DEFAULT '{}'
+    properties  jsonb NOT NULL DEFAULT '{}',
+    -- Scoring adds intervals of up to 1000 years to event times; within these years
+    -- every time it computes stays printable (no 'infinity', no overflow).
+    CONSTRAINT occurred_at_from_year_1_to_9999
+        CHECK (occurred_at >= '0001-01-01 00:00:00+00' AND occurred_at < '10000-01-01 00:00:00+00')
 );
 CREATE INDEX events_contact_idx ON lead_scoring.events (contact_id, occurred_at);
 

@@ -8,6 +8,12 @@ CREATE OR REPLACE FUNCTION lead_scoring.jsonpath_is_predicate(jsonpath) RETURNS 
 COMMENT ON FUNCTION lead_scoring.jsonpath_is_predicate(jsonpath) IS
     'true when the jsonpath is a predicate (returns true/false/unknown), as conditions must be';
 
+CREATE OR REPLACE FUNCTION lead_scoring.jsonpath_uses_variables(jsonpath) RETURNS boolean
+    AS 'MODULE_PATHNAME', 'lead_scoring_jsonpath_uses_variables'
+    LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION lead_scoring.jsonpath_uses_variables(jsonpath) IS
+    'true when the jsonpath names a $variable anywhere (conditions are evaluated without variables)';
+
 CREATE OR REPLACE FUNCTION lead_scoring.rules_changed() RETURNS trigger
     AS 'MODULE_PATHNAME', 'lead_scoring_rules_changed' LANGUAGE C;
 

@@ -54,6 +54,11 @@ END $$;
 CREATE OR REPLACE FUNCTION lead_scoring.check_condition(what text, condition jsonpath) RETURNS void
 LANGUAGE plpgsql IMMUTABLE SET search_path = pg_catalog, pg_temp AS $$
 BEGIN
+    IF condition IS NOT NULL AND lead_scoring.jsonpath_uses_variables(condition) THEN
+        RAISE EXCEPTION '%: condition % uses a $variable, which no event can supply', what, condition
+            USING ERRCODE = 'invalid_parameter_value',
+                  HINT = 'Write the value into the condition itself, e.g. $.plan == "pro".';
+    END IF;
     IF condition IS NOT NULL AND NOT lead_scoring.jsonpath_is_predicate(condition) THEN
         RAISE EXCEPTION '%: condition % is not a predicate', what, condition
             USING ERRCODE = 'invalid_parameter_value',
@@ -70,11 +75,44 @@ BEGIN
     END IF;
 END $$;
 
+-- Intervals are judged as scoring counts them, by EXTRACT(epoch FROM ...): a day is
+-- 24 hours, a month 30 days, a year 365.25 days. So '-1 year 361 days' is negative
+-- (-4.25 days) although interval comparison calls it positive. At most 1000 years,
+-- so that no time scoring computes from one can leave PostgreSQL's range.
+CREATE OR REPLACE FUNCTION lead_scoring.check_interval(what text, field text, value interval) RETURNS void
+LANGUAGE plpgsql IMMUTABLE SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+    IF value IS NULL THEN
+        RETURN;
+    ELSIF EXTRACT(epoch FROM value) <= 0 THEN
+        RAISE EXCEPTION '%: % % must be positive', what, field, value
+            USING ERRCODE = 'check_violation',
+                  HINT = 'Scoring counts a day as 24 hours, a month as 30 days and a year as 365.25 days.';
+    ELSIF EXTRACT(epoch FROM value) > 1000 * 365.25 * 86400 THEN
+        RAISE EXCEPTION '%: % % is longer than 1000 years', what, field, value
+            USING ERRCODE = 'check_violation';
+    END IF;
+END $$;
+
+-- Names end up in unique indexes and in NOTIFY payloads (at most 8000 bytes), so
+-- they are bounded; so is an event type, which the rules' index holds.
+CREATE OR REPLACE FUNCTION lead_scoring.check_length(what text, field text, value text, max_bytes integer)
+RETURNS void
+LANGUAGE plpgsql IMMUTABLE SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+    IF octet_length(value) > max_bytes THEN
+        RAISE EXCEPTION '%: % is % bytes long, more than %', left(what, 100) || CASE WHEN length(what) > 100 THEN '..."' ELSE '' END,
+              field, octet_length(value), max_bytes
+            USING ERRCODE = 'string_data_right_truncation';
+    END IF;
+END $$;
+
 CREATE OR REPLACE FUNCTION lead_scoring.validate_model() RETURNS trigger
 LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
     what text := format('model "%s"', NEW.name);
 BEGIN
+    PERFORM lead_scoring.check_length(what, 'name', NEW.name, 200);
     PERFORM lead_scoring.check_points(what || ' min_score', NEW.min_score);
     PERFORM lead_scoring.check_points(what || ' max_score', NEW.max_score);
     IF NEW.min_score > NEW.max_score THEN
@@ -98,6 +136,7 @@ LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
     what text := format('point group "%s"', NEW.name);
 BEGIN
+    PERFORM lead_scoring.check_length(what, 'name', NEW.name, 200);
     IF TG_OP = 'UPDATE' AND OLD.name = 'default' AND NEW.name <> 'default' THEN
         RAISE EXCEPTION 'point group "default" of model % cannot be renamed', OLD.model_id
             USING ERRCODE = 'check_violation';
@@ -112,19 +151,14 @@ BEGIN
         RAISE EXCEPTION '%: a group decays or has a sliding window, not both', what
             USING ERRCODE = 'check_violation';
     END IF;
-    IF NEW.window_size IS NOT NULL AND NEW.window_size <= interval '0' THEN
-        RAISE EXCEPTION '%: window_size % must be positive', what, NEW.window_size
-            USING ERRCODE = 'check_violation';
-    END IF;
+    PERFORM lead_scoring.check_interval(what, 'window_size', NEW.window_size);
     IF NEW.decay_after IS NOT NULL OR NEW.decay_every IS NOT NULL
             OR NEW.decay_points IS NOT NULL OR NEW.decay_percent IS NOT NULL THEN
-        IF NEW.decay_after IS NULL OR NEW.decay_after <= interval '0' THEN
+        IF NEW.decay_after IS NULL THEN
             RAISE EXCEPTION '%: decay needs a positive decay_after', what USING ERRCODE = 'check_violation';
         END IF;
-        IF NEW.decay_every IS NOT NULL AND NEW.decay_every <= interval '0' THEN
-            RAISE EXCEPTION '%: decay_every % must be positive', what, NEW.decay_every
-                USING ERRCODE = 'check_violation';
-        END IF;
+        PERFORM lead_scoring.check_interval(what, 'decay_after', NEW.decay_after);
+        PERFORM lead_scoring.check_interval(what, 'decay_every', NEW.decay_every);
         IF (NEW.decay_points IS NULL) = (NEW.decay_percent IS NULL) THEN
             RAISE EXCEPTION '%: decay needs exactly one of decay_points and decay_percent', what
                 USING ERRCODE = 'check_violation';
@@ -164,6 +198,7 @@ BEGIN
     IF NEW.event_type IS NULL THEN
         RAISE EXCEPTION '%: event_type must not be null', what USING ERRCODE = 'not_null_violation';
     END IF;
+    PERFORM lead_scoring.check_length(what, 'event_type', NEW.event_type, 1000);
     IF NEW.points IS NULL THEN
         RAISE EXCEPTION '%: points must not be null', what USING ERRCODE = 'not_null_violation';
     END IF;
@@ -175,10 +210,7 @@ BEGIN
         RAISE EXCEPTION '%: max_awards % must be at least 1', what, NEW.max_awards
             USING ERRCODE = 'check_violation';
     END IF;
-    IF NEW.cooldown IS NOT NULL AND NEW.cooldown <= interval '0' THEN
-        RAISE EXCEPTION '%: cooldown % must be positive', what, NEW.cooldown
-            USING ERRCODE = 'check_violation';
-    END IF;
+    PERFORM lead_scoring.check_interval(what, 'cooldown', NEW.cooldown);
     RETURN NEW;
 END $$;
 
@@ -206,6 +238,13 @@ LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
     what text := format('threshold "%s"', NEW.name);
 BEGIN
+    PERFORM lead_scoring.check_length(what, 'name', NEW.name, 200);
+    -- What NOTIFY accepts as a channel name: 1 to 63 bytes.
+    IF NEW.notify_channel = '' OR octet_length(NEW.notify_channel) > 63 THEN
+        RAISE EXCEPTION '%: notify_channel "%" is not a channel NOTIFY accepts (1 to 63 bytes)', what,
+              left(NEW.notify_channel, 80)
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
     PERFORM lead_scoring.check_points(what || ' min_score', NEW.min_score);
     IF NEW.group_id IS NOT NULL THEN
         PERFORM lead_scoring.resolve_group(what, NEW.model_id, NEW.group_id);
@@ -220,6 +259,7 @@ END $$;
 CREATE OR REPLACE FUNCTION lead_scoring.validate_band() RETURNS trigger
 LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
 BEGIN
+    PERFORM lead_scoring.check_length(format('band "%s"', NEW.name), 'name', NEW.name, 200);
     PERFORM lead_scoring.check_points(format('band "%s" min_score', NEW.name), NEW.min_score);
     RETURN NEW;
 END $$;

@@ -10,6 +10,22 @@
 -- updated database keeps every row and has exactly a fresh install's catalog.
 \echo Use "ALTER EXTENSION lead_scoring UPDATE" to load this file. \quit
 
--- (Nothing yet: 0.2 so far changes only definitions: lead_scoring.restoring() and
--- the WHEN clauses that use it, model_id_of() and the explain and band_report that
--- use it.)
+-- Event times scoring can compute with (issue 13; sql/parts/02_contact_tables.sql).
+-- Events already stored outside those years (0.1 took 'infinity') keep the
+-- constraint unvalidated, with a warning, rather than failing the update.
+ALTER TABLE lead_scoring.events ADD CONSTRAINT occurred_at_from_year_1_to_9999
+    CHECK (occurred_at >= '0001-01-01 00:00:00+00' AND occurred_at < '10000-01-01 00:00:00+00') NOT VALID;
+DO $$
+DECLARE
+    outside bigint;
+BEGIN
+    SELECT count(*) INTO outside FROM lead_scoring.events e
+     WHERE NOT (e.occurred_at >= '0001-01-01 00:00:00+00' AND e.occurred_at < '10000-01-01 00:00:00+00');
+    IF outside = 0 THEN
+        ALTER TABLE lead_scoring.events VALIDATE CONSTRAINT occurred_at_from_year_1_to_9999;
+    ELSE
+        RAISE WARNING 'lead_scoring: % events have an occurred_at outside the years 1 to 9999; new ones are refused', outside
+            USING HINT = 'Correct or delete them (forget_contact, or UPDATE lead_scoring.events), then run ALTER TABLE '
+                         'lead_scoring.events VALIDATE CONSTRAINT occurred_at_from_year_1_to_9999.';
+    END IF;
+END $$;

@@ -1,5 +1,9 @@
 #include "pg/datum.hpp"
 
+extern "C" {
+#include "utils/datetime.h"
+}
+
 namespace ls::pg {
 
 namespace {
@@ -47,6 +51,16 @@ Datum numeric_from_points(core::Points p) {
 std::optional<core::Points> optional_points(const std::string& text) {
     if (text.empty()) return std::nullopt;
     return core::Points::parse(text);
+}
+
+void require_scoring_time(TimestampTz t, const std::string& what) {
+    // date2j only computes; 0001-01-01 and 10000-01-01, midnight UTC.
+    static const TimestampTz first = (date2j(1, 1, 1) - POSTGRES_EPOCH_JDATE) * USECS_PER_DAY;
+    static const TimestampTz end = (date2j(10000, 1, 1) - POSTGRES_EPOCH_JDATE) * USECS_PER_DAY;
+    if (TIMESTAMP_NOT_FINITE(t) || t < first || t >= end)
+        throw SqlError(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE,
+                       what + " must be a time between the years 1 and 9999",
+                       "lead_scoring scores times of those years only (see events.occurred_at).");
 }
 
 Datum text_datum(const std::string& value) {

@@ -21,6 +21,10 @@ SqlError points_error(const core::PointsError& e, const std::string& context);
 
 // The text of a text Datum, without copying more than needed.
 std::string text_value(Datum text);
+// Refuses (SQLSTATE 22008) a time scoring cannot compute with: not finite, or
+// outside the years 1 to 9999, the range events.occurred_at allows. `what` names it.
+void require_scoring_time(TimestampTz t, const std::string& what);
+
 // A text Datum (palloc'd in the current context) holding `value`.
 Datum text_datum(const std::string& value);
 

@@ -6,15 +6,38 @@ bool jsonb_contains_datum(Datum doc, Datum match) {
     return call([&]() -> bool { return DatumGetBool(DirectFunctionCall2(jsonb_contains, doc, match)); });
 }
 
+namespace {
+
+// '{}'::jsonb, made once per backend: the (no) variables of every condition.
+Datum no_variables() {
+    static Datum empty = 0;
+    if (empty == 0) {
+        empty = call([]() -> Datum {
+            MemoryContext old = MemoryContextSwitchTo(TopMemoryContext);
+            Datum d = DirectFunctionCall1(jsonb_in, CStringGetDatum("{}"));
+            MemoryContextSwitchTo(old);
+            return d;
+        });
+    }
+    return empty;
+}
+
+}  // namespace
+
 bool jsonpath_holds(Datum doc, Datum path) {
+    const Datum vars = no_variables();
     return call([&]() -> bool {
-        LOCAL_FCINFO(fcinfo, 2);
-        InitFunctionCallInfoData(*fcinfo, nullptr, 2, InvalidOid, nullptr, nullptr);
+        LOCAL_FCINFO(fcinfo, 4);
+        InitFunctionCallInfoData(*fcinfo, nullptr, 4, InvalidOid, nullptr, nullptr);
         fcinfo->args[0].value = doc;
         fcinfo->args[0].isnull = false;
         fcinfo->args[1].value = path;
         fcinfo->args[1].isnull = false;
-        Datum result = jsonb_path_match_opr(fcinfo);  // silent: unknown -> NULL
+        fcinfo->args[2].value = vars;
+        fcinfo->args[2].isnull = false;
+        fcinfo->args[3].value = BoolGetDatum(true);  // silent: errors -> unknown -> NULL
+        fcinfo->args[3].isnull = false;
+        Datum result = jsonb_path_match_tz(fcinfo);
         return !fcinfo->isnull && DatumGetBool(result);
     });
 }

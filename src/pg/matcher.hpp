@@ -8,7 +8,12 @@ namespace ls::pg {
 // properties @> match; `doc` and `match` must be detoasted jsonb.
 bool jsonb_contains_datum(Datum doc, Datum match);
 // doc @@ path: true only when the predicate is true (false and unknown are false).
-// Errors inside the path (type mismatches) count as unknown, as with @@.
+// Errors inside the path (type mismatches, a missing key in strict mode, a division
+// by zero, an unparsable datetime) count as unknown, as with @@. It is evaluated as
+// jsonb_path_match_tz(doc, path, '{}', silent => true): a comparison of dates or
+// times with and without a time zone uses the session's TimeZone instead of
+// failing, so no event's properties can make a condition raise an error (a
+// $variable, the one other such error, is refused when the condition is written).
 bool jsonpath_holds(Datum doc, Datum path);
 
 // One filter: optional containment and optional predicate; both must hold.

@@ -185,5 +185,22 @@ my ($events_after, $ledger_after) = split /\|/, $node->safe_psql('old',
 ok($events_after > $count{'lead_scoring.events'} && $ledger_after > $count{'lead_scoring.ledger'},
     "scoring went on in the updated database ($events_after events, $ledger_after ledger rows)");
 
+# A 0.1 database that stored an event at 'infinity' (0.1 took it) still updates:
+# the time constraint stays unvalidated, with a warning, and new such events are refused.
+$node->safe_psql('postgres', 'CREATE DATABASE infinite');
+$node->safe_psql('infinite', q{CREATE EXTENSION lead_scoring VERSION '0.1'});
+$node->safe_psql('infinite', q{
+    SET session_replication_role = replica;
+    INSERT INTO lead_scoring.events (contact_id, event_type, occurred_at) VALUES (1, 'visit', 'infinity'), (2, 'visit', '2026-01-01')});
+($rc, $out, $err) = $node->psql('infinite', 'ALTER EXTENSION lead_scoring UPDATE');
+is($rc, 0, 'a database with an infinite event time updates');
+like($err, qr/WARNING:  lead_scoring: 1 events have an occurred_at outside the years 1 to 9999/, 'with a warning naming the count');
+is($node->safe_psql('infinite', q{SELECT convalidated FROM pg_catalog.pg_constraint
+                                   WHERE conname = 'occurred_at_from_year_1_to_9999'}), 'f', 'the constraint is left unvalidated');
+($rc, $out, $err) = $node->psql('infinite',
+    q{INSERT INTO lead_scoring.events (contact_id, event_type, occurred_at) VALUES (3, 'visit', 'infinity')});
+like($err, qr/violates check constraint "occurred_at_from_year_1_to_9999"/, 'a new infinite event is refused');
+is($node->safe_psql('infinite', 'SELECT count(*) FROM lead_scoring.events'), '2', 'both old events are kept');
+
 $node->stop;
 done_testing();
