@@ -19,18 +19,31 @@ enum Col {
     kWindowUnits, kWindowRuleIds, kWindowEventIds, kMaintenanceDueAt, kColumnCount
 };
 
-const char* const kLoadSql =
-    "SELECT model_id, contact_id, qualified, last_activity_at, group_ids, group_fit_units, group_balance_units,"
-    " fit_rule_ids, fit_rule_groups, fit_rule_units, limit_rule_ids, limit_awards, limit_last_at,"
-    " group_decay_steps, window_group_ids, window_occurred_at, window_units, window_rule_ids, window_event_ids"
-    " FROM lead_scoring.contact_scores"
+#define LOAD_COLUMNS_AND_ROWS                                                                                \
+    "SELECT model_id, contact_id, qualified, last_activity_at, group_ids, group_fit_units, group_balance_units," \
+    " fit_rule_ids, fit_rule_groups, fit_rule_units, limit_rule_ids, limit_awards, limit_last_at,"              \
+    " group_decay_steps, window_group_ids, window_occurred_at, window_units, window_rule_ids, window_event_ids"  \
+    " FROM lead_scoring.contact_scores"                                                                         \
     " WHERE model_id OPERATOR(pg_catalog.=) ANY ($1) AND contact_id OPERATOR(pg_catalog.=) ANY ($2)"
-    " ORDER BY contact_id, model_id FOR UPDATE";
 
 Statement& load_statement() {
-    static Statement s(kLoadSql, {INT4ARRAYOID, INT8ARRAYOID});
+    static Statement s(LOAD_COLUMNS_AND_ROWS " ORDER BY contact_id, model_id FOR UPDATE", {INT4ARRAYOID, INT8ARRAYOID});
     return s;
 }
+
+// All or nothing: locks the rows only when every (contact, model) pair has one ($3
+// of them), judged by a plain read first (an init plan, evaluated once). So a batch
+// that must create contacts or rows holds no lock yet when it starts creating them.
+Statement& load_all_or_nothing_statement() {
+    static Statement s(LOAD_COLUMNS_AND_ROWS
+                       " AND (SELECT pg_catalog.count(*) FROM lead_scoring.contact_scores k"
+                       "       WHERE k.model_id OPERATOR(pg_catalog.=) ANY ($1)"
+                       "         AND k.contact_id OPERATOR(pg_catalog.=) ANY ($2)) OPERATOR(pg_catalog.=) $3"
+                       " ORDER BY contact_id, model_id FOR UPDATE",
+                       {INT4ARRAYOID, INT8ARRAYOID, INT8OID});
+    return s;
+}
+#undef LOAD_COLUMNS_AND_ROWS
 
 Statement& create_states_statement() {
     static Statement s(
@@ -123,10 +136,20 @@ void sort_states(const RuleCache& rules, std::vector<StoredState>& states) {
 
 }  // namespace
 
-std::vector<StoredState> lock_states_existing(const RuleCache& rules, const std::vector<int64_t>& contacts) {
+std::vector<StoredState> lock_states_if_complete(const RuleCache& rules, const std::vector<int64_t>& contacts) {
     std::vector<StoredState> states;
     if (rules.models.empty() || contacts.empty()) return states;
-    load_into(rules, contacts, states);
+    const int64 want = static_cast<int64>(rules.models.size() * contacts.size());
+    Datum args[3] = {int4_array(model_ids(rules)), int8_array(contacts), Int64GetDatum(want)};
+    const uint64 n = load_all_or_nothing_statement().run(args, nullptr);
+    for (uint64 r = 0; r < n; ++r) {
+        StoredState st;
+        const ResultRow row(r);
+        st.model_id = row.int32_value(1);
+        st.contact_id = row.int64_value(2);
+        st.state = state_from_row(row);
+        states.push_back(std::move(st));
+    }
     sort_states(rules, states);
     return states;
 }
@@ -167,24 +190,16 @@ std::vector<StoredState> lock_states(const RuleCache& rules, const std::vector<i
     return states;
 }
 
-std::vector<int64_t> missing_contacts(const std::vector<int64_t>& contacts) {
-    static Statement s(
-        "SELECT c FROM pg_catalog.unnest($1::pg_catalog.int8[]) c"
-        " WHERE NOT EXISTS (SELECT 1 FROM lead_scoring.contacts k WHERE k.contact_id OPERATOR(pg_catalog.=) c)"
-        " ORDER BY c",
-        {INT8ARRAYOID});
-    Datum args[1] = {int8_array(contacts)};
-    const uint64 n = s.run(args, nullptr);
-    std::vector<int64_t> missing;
-    for (uint64 r = 0; r < n; ++r) missing.push_back(column_int64(r, 1));
-    return missing;
-}
-
-void create_contacts(const std::vector<int64_t>& contacts) {
+void lock_or_create_contacts(const std::vector<int64_t>& contacts) {
     if (contacts.empty()) return;
+    // One statement, in contact order: a known contact's row is locked (ON CONFLICT
+    // DO UPDATE locks the row even when its WHERE is false, and changes nothing), an
+    // unknown one is inserted (its fit follows in the contacts trigger). Waiting on
+    // another transaction's new contact happens here, in the same order as locking.
     static Statement s(
-        "INSERT INTO lead_scoring.contacts (contact_id)"
-        " SELECT c FROM pg_catalog.unnest($1::pg_catalog.int8[]) c ORDER BY c ON CONFLICT DO NOTHING",
+        "INSERT INTO lead_scoring.contacts AS k (contact_id)"
+        " SELECT c FROM pg_catalog.unnest($1::pg_catalog.int8[]) c ORDER BY c"
+        " ON CONFLICT (contact_id) DO UPDATE SET attributes = k.attributes WHERE false",
         {INT8ARRAYOID});
     Datum args[1] = {int8_array(contacts)};
     s.run(args, nullptr);

@@ -38,8 +38,9 @@ struct StoredState {
 // With `only_model`, the states of that model only.
 std::vector<StoredState> lock_states(const RuleCache& rules, const std::vector<int64_t>& contacts,
                                      std::optional<int32_t> only_model = std::nullopt);
-// The same, creating nothing: pairs without a row are simply absent.
-std::vector<StoredState> lock_states_existing(const RuleCache& rules, const std::vector<int64_t>& contacts);
+// The same, creating nothing, and all or nothing: when some (contact, model) pair
+// has no row, it locks nothing and returns no state.
+std::vector<StoredState> lock_states_if_complete(const RuleCache& rules, const std::vector<int64_t>& contacts);
 
 // The state in a row of SPI_tuptable, from columns 3-19 in the order of
 // lock_states' query: qualified, last_activity_at, group_ids, group_fit_units,
@@ -59,10 +60,10 @@ struct WindowColumns {
 };
 WindowColumns window_columns(const core::ContactState& s);
 
-// Which contacts of the sorted list exist in lead_scoring.contacts.
-std::vector<int64_t> missing_contacts(const std::vector<int64_t>& contacts);
-// Inserts contacts with empty attributes (the contacts trigger then fits them).
-void create_contacts(const std::vector<int64_t>& contacts);
+// Takes each contact of the sorted list in order: locks its row in
+// lead_scoring.contacts (no key exclusive), or inserts it with empty attributes if it
+// does not exist (the contacts trigger then fits it).
+void lock_or_create_contacts(const std::vector<int64_t>& contacts);
 
 // Writes every changed state back (one UPDATE from an array of rows).
 void write_states(std::vector<StoredState>& states);
