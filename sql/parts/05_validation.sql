@@ -305,15 +305,51 @@ END $$;
 CREATE OR REPLACE TRIGGER drop_scores AFTER DELETE ON lead_scoring.models
     FOR EACH ROW EXECUTE FUNCTION lead_scoring.drop_model_scores();
 
+-- The number of decay steps due at t for a contact last active at L, in microseconds
+-- as scoring counts them (core::decay_steps_due): floor((t - L - after) / every) + 1.
+CREATE OR REPLACE FUNCTION lead_scoring.decay_steps_due(after_us bigint, every_us bigint, last_us bigint, t_us bigint)
+RETURNS bigint
+LANGUAGE sql IMMUTABLE PARALLEL SAFE
+RETURN CASE WHEN every_us IS NULL OR every_us OPERATOR(pg_catalog.<=) 0 OR last_us IS NULL
+                 OR t_us OPERATOR(pg_catalog.<) (last_us OPERATOR(pg_catalog.+) after_us) THEN 0
+            ELSE (((t_us OPERATOR(pg_catalog.-) last_us) OPERATOR(pg_catalog.-) after_us)
+                  OPERATOR(pg_catalog./) every_us) OPERATOR(pg_catalog.+) 1 END;
+
 -- A decay policy set or changed on a group applies to the scores already there:
--- every score row of the model is due at once, and run_maintenance works out
--- what each really owes (and when it is next due). Windows need nothing: a window
+-- every score row of the model is due at once, and run_maintenance works out what
+-- each really owes (and when it is next due). A row counts the steps it has had
+-- since its last activity, and that count belongs to the policy that counted it:
+-- when a policy changes, each row's count is carried over to the new policy so that
+-- the steps still owed under the old one (not applied yet) stay owed, and decay then
+-- goes on by the new policy's formula (without the change, a count made under a
+-- 1-day policy stalled a 10-day one for months). Windows need nothing: a window
 -- applies to the awards made while it is set.
 CREATE OR REPLACE FUNCTION lead_scoring.reschedule_maintenance() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    now_us    constant bigint := (EXTRACT(epoch FROM now()) * 1000000)::bigint;
+    old_after constant bigint := (EXTRACT(epoch FROM OLD.decay_after) * 1000000)::bigint;
+    old_every constant bigint := (EXTRACT(epoch FROM coalesce(OLD.decay_every, OLD.decay_after)) * 1000000)::bigint;
+    new_after constant bigint := (EXTRACT(epoch FROM NEW.decay_after) * 1000000)::bigint;
+    new_every constant bigint := (EXTRACT(epoch FROM coalesce(NEW.decay_every, NEW.decay_after)) * 1000000)::bigint;
 BEGIN
-    UPDATE lead_scoring.contact_scores s SET maintenance_due_at = '-infinity'
-     WHERE s.model_id = NEW.model_id;
+    IF OLD.decay_after IS NULL THEN
+        -- Decay set for the first time: existing scores decay from their last activity.
+        UPDATE lead_scoring.contact_scores s SET maintenance_due_at = '-infinity'
+         WHERE s.model_id = NEW.model_id;
+        RETURN NULL;
+    END IF;
+    UPDATE lead_scoring.contact_scores s
+       SET group_decay_steps = (
+               SELECT array_agg(CASE WHEN u.group_id = NEW.group_id THEN
+                                    greatest(0, lead_scoring.decay_steps_due(new_after, new_every, l.us, now_us)
+                                                - greatest(0, lead_scoring.decay_steps_due(old_after, old_every, l.us, now_us)
+                                                              - u.steps))
+                                ELSE u.steps END ORDER BY u.pos)
+                 FROM unnest(s.group_ids, s.group_decay_steps) WITH ORDINALITY AS u(group_id, steps, pos),
+                      (SELECT (EXTRACT(epoch FROM s.last_activity_at) * 1000000)::bigint AS us) l),
+           maintenance_due_at = '-infinity'
+     WHERE s.model_id = NEW.model_id AND NEW.group_id = ANY (s.group_ids);
     RETURN NULL;
 END $$;
 CREATE OR REPLACE TRIGGER reschedule_maintenance AFTER UPDATE OF decay_after, decay_every, decay_points, decay_percent

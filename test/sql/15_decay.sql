@@ -100,6 +100,36 @@ SELECT model, maintenance_due_at FROM lead_scoring.contact_scores WHERE contact_
 SELECT lead_scoring.run_maintenance('2026-01-04');  -- 3 steps
 SELECT model, score FROM lead_scoring.scores WHERE contact_id = 7 ORDER BY model;
 
+-- Changing a policy keeps decaying by the new policy's formula. A row counts the
+-- steps it has had since its last activity; at the change (now), the count is
+-- carried over to the new policy. Contact 8 visited 20 days ago in a group losing
+-- 1 point a day after 1 day: 20 steps (100 -> 80). The group changes to every 10
+-- days: by then 2 steps are due under the new formula (floor((20 - 1) / 10) + 1), so
+-- the row counts 2 and decays again at the 3rd (day 21) and 4th (day 31) step: 78
+-- 11 days later. (The count of 20 from the old policy stalled it until day 201.)
+INSERT INTO lead_scoring.models (name) VALUES ('changing');
+UPDATE lead_scoring.point_groups SET decay_after = '1 day', decay_every = '1 day', decay_points = 1
+ WHERE model_id = (SELECT model_id FROM lead_scoring.models WHERE name = 'changing');
+INSERT INTO lead_scoring.event_rules (model_id, name, event_type, points)
+SELECT model_id, 'big visit', 'big_visit', 100 FROM lead_scoring.models WHERE name = 'changing';
+INSERT INTO lead_scoring.events (contact_id, event_type, occurred_at) VALUES (8, 'big_visit', now() - interval '20 days');
+SELECT lead_scoring.run_maintenance(now()) > 0 AS decayed;
+SELECT score, group_decay_steps FROM lead_scoring.contact_scores WHERE contact_id = 8 AND model = 'changing';
+UPDATE lead_scoring.point_groups SET decay_every = '10 days'
+ WHERE model_id = (SELECT model_id FROM lead_scoring.models WHERE name = 'changing');
+SELECT score, group_decay_steps FROM lead_scoring.contact_scores WHERE contact_id = 8 AND model = 'changing';
+SELECT lead_scoring.run_maintenance(now() + interval '11 days') > 0 AS decayed;
+SELECT score, group_decay_steps FROM lead_scoring.contact_scores WHERE contact_id = 8 AND model = 'changing';
+-- Steps owed under the old policy and not applied yet stay owed: contact 9 visited
+-- 20 days ago while the group decays every 10 days, so 2 steps are owed (not
+-- applied yet) when the group changes to 2 points every day; the next maintenance
+-- applies those 2, by the new policy: 100 - 2 x 2 = 96 (and the row counts 20).
+INSERT INTO lead_scoring.events (contact_id, event_type, occurred_at) VALUES (9, 'big_visit', now() - interval '20 days');
+UPDATE lead_scoring.point_groups SET decay_every = '1 day', decay_points = 2
+ WHERE model_id = (SELECT model_id FROM lead_scoring.models WHERE name = 'changing');
+SELECT lead_scoring.run_maintenance(now()) > 0 AS decayed;
+SELECT score, group_decay_steps FROM lead_scoring.contact_scores WHERE contact_id = 9 AND model = 'changing';
+
 -- Bad calls.
 SELECT lead_scoring.run_maintenance(NULL);
 SELECT lead_scoring.run_maintenance('infinity');
