@@ -27,8 +27,8 @@ void define_settings() {
                             "Score rows per maintenance batch (each batch is one transaction in the worker).",
                             nullptr, &maintenance_batch_size, 1000, 1, 1000000, PGC_USERSET, 0, nullptr, nullptr,
                             nullptr);
-    // Set by forget_contact for its own transaction: the ledger's append-only guard
-    // lets exactly that contact's rows be deleted (and only by the table owner).
+    // Used only by 0.1's SQL (its forget_contact and ledger guard), so that a database
+    // not yet updated keeps erasing contacts; 0.2's guards ignore it (src/erasure.cpp).
     DefineCustomStringVariable("lead_scoring.erasing_contact", "The contact forget_contact is erasing (internal).",
                                nullptr, &erasing_contact, "", PGC_USERSET,
                                GUC_NO_SHOW_ALL | GUC_NOT_IN_SAMPLE | GUC_DISALLOW_IN_FILE, nullptr, nullptr, nullptr);

@@ -18,14 +18,24 @@ CREATE OR REPLACE FUNCTION lead_scoring.reset(model text, contact_id bigint, rea
 COMMENT ON FUNCTION lead_scoring.reset(text, bigint, text, text) IS
     'sets the behavioural balance of a group (null: every group) to 0, keeping the fit; returns the new score';
 
+-- The erasure forget_contact is doing (src/erasure.cpp): kept in the backend, set
+-- and cleared by functions only the extension's owner may call, and dropped with
+-- the (sub)transaction that began it. The guards below let exactly that contact's
+-- rows go; no setting switches them off.
+CREATE OR REPLACE FUNCTION lead_scoring.begin_erasure(contact_id bigint) RETURNS void
+    AS 'MODULE_PATHNAME', 'lead_scoring_begin_erasure' LANGUAGE C VOLATILE;
+CREATE OR REPLACE FUNCTION lead_scoring.end_erasure() RETURNS void
+    AS 'MODULE_PATHNAME', 'lead_scoring_end_erasure' LANGUAGE C VOLATILE;
+CREATE OR REPLACE FUNCTION lead_scoring.erasing(contact_id bigint) RETURNS boolean
+    AS 'MODULE_PATHNAME', 'lead_scoring_erasing' LANGUAGE C VOLATILE STRICT;
+
 -- The ledger is append-only: no role is granted UPDATE, DELETE or TRUNCATE on it,
 -- and this guard refuses them even to its owner, except forget_contact's deletion
 -- of the one contact it is erasing.
 CREATE OR REPLACE FUNCTION lead_scoring.ledger_append_only() RETURNS trigger
 LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
 BEGIN
-    IF TG_OP = 'DELETE' AND TG_LEVEL = 'ROW'
-       AND current_setting('lead_scoring.erasing_contact', true) = OLD.contact_id::text THEN
+    IF TG_OP = 'DELETE' AND TG_LEVEL = 'ROW' AND lead_scoring.erasing(OLD.contact_id) THEN
         RETURN OLD;
     END IF;
     RAISE EXCEPTION 'lead_scoring.ledger is append-only: % refused', TG_OP
@@ -36,6 +46,42 @@ CREATE OR REPLACE TRIGGER append_only BEFORE UPDATE OR DELETE ON lead_scoring.le
     FOR EACH ROW EXECUTE FUNCTION lead_scoring.ledger_append_only();
 CREATE OR REPLACE TRIGGER append_only_truncate BEFORE TRUNCATE ON lead_scoring.ledger
     FOR EACH STATEMENT EXECUTE FUNCTION lead_scoring.ledger_append_only();
+
+-- A contact is erased whole or not at all: deleting its row alone would leave its
+-- events, scores, ledger and alerts behind. So only forget_contact deletes contacts;
+-- score rows go with their contact (forget_contact) or their model (a deleted
+-- model's rows, drop_model_scores); and the tables scores are made from and kept in
+-- cannot be truncated. (A superuser who must, on a test database: SET
+-- session_replication_role = replica, which turns every trigger off.)
+CREATE OR REPLACE FUNCTION lead_scoring.protect_contact_rows() RETURNS trigger
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+    IF TG_LEVEL = 'STATEMENT' THEN
+        RAISE EXCEPTION 'lead_scoring.% cannot be truncated: scores, the ledger and alerts are made from it', TG_TABLE_NAME
+            USING ERRCODE = 'insufficient_privilege',
+                  HINT = 'Erase contacts one by one with lead_scoring.forget_contact().';
+    ELSIF lead_scoring.erasing(OLD.contact_id) THEN
+        RETURN OLD;
+    ELSIF TG_TABLE_NAME = 'contact_scores' THEN
+        IF NOT EXISTS (SELECT 1 FROM lead_scoring.models m WHERE m.model_id = OLD.model_id) THEN
+            RETURN OLD;  -- the model was deleted: its scores go with it
+        END IF;
+    END IF;
+    RAISE EXCEPTION 'contact %: a row of lead_scoring.% is deleted only with the whole contact', OLD.contact_id, TG_TABLE_NAME
+        USING ERRCODE = 'insufficient_privilege',
+              HINT = format('Erase the contact with SELECT * FROM lead_scoring.forget_contact(%s); correct a score with adjust() or reset().',
+                            OLD.contact_id);
+END $$;
+CREATE OR REPLACE TRIGGER protect_delete BEFORE DELETE ON lead_scoring.contacts
+    FOR EACH ROW EXECUTE FUNCTION lead_scoring.protect_contact_rows();
+CREATE OR REPLACE TRIGGER protect_delete BEFORE DELETE ON lead_scoring.contact_scores
+    FOR EACH ROW EXECUTE FUNCTION lead_scoring.protect_contact_rows();
+CREATE OR REPLACE TRIGGER protect_truncate BEFORE TRUNCATE ON lead_scoring.contacts
+    FOR EACH STATEMENT EXECUTE FUNCTION lead_scoring.protect_contact_rows();
+CREATE OR REPLACE TRIGGER protect_truncate BEFORE TRUNCATE ON lead_scoring.events
+    FOR EACH STATEMENT EXECUTE FUNCTION lead_scoring.protect_contact_rows();
+CREATE OR REPLACE TRIGGER protect_truncate BEFORE TRUNCATE ON lead_scoring.contact_scores
+    FOR EACH STATEMENT EXECUTE FUNCTION lead_scoring.protect_contact_rows();
 
 -- Erases a contact from every table and reports how many rows each lost.
 -- Race-free against scoring: it first waits for every transaction that is scoring
@@ -64,7 +110,7 @@ BEGIN
     PERFORM 1 FROM lead_scoring.contacts c WHERE c.contact_id = id FOR UPDATE;
     PERFORM 1 FROM lead_scoring.contact_scores s WHERE s.contact_id = id ORDER BY s.model_id FOR UPDATE;
 
-    PERFORM set_config('lead_scoring.erasing_contact', id::text, true);
+    PERFORM lead_scoring.begin_erasure(id);
     relation := 'events';
     DELETE FROM lead_scoring.events e WHERE e.contact_id = id;
     GET DIAGNOSTICS rows = ROW_COUNT;
@@ -86,7 +132,7 @@ BEGIN
     GET DIAGNOSTICS rows = ROW_COUNT;
     rows := rows - placeholder;
     RETURN NEXT;
-    PERFORM set_config('lead_scoring.erasing_contact', '', true);
+    PERFORM lead_scoring.end_erasure();
 END $$;
 COMMENT ON FUNCTION lead_scoring.forget_contact(bigint) IS
     'GDPR erasure: deletes the contact, its events, scores, ledger entries and alerts; returns rows removed per table';

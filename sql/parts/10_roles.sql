@@ -21,8 +21,9 @@ BEGIN
 END $$;
 
 REVOKE ALL ON ALL FUNCTIONS IN SCHEMA lead_scoring FROM PUBLIC;
--- Evaluated in the WHEN clause of the triggers, as whoever inserts.
-GRANT EXECUTE ON FUNCTION lead_scoring.restoring() TO PUBLIC;
+-- Evaluated by the triggers as whoever writes: whether this is a restore, whether
+-- forget_contact is erasing a contact (begin/end_erasure stay the owner's).
+GRANT EXECUTE ON FUNCTION lead_scoring.restoring(), lead_scoring.erasing(bigint) TO PUBLIC;
 GRANT USAGE ON SCHEMA lead_scoring TO lead_scoring_reader, lead_scoring_writer, lead_scoring_admin;
 
 GRANT SELECT ON lead_scoring.scores, lead_scoring.group_scores, lead_scoring.leaderboard,
