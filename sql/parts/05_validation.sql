@@ -177,13 +177,34 @@ BEGIN
     RETURN NEW;
 END $$;
 
+-- A group is deleted only while it has never held points: its ledger rows (the
+-- audit of every award, adjustment and reset in it) and any fit it gives would
+-- otherwise be left pointing at nothing, and recompute could not replay them.
+-- Leave such a group out of the total with counts_toward_total = false instead.
+-- (It reads the model's score rows and the ledger: deleting a group is rare.)
+-- SECURITY DEFINER: the admins who edit groups have no privilege on those tables.
 CREATE OR REPLACE FUNCTION lead_scoring.protect_default_group() RETURNS trigger
-LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    holders bigint;
 BEGIN
-    -- A model's own deletion cascades here; only a direct delete is refused.
-    IF OLD.name = 'default' AND EXISTS (SELECT 1 FROM lead_scoring.models m WHERE m.model_id = OLD.model_id) THEN
+    -- A model's own deletion cascades here (its scores go with it); only a direct
+    -- delete is checked.
+    IF NOT EXISTS (SELECT 1 FROM lead_scoring.models m WHERE m.model_id = OLD.model_id) THEN
+        RETURN OLD;
+    END IF;
+    IF OLD.name = 'default' THEN
         RAISE EXCEPTION 'point group "default" of model % cannot be deleted', OLD.model_id
             USING ERRCODE = 'check_violation';
+    END IF;
+    SELECT count(*) INTO holders
+      FROM lead_scoring.contact_scores s, unnest(s.group_ids, s.group_fit_units, s.group_balance_units) AS u(group_id, fit, balance)
+     WHERE s.model_id = OLD.model_id AND u.group_id = OLD.group_id AND (u.fit <> 0 OR u.balance <> 0);
+    IF holders > 0 OR EXISTS (SELECT 1 FROM lead_scoring.ledger l WHERE l.model_id = OLD.model_id AND l.group_id = OLD.group_id) THEN
+        RAISE EXCEPTION 'point group "%" of model % has held points (% contacts hold some now); it cannot be deleted',
+              OLD.name, OLD.model_id, holders
+            USING ERRCODE = 'dependent_objects_still_exist',
+                  HINT = 'Leave it out of the total with counts_toward_total = false; its ledger rows stay the audit of its points.';
     END IF;
     RETURN OLD;
 END $$;
@@ -357,6 +378,69 @@ CREATE OR REPLACE TRIGGER reschedule_maintenance AFTER UPDATE OF decay_after, de
     FOR EACH ROW WHEN (NEW.decay_after IS NOT NULL AND (OLD.decay_after, OLD.decay_every, OLD.decay_points,
         OLD.decay_percent) IS DISTINCT FROM (NEW.decay_after, NEW.decay_every, NEW.decay_points, NEW.decay_percent))
     EXECUTE FUNCTION lead_scoring.reschedule_maintenance();
+
+-- Edits of a model's or a group's definition that change how stored states add up
+-- (a group's cap or counts_toward_total, the model's min_score/max_score) apply to
+-- every stored score at once, in the editing transaction: each row's score,
+-- fit_score and behavior_score are worked out again from its group states, exactly
+-- as scoring does (core::snapshot: capped group scores of the counted groups,
+-- clamped). Balances and the ledger do not change; `explain` shows the new caps and
+-- clamp as clamp rows. Like maintenance, this fires no threshold (a lowered score
+-- re-arms its thresholds; the next event judges a raised one).
+CREATE OR REPLACE FUNCTION lead_scoring.rescore_totals(p_model_id integer) RETURNS bigint
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    model record;
+    changed bigint;
+BEGIN
+    SELECT m.min_score, m.max_score INTO model FROM lead_scoring.models m WHERE m.model_id = p_model_id;
+    WITH totals AS (
+        SELECT s.contact_id,
+               coalesce(sum(CASE WHEN g.max_points IS NULL THEN u.fit + u.balance
+                                 ELSE least(u.fit + u.balance, (g.max_points * 10000)::bigint) END)
+                        FILTER (WHERE g.counts_toward_total), 0)::bigint AS total_units,
+               coalesce(sum(u.fit) FILTER (WHERE g.counts_toward_total), 0)::bigint AS fit_units,
+               coalesce(sum(u.balance) FILTER (WHERE g.counts_toward_total), 0)::bigint AS balance_units
+          FROM lead_scoring.contact_scores s
+          LEFT JOIN LATERAL unnest(s.group_ids, s.group_fit_units, s.group_balance_units)
+                    AS u(group_id, fit, balance) ON true
+          LEFT JOIN lead_scoring.point_groups g ON g.group_id = u.group_id AND g.model_id = s.model_id
+         WHERE s.model_id = p_model_id
+         GROUP BY s.contact_id
+    ), scores AS (
+        -- clamp(total, min_score, max_score), in units, as core::snapshot does
+        SELECT t.contact_id,
+               lead_scoring.points_of(CASE WHEN model.max_score IS NOT NULL
+                                            AND c.units > (model.max_score * 10000)::bigint
+                                           THEN (model.max_score * 10000)::bigint ELSE c.units END) AS score,
+               lead_scoring.points_of(t.fit_units) AS fit_score,
+               lead_scoring.points_of(t.balance_units) AS behavior_score
+          FROM totals t,
+               LATERAL (SELECT CASE WHEN model.min_score IS NOT NULL AND t.total_units < (model.min_score * 10000)::bigint
+                                    THEN (model.min_score * 10000)::bigint ELSE t.total_units END AS units) c
+    )
+    UPDATE lead_scoring.contact_scores s
+       SET score = n.score, fit_score = n.fit_score, behavior_score = n.behavior_score, updated_at = now()
+      FROM scores n
+     WHERE s.model_id = p_model_id AND s.contact_id = n.contact_id
+       AND (s.score, s.fit_score, s.behavior_score) IS DISTINCT FROM (n.score, n.fit_score, n.behavior_score);
+    GET DIAGNOSTICS changed = ROW_COUNT;
+    RETURN changed;
+END $$;
+
+CREATE OR REPLACE FUNCTION lead_scoring.rescore_after_edit() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+    PERFORM lead_scoring.rescore_totals(NEW.model_id);
+    RETURN NULL;
+END $$;
+CREATE OR REPLACE TRIGGER rescore_after_edit AFTER UPDATE OF max_points, counts_toward_total
+    ON lead_scoring.point_groups
+    FOR EACH ROW WHEN ((OLD.max_points, OLD.counts_toward_total) IS DISTINCT FROM (NEW.max_points, NEW.counts_toward_total))
+    EXECUTE FUNCTION lead_scoring.rescore_after_edit();
+CREATE OR REPLACE TRIGGER rescore_after_edit AFTER UPDATE OF min_score, max_score ON lead_scoring.models
+    FOR EACH ROW WHEN ((OLD.min_score, OLD.max_score) IS DISTINCT FROM (NEW.min_score, NEW.max_score))
+    EXECUTE FUNCTION lead_scoring.rescore_after_edit();
 
 CREATE OR REPLACE FUNCTION lead_scoring.rename_model_scores() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
