@@ -23,4 +23,4 @@ if [ "$status" -ne 0 ]; then
     find "$work/tmp_check/log" -type f -name '*.log' -exec sh -c 'echo "== $1"; tail -n 40 "$1"' _ {} \; 2>/dev/null || true
     exit "$status"
 fi
-rm -rf "$work"
+[ -n "${KEEP_TAP:-}" ] || rm -rf "$work"

@@ -53,6 +53,9 @@ namespace {
 // like_regex and datetime arguments, and every step after them)? Walks the binary
 // form; the jsp* readers only follow offsets and raise no error.
 bool uses_variables(JsonPathItem item) {
+    // A deep path must not overflow the stack: PostgreSQL's own check ereports, which
+    // is safe here (these frames own nothing that needs a destructor).
+    check_stack_depth();
     for (;;) {
         JsonPathItem a, b;
         switch (item.type) {

@@ -285,23 +285,26 @@ BEGIN
     RETURN NEW;
 END $$;
 
+-- A restore loads definitions as the dumped database held them (restoring(), in
+-- 04_restoring.sql): rules an older version accepted load even where validation has
+-- become stricter since.
 CREATE OR REPLACE TRIGGER validate BEFORE INSERT OR UPDATE ON lead_scoring.models
-    FOR EACH ROW EXECUTE FUNCTION lead_scoring.validate_model();
+    FOR EACH ROW WHEN (NOT lead_scoring.restoring()) EXECUTE FUNCTION lead_scoring.validate_model();
 CREATE OR REPLACE TRIGGER create_default_group AFTER INSERT ON lead_scoring.models
     FOR EACH ROW WHEN (NOT lead_scoring.restoring())  -- a restore loads the default groups itself
     EXECUTE FUNCTION lead_scoring.create_default_group();
 CREATE OR REPLACE TRIGGER validate BEFORE INSERT OR UPDATE ON lead_scoring.point_groups
-    FOR EACH ROW EXECUTE FUNCTION lead_scoring.validate_point_group();
+    FOR EACH ROW WHEN (NOT lead_scoring.restoring()) EXECUTE FUNCTION lead_scoring.validate_point_group();
 CREATE OR REPLACE TRIGGER protect_default BEFORE DELETE ON lead_scoring.point_groups
     FOR EACH ROW EXECUTE FUNCTION lead_scoring.protect_default_group();
 CREATE OR REPLACE TRIGGER validate BEFORE INSERT OR UPDATE ON lead_scoring.event_rules
-    FOR EACH ROW EXECUTE FUNCTION lead_scoring.validate_event_rule();
+    FOR EACH ROW WHEN (NOT lead_scoring.restoring()) EXECUTE FUNCTION lead_scoring.validate_event_rule();
 CREATE OR REPLACE TRIGGER validate BEFORE INSERT OR UPDATE ON lead_scoring.attribute_rules
-    FOR EACH ROW EXECUTE FUNCTION lead_scoring.validate_attribute_rule();
+    FOR EACH ROW WHEN (NOT lead_scoring.restoring()) EXECUTE FUNCTION lead_scoring.validate_attribute_rule();
 CREATE OR REPLACE TRIGGER validate BEFORE INSERT OR UPDATE ON lead_scoring.thresholds
-    FOR EACH ROW EXECUTE FUNCTION lead_scoring.validate_threshold();
+    FOR EACH ROW WHEN (NOT lead_scoring.restoring()) EXECUTE FUNCTION lead_scoring.validate_threshold();
 CREATE OR REPLACE TRIGGER validate BEFORE INSERT OR UPDATE ON lead_scoring.bands
-    FOR EACH ROW EXECUTE FUNCTION lead_scoring.validate_band();
+    FOR EACH ROW WHEN (NOT lead_scoring.restoring()) EXECUTE FUNCTION lead_scoring.validate_band();
 
 -- Every backend's compiled-rule cache is dropped when a rule table changes.
 CREATE OR REPLACE TRIGGER rules_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON lead_scoring.models
@@ -355,9 +358,16 @@ DECLARE
     new_every constant bigint := (EXTRACT(epoch FROM coalesce(NEW.decay_every, NEW.decay_after)) * 1000000)::bigint;
 BEGIN
     IF OLD.decay_after IS NULL THEN
-        -- Decay set for the first time: existing scores decay from their last activity.
+        -- Decay set (or set again after being turned off): existing scores decay from
+        -- their last activity, every step due since counted afresh.
+        UPDATE lead_scoring.contact_scores s
+           SET group_decay_steps = (
+                   SELECT array_agg(CASE WHEN u.group_id = NEW.group_id THEN 0 ELSE u.steps END ORDER BY u.pos)
+                     FROM unnest(s.group_ids, s.group_decay_steps) WITH ORDINALITY AS u(group_id, steps, pos)),
+               maintenance_due_at = '-infinity'
+         WHERE s.model_id = NEW.model_id AND NEW.group_id = ANY (s.group_ids);
         UPDATE lead_scoring.contact_scores s SET maintenance_due_at = '-infinity'
-         WHERE s.model_id = NEW.model_id;
+         WHERE s.model_id = NEW.model_id AND NOT NEW.group_id = ANY (s.group_ids);
         RETURN NULL;
     END IF;
     UPDATE lead_scoring.contact_scores s
@@ -394,6 +404,10 @@ DECLARE
     changed bigint;
 BEGIN
     SELECT m.min_score, m.max_score INTO model FROM lead_scoring.models m WHERE m.model_id = p_model_id;
+    -- Lock the rows first, in contact order as scoring locks them, and only then
+    -- read them (the next statement's snapshot): an event that held a row while the
+    -- edit waited is seen with its points, not overwritten by totals from before it.
+    PERFORM 1 FROM lead_scoring.contact_scores s WHERE s.model_id = p_model_id ORDER BY s.contact_id FOR UPDATE;
     WITH totals AS (
         SELECT s.contact_id,
                coalesce(sum(CASE WHEN g.max_points IS NULL THEN u.fit + u.balance

@@ -16,8 +16,8 @@ namespace ls::pg {
 std::vector<StoredState> lock_ready_states(const RuleCache& rules, const std::vector<int64_t>& contacts);
 
 // With no active model there is no state to lock: creates missing contacts and
-// locks the others (lock_or_create_contacts), so that forget_contact waits for the
-// statement's transaction instead of missing its events.
+// key-share locks them (lock_or_create_contacts), so that forget_contact waits for
+// the statement's transaction instead of missing its events.
 void lock_contacts_only(const std::vector<int64_t>& contacts);
 
 }  // namespace ls::pg

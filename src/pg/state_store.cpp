@@ -51,7 +51,8 @@ Statement& create_states_statement() {
         " SELECT m.model_id, m.name, c"
         "   FROM lead_scoring.models m, pg_catalog.unnest($2::pg_catalog.int8[]) c"
         "  WHERE m.model_id OPERATOR(pg_catalog.=) ANY ($1)"
-        "  ORDER BY c, m.model_id ON CONFLICT DO NOTHING",
+        "  ORDER BY c, m.model_id ON CONFLICT DO NOTHING"
+        " RETURNING model_id, contact_id",
         {INT4ARRAYOID, INT8ARRAYOID});
     return s;
 }
@@ -136,11 +137,15 @@ void sort_states(const RuleCache& rules, std::vector<StoredState>& states) {
 
 }  // namespace
 
-std::vector<StoredState> lock_states_if_complete(const RuleCache& rules, const std::vector<int64_t>& contacts) {
+namespace {
+
+// The rows of `models` x `contacts`, locked, if every one exists; otherwise none are
+// locked (the count is read first, unlocked) and the result may be empty. Rows deleted
+// while the lock waited (forget_contact) are missing from the result.
+std::vector<StoredState> lock_all_or_nothing(const std::vector<int32_t>& models, const std::vector<int64_t>& contacts) {
     std::vector<StoredState> states;
-    if (rules.models.empty() || contacts.empty()) return states;
-    const int64 want = static_cast<int64>(rules.models.size() * contacts.size());
-    Datum args[3] = {int4_array(model_ids(rules)), int8_array(contacts), Int64GetDatum(want)};
+    const int64 want = static_cast<int64>(models.size() * contacts.size());
+    Datum args[3] = {int4_array(models), int8_array(contacts), Int64GetDatum(want)};
     const uint64 n = load_all_or_nothing_statement().run(args, nullptr);
     for (uint64 r = 0; r < n; ++r) {
         StoredState st;
@@ -150,41 +155,38 @@ std::vector<StoredState> lock_states_if_complete(const RuleCache& rules, const s
         st.state = state_from_row(row);
         states.push_back(std::move(st));
     }
+    return states;
+}
+
+}  // namespace
+
+std::vector<StoredState> lock_states_if_complete(const RuleCache& rules, const std::vector<int64_t>& contacts) {
+    if (rules.models.empty() || contacts.empty()) return {};
+    std::vector<StoredState> states = lock_all_or_nothing(model_ids(rules), contacts);
     sort_states(rules, states);
     return states;
 }
 
 std::vector<StoredState> lock_states(const RuleCache& rules, const std::vector<int64_t>& contacts,
                                      std::optional<int32_t> only_model) {
-    std::vector<StoredState> states;
-    const size_t models = model_ids(rules, only_model).size();
-    if (models == 0 || contacts.empty()) return states;
-    load_into(rules, contacts, states, only_model);
-
-    const size_t want = models * contacts.size();
-    if (states.size() < want) {
-        // Some (contact, model) pairs have no row yet: create them empty for the
-        // contacts concerned, then lock those rows too. A concurrent session that
-        // creates the same row first wins; we then wait for it and read its row.
-        std::map<int64_t, size_t> per_contact;
-        for (const auto& s : states) ++per_contact[s.contact_id];
-        std::vector<int64_t> incomplete;
-        for (int64_t c : contacts)
-            if (per_contact[c] < models) incomplete.push_back(c);
-        std::vector<std::pair<int32_t, int64_t>> existed;
-        for (const auto& s : states)
-            if (per_contact[s.contact_id] < models) existed.emplace_back(s.model_id, s.contact_id);
-        Datum args[2] = {int4_array(model_ids(rules, only_model)), int8_array(incomplete)};
-        create_states_statement().run(args, nullptr);
-        states.erase(std::remove_if(states.begin(), states.end(),
-                                    [&](const StoredState& s) { return per_contact[s.contact_id] < models; }),
-                     states.end());
-        std::vector<StoredState> reloaded;
-        load_into(rules, incomplete, reloaded, only_model);
-        for (auto& s : reloaded) {
-            s.is_new = std::find(existed.begin(), existed.end(), std::make_pair(s.model_id, s.contact_id)) == existed.end();
-            states.push_back(std::move(s));
-        }
+    const std::vector<int32_t> models = model_ids(rules, only_model);
+    if (models.empty() || contacts.empty()) return {};
+    std::vector<StoredState> states = lock_all_or_nothing(models, contacts);
+    if (states.size() < models.size() * contacts.size()) {
+        // Some (contact, model) pair has no row yet, and no row was locked here: create
+        // the missing rows first, in (contact, model) order (a concurrent session
+        // creating the same row is waited for), then lock them all in that order.
+        // Locking the existing rows before creating the others let a creation wait
+        // while holding locks out of order, which deadlocked with a session doing the
+        // same for other contacts (a new model, a fit after an attribute update).
+        Datum args[2] = {int4_array(models), int8_array(contacts)};
+        const uint64 n = create_states_statement().run(args, nullptr);
+        std::vector<std::pair<int32_t, int64_t>> created;
+        for (uint64 r = 0; r < n; ++r) created.emplace_back(column_int32(r, 1), column_int64(r, 2));
+        states.clear();
+        load_into(rules, contacts, states, only_model);
+        for (auto& st : states)
+            st.is_new = std::find(created.begin(), created.end(), std::make_pair(st.model_id, st.contact_id)) != created.end();
     }
     sort_states(rules, states);
     return states;
@@ -192,17 +194,28 @@ std::vector<StoredState> lock_states(const RuleCache& rules, const std::vector<i
 
 void lock_or_create_contacts(const std::vector<int64_t>& contacts) {
     if (contacts.empty()) return;
-    // One statement, in contact order: a known contact's row is locked (ON CONFLICT
-    // DO UPDATE locks the row even when its WHERE is false, and changes nothing), an
-    // unknown one is inserted (its fit follows in the contacts trigger). Waiting on
-    // another transaction's new contact happens here, in the same order as locking.
-    static Statement s(
-        "INSERT INTO lead_scoring.contacts AS k (contact_id)"
-        " SELECT c FROM pg_catalog.unnest($1::pg_catalog.int8[]) c ORDER BY c"
-        " ON CONFLICT (contact_id) DO UPDATE SET attributes = k.attributes WHERE false",
+    // Creating the missing ones, in id order: a contact another transaction is
+    // creating is waited for here (its fit follows in the contacts trigger). Then a key-share lock on every
+    // contact, so that forget_contact waits for this transaction; it does not
+    // conflict with the CRM updating attributes (an exclusive lock here, taken in id
+    // order, deadlocked with a multi-row UPDATE of contacts, which locks in heap order).
+    // Only the contacts this statement does not see: an INSERT that meets a known
+    // contact, even with ON CONFLICT DO NOTHING, waits for a transaction updating
+    // its attributes (the unique check), which may itself be waiting for our rows.
+    static Statement create(
+        "INSERT INTO lead_scoring.contacts (contact_id)"
+        " SELECT c FROM pg_catalog.unnest($1::pg_catalog.int8[]) c"
+        "  WHERE NOT EXISTS (SELECT 1 FROM lead_scoring.contacts k WHERE k.contact_id OPERATOR(pg_catalog.=) c)"
+        "  ORDER BY c ON CONFLICT DO NOTHING",
+        {INT8ARRAYOID});
+    static Statement share(
+        "SELECT 1 FROM lead_scoring.contacts k"
+        " WHERE k.contact_id OPERATOR(pg_catalog.=) ANY ($1::pg_catalog.int8[])"
+        " ORDER BY k.contact_id FOR KEY SHARE",
         {INT8ARRAYOID});
     Datum args[1] = {int8_array(contacts)};
-    s.run(args, nullptr);
+    create.run(args, nullptr);
+    share.run(args, nullptr);
 }
 
 BalanceColumns balance_columns(const core::ContactState& s) {

@@ -60,9 +60,8 @@ struct WindowColumns {
 };
 WindowColumns window_columns(const core::ContactState& s);
 
-// Takes each contact of the sorted list in order: locks its row in
-// lead_scoring.contacts (no key exclusive), or inserts it with empty attributes if it
-// does not exist (the contacts trigger then fits it).
+// Inserts the contacts of the sorted list that do not exist, with empty attributes
+// (the contacts trigger then fits them), in id order, then key-share locks them all.
 void lock_or_create_contacts(const std::vector<int64_t>& contacts);
 
 // Writes every changed state back (one UPDATE from an array of rows).

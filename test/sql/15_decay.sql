@@ -130,6 +130,17 @@ UPDATE lead_scoring.point_groups SET decay_every = '1 day', decay_points = 2
 SELECT lead_scoring.run_maintenance(now()) > 0 AS decayed;
 SELECT score, group_decay_steps FROM lead_scoring.contact_scores WHERE contact_id = 9 AND model = 'changing';
 
+-- Decay turned off and on again counts afresh from the last activity (the old
+-- count must not stall the new policy): both contacts were last active 20 days ago,
+-- so under "1 point every 10 days after 10 days" 2 steps are due now.
+UPDATE lead_scoring.point_groups SET decay_after = NULL, decay_every = NULL, decay_points = NULL
+ WHERE model_id = (SELECT model_id FROM lead_scoring.models WHERE name = 'changing');
+UPDATE lead_scoring.point_groups SET decay_after = '10 days', decay_every = '10 days', decay_points = 1
+ WHERE model_id = (SELECT model_id FROM lead_scoring.models WHERE name = 'changing');
+SELECT contact_id, score, group_decay_steps FROM lead_scoring.contact_scores WHERE model = 'changing' ORDER BY contact_id;
+SELECT lead_scoring.run_maintenance(now()) > 0 AS decayed;
+SELECT contact_id, score, group_decay_steps FROM lead_scoring.contact_scores WHERE model = 'changing' ORDER BY contact_id;
+
 -- Bad calls.
 SELECT lead_scoring.run_maintenance(NULL);
 SELECT lead_scoring.run_maintenance('infinity');

@@ -202,5 +202,26 @@ is($node->safe_psql('infinite', q{SELECT convalidated FROM pg_catalog.pg_constra
 like($err, qr/violates check constraint "occurred_at_from_year_1_to_9999"/, 'a new infinite event is refused');
 is($node->safe_psql('infinite', 'SELECT count(*) FROM lead_scoring.events'), '2', 'both old events are kept');
 
+# Rules 0.1 accepted and 0.2 refuses (a cooldown that is negative as scoring counts
+# it, a threshold name over 200 bytes) stay after the update, and a dump of the
+# updated database restores with default options: a restore loads definitions as
+# the dumped database held them.
+$node->safe_psql('postgres', 'CREATE DATABASE lenient');
+$node->safe_psql('lenient', q{CREATE EXTENSION lead_scoring VERSION '0.1'});
+$node->safe_psql('lenient', q{
+    INSERT INTO lead_scoring.models (name) VALUES ('m');
+    INSERT INTO lead_scoring.event_rules (model_id, name, event_type, points, cooldown)
+    SELECT model_id, 'odd cooldown', 'visit', 1, '-1 year 361 days' FROM lead_scoring.models;
+    INSERT INTO lead_scoring.thresholds (model_id, name, min_score) SELECT model_id, repeat('t', 250), 5 FROM lead_scoring.models});
+$node->safe_psql('lenient', 'ALTER EXTENSION lead_scoring UPDATE');
+my $lenient_dump = "$PostgreSQL::Test::Utils::tmp_check/lenient.dump";
+$node->command_ok([ 'pg_dump', '-Fc', '-d', $node->connstr('lenient'), '-f', $lenient_dump ], 'pg_dump of the updated database');
+$node->safe_psql('postgres', 'CREATE DATABASE lenient_copy');
+($rc, $out, $err) = ('', '', '');
+my $restored = IPC::Run::run([ 'pg_restore', '-d', $node->connstr('lenient_copy'), $lenient_dump ], '>', \$out, '2>', \$err);
+ok($restored, 'it restores with default options') or diag($err);
+my $definitions = q{SELECT name, cooldown FROM lead_scoring.event_rules UNION ALL SELECT length(name)::text, NULL FROM lead_scoring.thresholds ORDER BY 1};
+is($node->safe_psql('lenient_copy', $definitions), $node->safe_psql('lenient', $definitions), 'with the same definitions');
+
 $node->stop;
 done_testing();
