@@ -49,18 +49,19 @@ Datum lead_scoring_jsonpath_is_predicate(PG_FUNCTION_ARGS) {
 
 namespace {
 
-// Does the jsonpath refer to a $variable anywhere (operands, filters, subscripts,
-// like_regex and datetime arguments, and every step after them)? Walks the binary
-// form; the jsp* readers only follow offsets and raise no error.
-bool uses_variables(JsonPathItem item) {
-    // A deep path must not overflow the stack: PostgreSQL's own check ereports, which
-    // is safe here (these frames own nothing that needs a destructor).
+// Calls visit(item) for every item of the jsonpath (operands, filters, subscripts,
+// like_regex and datetime arguments, and every step after them) until it returns
+// true. Walks the binary form; the jsp* readers only follow offsets and raise no
+// error. A deep path must not overflow the stack: PostgreSQL's own check ereports,
+// which is safe here: these frames own nothing that needs a destructor, and
+// neither may `visit`.
+template <typename Visit>
+bool any_item(JsonPathItem item, Visit& visit) {
     check_stack_depth();
     for (;;) {
+        if (visit(item)) return true;
         JsonPathItem a, b;
         switch (item.type) {
-            case jpiVariable:
-                return true;
             case jpiAnd:
             case jpiOr:
             case jpiEqual:
@@ -77,7 +78,7 @@ bool uses_variables(JsonPathItem item) {
             case jpiStartsWith:
                 jspGetLeftArg(&item, &a);
                 jspGetRightArg(&item, &b);
-                if (uses_variables(a) || uses_variables(b)) return true;
+                if (any_item(a, visit) || any_item(b, visit)) return true;
                 break;
             case jpiNot:
             case jpiIsUnknown:
@@ -86,22 +87,22 @@ bool uses_variables(JsonPathItem item) {
             case jpiMinus:
             case jpiFilter:
                 jspGetArg(&item, &a);
-                if (uses_variables(a)) return true;
+                if (any_item(a, visit)) return true;
                 break;
             case jpiDatetime:  // its template argument is optional
                 if (item.content.arg) {
                     jspGetArg(&item, &a);
-                    if (uses_variables(a)) return true;
+                    if (any_item(a, visit)) return true;
                 }
                 break;
             case jpiLikeRegex:
                 jspInitByBuffer(&a, item.base, item.content.like_regex.expr);
-                if (uses_variables(a)) return true;
+                if (any_item(a, visit)) return true;
                 break;
             case jpiIndexArray:
                 for (int i = 0; i < item.content.array.nelems; ++i) {
                     const bool range = jspGetArraySubscript(&item, &a, &b, i);
-                    if (uses_variables(a) || (range && uses_variables(b))) return true;
+                    if (any_item(a, visit) || (range && any_item(b, visit))) return true;
                 }
                 break;
             default:
@@ -124,6 +125,35 @@ Datum lead_scoring_jsonpath_uses_variables(PG_FUNCTION_ARGS) {
     JsonPath* path = PG_GETARG_JSONPATH_P(0);
     JsonPathItem item;
     jspInit(&item, path);
-    PG_RETURN_BOOL(uses_variables(item));
+    auto is_variable = [](const JsonPathItem& i) { return i.type == jpiVariable; };
+    PG_RETURN_BOOL(any_item(item, is_variable));
+}
+
+// The templates of the jsonpath's .datetime("template") calls. PostgreSQL checks a
+// template only when it evaluates it, and an invalid one raises an error even in
+// silent mode: check_condition tries each one when the condition is written.
+PG_FUNCTION_INFO_V1(lead_scoring_jsonpath_datetime_templates);
+Datum lead_scoring_jsonpath_datetime_templates(PG_FUNCTION_ARGS) {
+    JsonPath* path = PG_GETARG_JSONPATH_P(0);
+    JsonPathItem item;
+    jspInit(&item, path);
+    ArrayBuildState* templates = nullptr;
+    MemoryContext context = CurrentMemoryContext;
+    auto collect = [&](const JsonPathItem& i) {
+        if (i.type == jpiDatetime && i.content.arg) {
+            JsonPathItem arg;
+            jspGetArg(const_cast<JsonPathItem*>(&i), &arg);
+            if (arg.type == jpiString) {
+                int32 len = 0;
+                char* text = jspGetString(&arg, &len);
+                templates = accumArrayResult(templates, PointerGetDatum(cstring_to_text_with_len(text, len)), false,
+                                             TEXTOID, context);
+            }
+        }
+        return false;
+    };
+    any_item(item, collect);
+    if (!templates) PG_RETURN_NULL();
+    PG_RETURN_DATUM(makeArrayResult(templates, context));
 }
 }

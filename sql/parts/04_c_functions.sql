@@ -14,6 +14,12 @@ CREATE OR REPLACE FUNCTION lead_scoring.jsonpath_uses_variables(jsonpath) RETURN
 COMMENT ON FUNCTION lead_scoring.jsonpath_uses_variables(jsonpath) IS
     'true when the jsonpath names a $variable anywhere (conditions are evaluated without variables)';
 
+CREATE OR REPLACE FUNCTION lead_scoring.jsonpath_datetime_templates(jsonpath) RETURNS text[]
+    AS 'MODULE_PATHNAME', 'lead_scoring_jsonpath_datetime_templates'
+    LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION lead_scoring.jsonpath_datetime_templates(jsonpath) IS
+    'the templates of the jsonpath''s .datetime("template") calls (checked when a condition is written)';
+
 CREATE OR REPLACE FUNCTION lead_scoring.rules_changed() RETURNS trigger
     AS 'MODULE_PATHNAME', 'lead_scoring_rules_changed' LANGUAGE C;
 

@@ -53,7 +53,22 @@ END $$;
 
 CREATE OR REPLACE FUNCTION lead_scoring.check_condition(what text, condition jsonpath) RETURNS void
 LANGUAGE plpgsql IMMUTABLE SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    template text;
 BEGIN
+    -- A .datetime("template") whose template PostgreSQL rejects raises an error on
+    -- every event that reaches it, even in silent mode: try each template now (the
+    -- value not matching a valid template is no error in silent mode).
+    FOREACH template IN ARRAY coalesce(lead_scoring.jsonpath_datetime_templates(condition), '{}') LOOP
+        BEGIN
+            PERFORM jsonb_path_query('"2020-01-01"'::jsonb, format('$.datetime(%s)', to_json(template))::jsonpath,
+                                     '{}', true);
+        EXCEPTION WHEN OTHERS THEN
+            RAISE EXCEPTION '%: condition % has a datetime template "%" that PostgreSQL rejects: %', what, condition,
+                  template, SQLERRM
+                USING ERRCODE = 'invalid_parameter_value';
+        END;
+    END LOOP;
     IF condition IS NOT NULL AND lead_scoring.jsonpath_uses_variables(condition) THEN
         RAISE EXCEPTION '%: condition % uses a $variable, which no event can supply', what, condition
             USING ERRCODE = 'invalid_parameter_value',

@@ -61,6 +61,7 @@ GRANT EXECUTE ON FUNCTION lead_scoring.adjust(text, bigint, numeric, text, text)
                           lead_scoring.rule_cache_stats(),
                           lead_scoring.jsonpath_is_predicate(jsonpath),
                           lead_scoring.jsonpath_uses_variables(jsonpath),
+                          lead_scoring.jsonpath_datetime_templates(jsonpath),
                           lead_scoring.check_interval(text, text, interval),
                           lead_scoring.check_length(text, text, text, integer),
                           lead_scoring.check_points(text, numeric),

@@ -34,6 +34,16 @@ SELECT model_id, 'hidden variable', 'exists($.tags[*] ? (@ == $tag))', 1 FROM le
 INSERT INTO lead_scoring.event_rules (model_id, name, event_type, points, condition)
 SELECT model_id, 'variable in a subscript', 'visit', 1, '$.a[$i] == 1' FROM lead_scoring.models;
 
+-- A datetime template PostgreSQL rejects (it would fail every event that reaches it,
+-- even in silent mode); a valid one is fine.
+INSERT INTO lead_scoring.event_rules (model_id, name, event_type, points, condition)
+SELECT model_id, 'bad template', 'visit', 1, '$.d.datetime("YYYY FF7") == "2020".datetime("YYYY")' FROM lead_scoring.models;
+INSERT INTO lead_scoring.event_rules (model_id, name, event_type, points, condition)
+SELECT model_id, 'good template', 'visit', 1, '$.d.datetime("DD.MM.YYYY") < "2020-01-01".datetime()' FROM lead_scoring.models;
+INSERT INTO lead_scoring.events (contact_id, event_type, properties) VALUES (9, 'visit', '{"d": "31.12.2019"}'), (9, 'visit', '{"d": "2019"}');
+SELECT count(*) AS awards FROM lead_scoring.ledger WHERE contact_id = 9;
+DELETE FROM lead_scoring.event_rules WHERE name = 'good template';
+
 -- NOTIFY channels must be 1 to 63 bytes; names and event types are bounded.
 INSERT INTO lead_scoring.thresholds (model_id, name, min_score, notify_channel)
 SELECT model_id, 'empty channel', 10, '' FROM lead_scoring.models;
