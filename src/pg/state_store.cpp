@@ -112,10 +112,8 @@ core::ContactState state_from_row(const ResultRow& row) {
 
 namespace {
 
-void load_into(const RuleCache& rules, const std::vector<int64_t>& contacts, std::vector<StoredState>& out,
-               std::optional<int32_t> only_model = std::nullopt) {
-    Datum args[2] = {int4_array(model_ids(rules, only_model)), int8_array(contacts)};
-    const uint64 n = load_statement().run(args, nullptr);
+// The `n` rows a load statement left in SPI_tuptable, as states.
+void read_states(uint64 n, std::vector<StoredState>& out) {
     for (uint64 r = 0; r < n; ++r) {
         StoredState st;
         const ResultRow row(r);
@@ -124,6 +122,12 @@ void load_into(const RuleCache& rules, const std::vector<int64_t>& contacts, std
         st.state = state_from_row(row);
         out.push_back(std::move(st));
     }
+}
+
+void load_into(const RuleCache& rules, const std::vector<int64_t>& contacts, std::vector<StoredState>& out,
+               std::optional<int32_t> only_model = std::nullopt) {
+    Datum args[2] = {int4_array(model_ids(rules, only_model)), int8_array(contacts)};
+    read_states(load_statement().run(args, nullptr), out);
 }
 
 void sort_states(const RuleCache& rules, std::vector<StoredState>& states) {
@@ -135,10 +139,6 @@ void sort_states(const RuleCache& rules, std::vector<StoredState>& states) {
     });
 }
 
-}  // namespace
-
-namespace {
-
 // The rows of `models` x `contacts`, locked, if every one exists; otherwise none are
 // locked (the count is read first, unlocked) and the result may be empty. Rows deleted
 // while the lock waited (forget_contact) are missing from the result.
@@ -146,15 +146,7 @@ std::vector<StoredState> lock_all_or_nothing(const std::vector<int32_t>& models,
     std::vector<StoredState> states;
     const int64 want = static_cast<int64>(models.size() * contacts.size());
     Datum args[3] = {int4_array(models), int8_array(contacts), Int64GetDatum(want)};
-    const uint64 n = load_all_or_nothing_statement().run(args, nullptr);
-    for (uint64 r = 0; r < n; ++r) {
-        StoredState st;
-        const ResultRow row(r);
-        st.model_id = row.int32_value(1);
-        st.contact_id = row.int64_value(2);
-        st.state = state_from_row(row);
-        states.push_back(std::move(st));
-    }
+    read_states(load_all_or_nothing_statement().run(args, nullptr), states);
     return states;
 }
 
