@@ -22,12 +22,13 @@ std::vector<StoredState> lock_ready_states(const RuleCache& rules, const std::ve
     // (contact, model) order. Locking the known contacts' score rows first and
     // creating the new ones after deadlocked when a third transaction created one
     // of them in between.
-    lock_or_create_contacts(contacts);
-    // Known contacts of a model added since: their fit in that model.
-    fit_stored_contacts(rules, contacts, FitScope::NewStatesOnly);
+    const std::vector<int64_t> known = lock_or_create_contacts(contacts);
+    // Known contacts of a model added since: their fit in that model (the new ones
+    // were fitted by the contacts trigger).
+    fit_stored_contacts(rules, known, FitScope::NewStatesOnly);
     return lock_states(rules, contacts);
 }
 
-void lock_contacts_only(const std::vector<int64_t>& contacts) { lock_or_create_contacts(contacts); }
+void lock_contacts_only(const std::vector<int64_t>& contacts) { (void)lock_or_create_contacts(contacts); }
 
 }  // namespace ls::pg

@@ -184,30 +184,43 @@ std::vector<StoredState> lock_states(const RuleCache& rules, const std::vector<i
     return states;
 }
 
-void lock_or_create_contacts(const std::vector<int64_t>& contacts) {
-    if (contacts.empty()) return;
+std::vector<int64_t> lock_or_create_contacts(const std::vector<int64_t>& contacts) {
+    std::vector<int64_t> known;
+    if (contacts.empty()) return known;
     // Creating the missing ones, in id order: a contact another transaction is
-    // creating is waited for here (its fit follows in the contacts trigger). Then a key-share lock on every
-    // contact, so that forget_contact waits for this transaction; it does not
-    // conflict with the CRM updating attributes (an exclusive lock here, taken in id
-    // order, deadlocked with a multi-row UPDATE of contacts, which locks in heap order).
-    // Only the contacts this statement does not see: an INSERT that meets a known
+    // creating is waited for here (its fit follows in the contacts trigger). Only
+    // the contacts this statement does not see: an INSERT that meets a known
     // contact, even with ON CONFLICT DO NOTHING, waits for a transaction updating
     // its attributes (the unique check), which may itself be waiting for our rows.
     static Statement create(
         "INSERT INTO lead_scoring.contacts (contact_id)"
         " SELECT c FROM pg_catalog.unnest($1::pg_catalog.int8[]) c"
         "  WHERE NOT EXISTS (SELECT 1 FROM lead_scoring.contacts k WHERE k.contact_id OPERATOR(pg_catalog.=) c)"
-        "  ORDER BY c ON CONFLICT DO NOTHING",
+        "  ORDER BY c ON CONFLICT DO NOTHING RETURNING contact_id",
         {INT8ARRAYOID});
+    // Then a key-share lock on the others, in id order, before any score row: it
+    // makes forget_contact wait for this transaction, and orders this batch against
+    // the others that create contacts. It does not conflict with the CRM updating
+    // attributes (an exclusive lock here deadlocked with a multi-row UPDATE of
+    // contacts, which locks in heap order). The contacts just created need none.
     static Statement share(
-        "SELECT 1 FROM lead_scoring.contacts k"
+        "SELECT k.contact_id FROM lead_scoring.contacts k"
         " WHERE k.contact_id OPERATOR(pg_catalog.=) ANY ($1::pg_catalog.int8[])"
         " ORDER BY k.contact_id FOR KEY SHARE",
         {INT8ARRAYOID});
     Datum args[1] = {int8_array(contacts)};
-    create.run(args, nullptr);
-    share.run(args, nullptr);
+    const uint64 n = create.run(args, nullptr);
+    std::vector<int64_t> created;
+    created.reserve(n);
+    for (uint64 r = 0; r < n; ++r) created.push_back(column_int64(r, 1));
+    std::sort(created.begin(), created.end());
+    for (int64_t c : contacts)
+        if (!std::binary_search(created.begin(), created.end(), c)) known.push_back(c);
+    if (!known.empty()) {
+        Datum known_args[1] = {int8_array(known)};
+        share.run(known_args, nullptr);
+    }
+    return known;
 }
 
 BalanceColumns balance_columns(const core::ContactState& s) {

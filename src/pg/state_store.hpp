@@ -61,8 +61,9 @@ struct WindowColumns {
 WindowColumns window_columns(const core::ContactState& s);
 
 // Inserts the contacts of the sorted list that do not exist, with empty attributes
-// (the contacts trigger then fits them), in id order, then key-share locks them all.
-void lock_or_create_contacts(const std::vector<int64_t>& contacts);
+// (the contacts trigger then fits them), in id order, then key-share locks the
+// others; returns those others (the contacts that were already known), sorted.
+std::vector<int64_t> lock_or_create_contacts(const std::vector<int64_t>& contacts);
 
 // Writes every changed state back (one UPDATE from an array of rows).
 void write_states(std::vector<StoredState>& states);
