@@ -8,7 +8,7 @@ MODULE_big = lead_scoring
 # tables; parts 04 on hold every definition (functions, triggers, views, grants,
 # pg_dump marks) written so that running them again replaces them (CREATE OR
 # REPLACE), so the upgrade script to the newest version is its hand-written table
-# changes (sql/upgrade/A--B.sql) followed by those parts. Released versions are
+# changes (sql/upgrade/lead_scoring--A--B.sql, the part of lead_scoring--A--B.sql written by hand) followed by those parts. Released versions are
 # frozen: their install script (sql/lead_scoring--0.1.sql) and the upgrade scripts
 # between them stay as they were when the next version began.
 EXTVERSION     = 0.2
@@ -47,7 +47,7 @@ include $(PGXS)
 
 $(EXT_SCRIPT): $(PARTS)
 	cat $^ > $@
-$(UPGRADE_SCRIPT): sql/upgrade/0.1--$(EXTVERSION).sql $(DEFINITIONS)
+$(UPGRADE_SCRIPT): sql/upgrade/lead_scoring--0.1--$(EXTVERSION).sql $(DEFINITIONS)
 	cat $^ > $@
 
 # pg_regress writes into test/results; isolation output goes to its own folder.
