@@ -51,14 +51,72 @@ std::vector<int64_t> distinct_contacts(const Batch& batch) {
     return ids;
 }
 
-void score_chunk(const RuleCache& rules, Batch& batch, Oid actor) {
+// Matches the chunk's events again under `rules`, reading them back from the table
+// (this statement inserted them).
+void rematch(const RuleCache& rules, Batch& batch) {
+    static Statement s(
+        "SELECT event_id, event_type, properties FROM lead_scoring.events"
+        " WHERE event_id OPERATOR(pg_catalog.=) ANY ($1::pg_catalog.int8[])",
+        {INT8ARRAYOID});
+    std::vector<int64_t> ids;
+    ids.reserve(batch.events.size());
+    for (const auto& e : batch.events) ids.push_back(e.event_id);
+    Datum args[1] = {int8_array(ids)};
+    const uint64 n = s.run(args, nullptr);
+    std::vector<std::pair<int64_t, uint64>> rows;  // event id -> result row
+    rows.reserve(n);
+    for (uint64 r = 0; r < n; ++r) rows.emplace_back(column_int64(r, 1), r);
+    std::sort(rows.begin(), rows.end());
+
+    MemoryContext per_event = call([]() -> MemoryContext {
+        return AllocSetContextCreate(CurrentMemoryContext, "lead_scoring event rematching", ALLOCSET_DEFAULT_SIZES);
+    });
+    batch.rules.clear();
+    batch.thresholds.clear();
+    for (auto& ev : batch.events) {
+        ev.rules_begin = ev.rules_end = static_cast<uint32_t>(batch.rules.size());
+        ev.thresholds_begin = ev.thresholds_end = static_cast<uint32_t>(batch.thresholds.size());
+        auto it = std::lower_bound(rows.begin(), rows.end(), std::make_pair(ev.event_id, uint64{0}));
+        if (it == rows.end() || it->first != ev.event_id) continue;
+        const EventTypeRules* type = rules.rules_for(column_text(it->second, 2));
+        if (!type) continue;
+        bool isnull;
+        Datum raw = column(it->second, 3, &isnull);
+        MemoryContext old = MemoryContextSwitchTo(per_event);
+        Datum properties = call([&]() -> Datum { return PointerGetDatum(PG_DETOAST_DATUM(raw)); });
+        match_event(*type, properties, batch, ev);
+        MemoryContextSwitchTo(old);
+        MemoryContextReset(per_event);
+    }
+    MemoryContextDelete(per_event);
+}
+
+void score_chunk(std::shared_ptr<const RuleCache>& current, Batch& batch, Oid actor) {
     const std::vector<int64_t> contacts = distinct_contacts(batch);
-    if (rules.models.empty()) {
+    if (current->models.empty()) {
         // No model to score in: the events are only stored, and their contacts created.
         lock_contacts_only(contacts);
         return;
     }
-    std::vector<StoredState> states = lock_ready_states(rules, contacts);
+    std::vector<StoredState> states = lock_ready_states(*current, contacts);
+    // A rule, group or model edit may have committed while this statement waited
+    // for the rows (an edit that rescores a model holds them): then the chunk is
+    // matched again, and its rows locked again, under the rules as they are now,
+    // so that no event is scored with definitions replaced before it was.
+    // The rows stay as locked: a model added meanwhile gets its rows at the contact's
+    // next event (locking more now, out of order, could deadlock); the rows of a model
+    // no longer active are left alone.
+    if (std::shared_ptr<const RuleCache> latest = current_rules(); latest != current) {
+        current = latest;
+        rematch(*current, batch);
+        states.erase(std::remove_if(states.begin(), states.end(),
+                                    [&](const StoredState& st) {
+                                        return std::none_of(current->models.begin(), current->models.end(),
+                                                            [&](const core::ModelDef& m) { return m.id == st.model_id; });
+                                    }),
+                     states.end());
+    }
+    const RuleCache& rules = *current;
 
     // Events of each contact in insertion order.
     std::vector<uint32_t> order(batch.events.size());
@@ -150,11 +208,11 @@ void score_new_events(TriggerData* trigger, Oid actor) {
         }
         batch.events.push_back(ev);
         if (batch.events.size() >= kChunkEvents) {
-            score_chunk(*rules, batch, actor);
+            score_chunk(rules, batch, actor);
             batch = Batch{};
         }
     }
-    if (!batch.events.empty()) score_chunk(*rules, batch, actor);
+    if (!batch.events.empty()) score_chunk(rules, batch, actor);
     MemoryContextDelete(per_event);
 }
 
