@@ -23,4 +23,5 @@ if [ "$status" -ne 0 ]; then
     find "$work/tmp_check/log" -type f -name '*.log' -exec sh -c 'echo "== $1"; tail -n 40 "$1"' _ {} \; 2>/dev/null || true
     exit "$status"
 fi
+# KEEP_TAP=1 keeps the copy and its logs (tmp_check/log) for a look after a passing run.
 [ -n "${KEEP_TAP:-}" ] || rm -rf "$work"

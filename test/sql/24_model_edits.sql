@@ -19,7 +19,10 @@ INSERT INTO lead_scoring.events (contact_id, event_type) VALUES
     (1, 'visit'), (1, 'open'), (1, 'open'), (1, 'ticket'), (2, 'visit'), (2, 'visit'), (2, 'open');
 SELECT lead_scoring.adjust('m', 2, 4, 'phone call', 'side');
 
--- Every score is the sum of its explain rows and every balance the sum of its ledger rows.
+-- Every score is the sum of its explain rows and every balance the sum of its ledger
+-- rows. (explain's clamp row makes the first hold for any stored total: the scores
+-- themselves are the expected output, and the last line checks that rescoring the
+-- stored group states again changes nothing.)
 CREATE FUNCTION pg_temp.agreement() RETURNS TABLE (contact_id bigint, score numeric, explained numeric, balances_agree boolean)
 LANGUAGE sql AS $$
     SELECT s.contact_id, s.score,
@@ -31,6 +34,8 @@ LANGUAGE sql AS $$
                                                     WHERE l.contact_id = s.contact_id AND l.group_id = u.group_id), 0))
       FROM lead_scoring.scores s WHERE s.model = 'm' ORDER BY s.contact_id
 $$;
+CREATE FUNCTION pg_temp.totals_stale() RETURNS bigint LANGUAGE sql AS
+$$ SELECT lead_scoring.rescore_totals(model_id) FROM lead_scoring.models WHERE name = 'm' $$;
 SELECT * FROM pg_temp.agreement();   -- 1: 10 + 24 + 12 = 46; 2: 20 + 12 + 4 = 36
 
 -- The side group stops counting: its 12 and 4 points leave the totals at once.
@@ -54,6 +59,7 @@ SELECT * FROM pg_temp.agreement();
 -- The next event scores under the edited definitions as before.
 INSERT INTO lead_scoring.events (contact_id, event_type) VALUES (1, 'visit');
 SELECT * FROM pg_temp.agreement();
+SELECT pg_temp.totals_stale() AS totals_stale;  -- 0: every stored total is its states added up
 
 -- A group that has held points cannot be deleted (its ledger rows, fit and a
 -- recompute's replay would point at nothing); one that never did can.
