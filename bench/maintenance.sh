@@ -200,8 +200,8 @@ SQL
 SELECT count(*) AS contacts,
        count(*) FILTER (WHERE s.score IS DISTINCT FROM p.score) AS score_differs,
        count(*) FILTER (WHERE s.behavior_score IS DISTINCT FROM p.balance) AS balance_differs,
-       count(*) FILTER (WHERE s.group_decay_steps[1] IS DISTINCT FROM p.decay_steps::bigint) AS steps_differ,
-       count(*) FILTER (WHERE s.score IS DISTINCT FROM l.score OR s.group_decay_steps[1] IS DISTINCT FROM l.decay_steps::bigint)
+       count(*) FILTER (WHERE (SELECT u.decay_steps FROM lead_scoring.state_groups(s.state) u LIMIT 1) IS DISTINCT FROM p.decay_steps::bigint) AS steps_differ,
+       count(*) FILTER (WHERE s.score IS DISTINCT FROM l.score OR (SELECT u.decay_steps FROM lead_scoring.state_groups(s.state) u LIMIT 1) IS DISTINCT FROM l.decay_steps::bigint)
            AS with_ledger_differs,
        sum(s.score) AS lead_scoring_sum, sum(p.score) AS update_sum, sum(l.score) AS update_ledger_sum
   FROM lead_scoring.contact_scores s

@@ -19,7 +19,7 @@ CREATE TABLE bench.plain_scores (
     updated_at       timestamptz NOT NULL
 ) WITH (fillfactor = 80);
 INSERT INTO bench.plain_scores
-SELECT contact_id, fit_score, behavior_score, last_activity_at, group_decay_steps[1], score, updated_at
+SELECT contact_id, fit_score, behavior_score, last_activity_at, (SELECT u.decay_steps FROM lead_scoring.state_groups(state) u LIMIT 1), score, updated_at
   FROM lead_scoring.contact_scores ORDER BY contact_id;
 CREATE INDEX plain_scores_rank_idx ON bench.plain_scores (score DESC, contact_id);
 

@@ -118,7 +118,8 @@ CHANGE2="UPDATE lead_scoring.event_rules SET points = 30 WHERE name = 'demo'"
 # The writes recompute has to make for CHANGE, by hand: every visit's ledger row
 # replaced by one with the new points, the score rows moved by the difference. No
 # history read, no rules applied: what the same rewrite costs in plain SQL (the
-# append-only trigger is bypassed the way recompute bypasses it).
+# append-only trigger is bypassed the way recompute bypasses it). The serialised
+# state column is rewritten as it is (plain SQL cannot edit it): the same row write.
 SAME_WRITES="PERFORM pg_catalog.set_config('session_replication_role', 'replica', true);
     WITH v AS (SELECT rule_id, points FROM lead_scoring.event_rules WHERE name = 'visit'),
          gone AS (DELETE FROM lead_scoring.ledger l USING v WHERE l.rule_id = v.rule_id
@@ -128,7 +129,7 @@ SAME_WRITES="PERFORM pg_catalog.set_config('session_replication_role', 'replica'
       FROM gone g CROSS JOIN v;
     UPDATE lead_scoring.contact_scores s
        SET score = s.score + x.n, behavior_score = s.behavior_score + x.n,
-           group_balance_units[1] = s.group_balance_units[1] + x.n * 10000, updated_at = pg_catalog.now()
+           state = s.state, updated_at = pg_catalog.now()
       FROM (SELECT l.contact_id, count(*) AS n FROM lead_scoring.ledger l
               JOIN lead_scoring.event_rules r ON r.rule_id = l.rule_id AND r.name = 'visit'
              GROUP BY l.contact_id) x

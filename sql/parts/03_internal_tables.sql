@@ -2,19 +2,15 @@
 -- What the extension writes: scores, ledger, alerts
 ---------------------------------------------------------------------------
 
--- One row per contact and model: the whole scoring state of that contact, so that
--- an event costs one row update however many groups and limited rules it touches.
--- Per-group and per-rule values are parallel arrays (same index = same group/rule),
--- and points in arrays are *_units: exact integers of ten-thousandths of a point
--- (lead_scoring.points_of() turns them into numeric), which the C++ core reads and
--- writes without any decimal conversion.
---   group_fit_units[i] + group_balance_units[i] is the uncapped score of group group_ids[i];
---   group_balance_units[i] is always the sum of the contact's ledger deltas for that group;
---   fit_rule_* are the attribute rules that held at the last fit (for explain);
---   limit_* count the awards of rules with max_awards or cooldown;
---   group_decay_steps[i] counts the decay steps applied since last_activity_at;
---   window_* are the awards of groups with a window_size that have not expired yet
---     (what each added, so that expiry takes back exactly that);
+-- One row per contact and model: what SQL and indexes need as real columns (the
+-- scores, qualified, last activity, when maintenance next has something to do), and
+-- the rest of the contact's scoring state in `state`: one value in the core's
+-- versioned binary format (src/core/state_codec.hpp), written and read only by the
+-- core's serialiser: per-group fit points, behavioural balances (each the sum of the
+-- contact's ledger rows of that group), decay step counts and scores (cap applied),
+-- the attribute rules that held at the last fit, the award counters of limited
+-- rules and the unexpired awards of windowed groups. SQL reads it through
+-- lead_scoring.state_groups(), state_fit() and, for debugging, state_as_jsonb().
 --   maintenance_due_at is when the next decay step or expiry falls due (null: none),
 --     so that run_maintenance reads only the rows that have something to do.
 CREATE TABLE lead_scoring.contact_scores (
@@ -27,22 +23,8 @@ CREATE TABLE lead_scoring.contact_scores (
     qualified        boolean NOT NULL DEFAULT true,
     last_activity_at timestamptz,
     updated_at       timestamptz NOT NULL DEFAULT pg_catalog.now(),
-    group_ids        integer[] NOT NULL DEFAULT '{}',
-    group_fit_units     bigint[] NOT NULL DEFAULT '{}',
-    group_balance_units bigint[] NOT NULL DEFAULT '{}',
-    fit_rule_ids     bigint[] NOT NULL DEFAULT '{}',
-    fit_rule_groups  integer[] NOT NULL DEFAULT '{}',
-    fit_rule_units   bigint[] NOT NULL DEFAULT '{}',
-    limit_rule_ids   bigint[] NOT NULL DEFAULT '{}',
-    limit_awards     integer[] NOT NULL DEFAULT '{}',
-    limit_last_at    timestamptz[] NOT NULL DEFAULT '{}',
-    group_decay_steps   bigint[] NOT NULL DEFAULT '{}',
-    window_group_ids    integer[] NOT NULL DEFAULT '{}',
-    window_occurred_at  timestamptz[] NOT NULL DEFAULT '{}',
-    window_units        bigint[] NOT NULL DEFAULT '{}',
-    window_rule_ids     bigint[] NOT NULL DEFAULT '{}',
-    window_event_ids    bigint[] NOT NULL DEFAULT '{}',
-    maintenance_due_at  timestamptz,
+    maintenance_due_at timestamptz,
+    state            bytea NOT NULL DEFAULT '\x0100000000',  -- format 1, empty
     PRIMARY KEY (model_id, contact_id)
 ) WITH (fillfactor = 80);  -- room for HOT updates when an event leaves the score as it was
 -- The leaderboard reads this index in order instead of sorting every contact. It is
@@ -56,24 +38,6 @@ CREATE INDEX contact_scores_rank_idx
 -- going on after the last row of the previous one.
 CREATE INDEX contact_scores_due_idx
     ON lead_scoring.contact_scores (maintenance_due_at, contact_id, model_id) WHERE maintenance_due_at IS NOT NULL;
-
--- What maintenance writes back to a score row it has locked (found by its tid): a
--- decay step or expiry changes only these columns, so the maintenance UPDATE
--- neither builds nor copies the rest of the row.
-CREATE TYPE lead_scoring.maintained_state AS (
-    row_tid             tid,
-    score               numeric,
-    fit_score           numeric,
-    behavior_score      numeric,
-    group_balance_units bigint[],
-    group_decay_steps   bigint[],
-    window_group_ids    integer[],
-    window_occurred_at  timestamptz[],
-    window_units        bigint[],
-    window_rule_ids     bigint[],
-    window_event_ids    bigint[],
-    maintenance_due_at  timestamptz
-);
 
 -- Append-only. entry_id is generated always, so it is unique without an index:
 -- each award costs one heap row and one index entry (by contact, for explain).

@@ -213,8 +213,8 @@ BEGIN
             USING ERRCODE = 'check_violation';
     END IF;
     SELECT count(*) INTO holders
-      FROM lead_scoring.contact_scores s, unnest(s.group_ids, s.group_fit_units, s.group_balance_units) AS u(group_id, fit, balance)
-     WHERE s.model_id = OLD.model_id AND u.group_id = OLD.group_id AND (u.fit <> 0 OR u.balance <> 0);
+      FROM lead_scoring.contact_scores s, lead_scoring.state_groups(s.state) u
+     WHERE s.model_id = OLD.model_id AND u.group_id = OLD.group_id AND (u.fit_score <> 0 OR u.behavior_score <> 0);
     IF holders > 0 OR EXISTS (SELECT 1 FROM lead_scoring.ledger l WHERE l.model_id = OLD.model_id AND l.group_id = OLD.group_id) THEN
         RAISE EXCEPTION 'point group "%" of model % has held points (% contacts hold some now); it cannot be deleted',
               OLD.name, OLD.model_id, holders
@@ -376,26 +376,23 @@ BEGIN
         -- Decay set (or set again after being turned off): existing scores decay from
         -- their last activity, every step due since counted afresh.
         UPDATE lead_scoring.contact_scores s
-           SET group_decay_steps = (
-                   SELECT array_agg(CASE WHEN u.group_id = NEW.group_id THEN 0 ELSE u.steps END ORDER BY u.pos)
-                     FROM unnest(s.group_ids, s.group_decay_steps) WITH ORDINALITY AS u(group_id, steps, pos)),
+           SET state = lead_scoring.state_with_decay_steps(s.state, NEW.group_id, 0),
                maintenance_due_at = '-infinity'
-         WHERE s.model_id = NEW.model_id AND NEW.group_id = ANY (s.group_ids);
-        UPDATE lead_scoring.contact_scores s SET maintenance_due_at = '-infinity'
-         WHERE s.model_id = NEW.model_id AND NOT NEW.group_id = ANY (s.group_ids);
+         WHERE s.model_id = NEW.model_id;
         RETURN NULL;
     END IF;
     UPDATE lead_scoring.contact_scores s
-       SET group_decay_steps = (
-               SELECT array_agg(CASE WHEN u.group_id = NEW.group_id THEN
-                                    greatest(0, lead_scoring.decay_steps_due(new_after, new_every, l.us, now_us)
-                                                - greatest(0, lead_scoring.decay_steps_due(old_after, old_every, l.us, now_us)
-                                                              - u.steps))
-                                ELSE u.steps END ORDER BY u.pos)
-                 FROM unnest(s.group_ids, s.group_decay_steps) WITH ORDINALITY AS u(group_id, steps, pos),
-                      (SELECT (EXTRACT(epoch FROM s.last_activity_at) * 1000000)::bigint AS us) l),
+       SET state = coalesce((
+               SELECT lead_scoring.state_with_decay_steps(s.state, NEW.group_id,
+                          greatest(0, lead_scoring.decay_steps_due(new_after, new_every, l.us, now_us)
+                                      - greatest(0, lead_scoring.decay_steps_due(old_after, old_every, l.us, now_us)
+                                                    - u.decay_steps)))
+                 FROM lead_scoring.state_groups(s.state) u,
+                      (SELECT (EXTRACT(epoch FROM s.last_activity_at) * 1000000)::bigint AS us) l
+                WHERE u.group_id = NEW.group_id), s.state),
            maintenance_due_at = '-infinity'
-     WHERE s.model_id = NEW.model_id AND NEW.group_id = ANY (s.group_ids);
+     WHERE s.model_id = NEW.model_id
+       AND EXISTS (SELECT 1 FROM lead_scoring.state_groups(s.state) u WHERE u.group_id = NEW.group_id);
     RETURN NULL;
 END $$;
 CREATE OR REPLACE TRIGGER reschedule_maintenance AFTER UPDATE OF decay_after, decay_every, decay_points, decay_percent
@@ -404,59 +401,8 @@ CREATE OR REPLACE TRIGGER reschedule_maintenance AFTER UPDATE OF decay_after, de
         OLD.decay_percent) IS DISTINCT FROM (NEW.decay_after, NEW.decay_every, NEW.decay_points, NEW.decay_percent))
     EXECUTE FUNCTION lead_scoring.reschedule_maintenance();
 
--- Edits of a model's or a group's definition that change how stored states add up
--- (a group's cap or counts_toward_total, the model's min_score/max_score) apply to
--- every stored score at once, in the editing transaction: each row's score,
--- fit_score and behavior_score are worked out again from its group states, exactly
--- as scoring does (core::snapshot: capped group scores of the counted groups,
--- clamped). Balances and the ledger do not change; `explain` shows the new caps and
--- clamp as clamp rows. Like maintenance, this fires no threshold (a lowered score
--- re-arms its thresholds; the next event judges a raised one).
-CREATE OR REPLACE FUNCTION lead_scoring.rescore_totals(p_model_id integer) RETURNS bigint
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
-DECLARE
-    model record;
-    changed bigint;
-BEGIN
-    SELECT m.min_score, m.max_score INTO model FROM lead_scoring.models m WHERE m.model_id = p_model_id;
-    -- Lock the rows first, in contact order as scoring locks them, and only then
-    -- read them (the next statement's snapshot): an event that held a row while the
-    -- edit waited is seen with its points, not overwritten by totals from before it.
-    PERFORM 1 FROM lead_scoring.contact_scores s WHERE s.model_id = p_model_id ORDER BY s.contact_id FOR UPDATE;
-    WITH totals AS (
-        SELECT s.contact_id,
-               coalesce(sum(CASE WHEN g.max_points IS NULL THEN u.fit + u.balance
-                                 ELSE least(u.fit + u.balance, (g.max_points * 10000)::bigint) END)
-                        FILTER (WHERE g.counts_toward_total), 0)::bigint AS total_units,
-               coalesce(sum(u.fit) FILTER (WHERE g.counts_toward_total), 0)::bigint AS fit_units,
-               coalesce(sum(u.balance) FILTER (WHERE g.counts_toward_total), 0)::bigint AS balance_units
-          FROM lead_scoring.contact_scores s
-          LEFT JOIN LATERAL unnest(s.group_ids, s.group_fit_units, s.group_balance_units)
-                    AS u(group_id, fit, balance) ON true
-          LEFT JOIN lead_scoring.point_groups g ON g.group_id = u.group_id AND g.model_id = s.model_id
-         WHERE s.model_id = p_model_id
-         GROUP BY s.contact_id
-    ), scores AS (
-        -- clamp(total, min_score, max_score), in units, as core::snapshot does
-        SELECT t.contact_id,
-               lead_scoring.points_of(CASE WHEN model.max_score IS NOT NULL
-                                            AND c.units > (model.max_score * 10000)::bigint
-                                           THEN (model.max_score * 10000)::bigint ELSE c.units END) AS score,
-               lead_scoring.points_of(t.fit_units) AS fit_score,
-               lead_scoring.points_of(t.balance_units) AS behavior_score
-          FROM totals t,
-               LATERAL (SELECT CASE WHEN model.min_score IS NOT NULL AND t.total_units < (model.min_score * 10000)::bigint
-                                    THEN (model.min_score * 10000)::bigint ELSE t.total_units END AS units) c
-    )
-    UPDATE lead_scoring.contact_scores s
-       SET score = n.score, fit_score = n.fit_score, behavior_score = n.behavior_score, updated_at = now()
-      FROM scores n
-     WHERE s.model_id = p_model_id AND s.contact_id = n.contact_id
-       AND (s.score, s.fit_score, s.behavior_score) IS DISTINCT FROM (n.score, n.fit_score, n.behavior_score);
-    GET DIAGNOSTICS changed = ROW_COUNT;
-    RETURN changed;
-END $$;
-
+-- Edits that change how stored states add up rescore the model at once
+-- (lead_scoring.rescore_totals, sql/parts/04_contact_state.sql).
 CREATE OR REPLACE FUNCTION lead_scoring.rescore_after_edit() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
 BEGIN

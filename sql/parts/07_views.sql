@@ -22,16 +22,11 @@ SELECT s.model, s.contact_id, s.score, s.fit_score, s.behavior_score,
        s.qualified, s.last_activity_at, s.updated_at
   FROM lead_scoring.contact_scores s;
 
+-- Each group's score as scoring stored it (its cap applied by the core).
 CREATE OR REPLACE VIEW lead_scoring.group_scores AS
-SELECT s.model, g.name AS point_group, s.contact_id,
-       CASE WHEN g.max_points IS NULL THEN u.fit OPERATOR(pg_catalog.+) u.balance
-            ELSE LEAST(u.fit OPERATOR(pg_catalog.+) u.balance, g.max_points) END AS score,
-       u.fit AS fit_score, u.balance AS behavior_score, s.last_activity_at
+SELECT s.model, g.name AS point_group, s.contact_id, u.score, u.fit_score, u.behavior_score, s.last_activity_at
   FROM lead_scoring.contact_scores s
- CROSS JOIN LATERAL (
-       SELECT v.group_id, lead_scoring.points_of(v.fit) AS fit, lead_scoring.points_of(v.balance) AS balance
-         FROM ROWS FROM (pg_catalog.unnest(s.group_ids), pg_catalog.unnest(s.group_fit_units),
-                         pg_catalog.unnest(s.group_balance_units)) AS v(group_id, fit, balance)) u
+ CROSS JOIN LATERAL lead_scoring.state_groups(s.state) u
   JOIN lead_scoring.point_groups g ON g.group_id OPERATOR(pg_catalog.=) u.group_id;
 
 -- Per model, contacts best first. One table and a window partitioned by the model

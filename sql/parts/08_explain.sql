@@ -37,21 +37,15 @@ LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
         SELECT cs.* FROM lead_scoring.contact_scores cs JOIN m USING (model_id)
          WHERE cs.contact_id = explain.contact_id
     ), groups AS (
-        SELECT g.group_id, g.name, g.max_points, u.fit, u.balance,
-               CASE WHEN g.max_points IS NULL THEN u.fit + u.balance
-                    ELSE least(u.fit + u.balance, g.max_points) END AS score
-          FROM s CROSS JOIN LATERAL (
-                 SELECT v.group_id, lead_scoring.points_of(v.fit) AS fit, lead_scoring.points_of(v.balance) AS balance
-                   FROM ROWS FROM (unnest(s.group_ids), unnest(s.group_fit_units), unnest(s.group_balance_units))
-                        AS v(group_id, fit, balance)) u
+        SELECT g.group_id, g.name, u.fit_score AS fit, u.behavior_score AS balance, u.score
+          FROM s CROSS JOIN LATERAL lead_scoring.state_groups(s.state) u
           JOIN lead_scoring.point_groups g ON g.group_id = u.group_id
          WHERE g.counts_toward_total
     ), rows AS (
         SELECT g.name AS point_group, 'attribute'::text AS source, coalesce(ar.name, '#' || f.rule_id) AS rule,
-               NULL::bigint AS event_id, NULL::timestamptz AS occurred_at, lead_scoring.points_of(f.units) AS points, 1 AS part,
+               NULL::bigint AS event_id, NULL::timestamptz AS occurred_at, f.points, 1 AS part,
                f.rule_id AS ord
-          FROM s CROSS JOIN LATERAL ROWS FROM (unnest(s.fit_rule_ids), unnest(s.fit_rule_groups), unnest(s.fit_rule_units))
-               AS f(rule_id, group_id, units)
+          FROM s CROSS JOIN LATERAL lead_scoring.state_fit(s.state) f
           JOIN groups g ON g.group_id = f.group_id
           LEFT JOIN lead_scoring.attribute_rules ar ON ar.rule_id = f.rule_id
         UNION ALL

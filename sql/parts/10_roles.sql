@@ -34,6 +34,7 @@ GRANT SELECT ON lead_scoring.scores, lead_scoring.group_scores, lead_scoring.lea
     TO lead_scoring_reader;
 GRANT EXECUTE ON FUNCTION lead_scoring.points_of(bigint), lead_scoring.band_of(integer, numeric),
                           lead_scoring.model_id_of(text),
+                          lead_scoring.state_groups(bytea), lead_scoring.state_fit(bytea),
                           lead_scoring.explain(text, bigint),
                           lead_scoring.judged_scores(text, timestamptz),
                           lead_scoring.auc(numeric[], numeric[]),
@@ -59,6 +60,7 @@ GRANT EXECUTE ON FUNCTION lead_scoring.adjust(text, bigint, numeric, text, text)
                           lead_scoring.run_maintenance(timestamptz),
                           lead_scoring.maintenance_batch(timestamptz, integer, timestamptz, bigint, integer),
                           lead_scoring.rule_cache_stats(),
+                          lead_scoring.state_as_jsonb(bytea),
                           lead_scoring.jsonpath_is_predicate(jsonpath),
                           lead_scoring.jsonpath_uses_variables(jsonpath),
                           lead_scoring.jsonpath_datetime_templates(jsonpath),

@@ -29,3 +29,35 @@ BEGIN
                          'lead_scoring.events VALIDATE CONSTRAINT occurred_at_from_year_1_to_9999.';
     END IF;
 END $$;
+
+-- One serialised contact state (issue 20; sql/parts/03_internal_tables.sql): 0.1's
+-- fifteen parallel arrays of each score row become the `state` column, written by
+-- the core's serialiser. Arrays of one kind that differ in length (0.1 cut them
+-- silently) stop the update with an error naming the contact. The group scores the
+-- state stores are worked out by the core under each model's groups (as 0.1's
+-- views did: the scores do not change).
+-- group_scores reads the arrays, so it is dropped here and created again by the
+-- definitions that follow (a user's view built on it would stop the update: drop it
+-- first and create it again after).
+CREATE FUNCTION lead_scoring.state_from_arrays(integer, bigint, integer[], bigint[], bigint[], bigint[],
+    bigint[], integer[], bigint[], bigint[], integer[], timestamptz[],
+    integer[], timestamptz[], bigint[], bigint[], bigint[]) RETURNS bytea
+    AS 'MODULE_PATHNAME', 'lead_scoring_state_from_arrays' LANGUAGE C IMMUTABLE;
+DROP VIEW lead_scoring.group_scores;
+ALTER TABLE lead_scoring.contact_scores ADD COLUMN state bytea NOT NULL DEFAULT '\x0100000000';
+UPDATE lead_scoring.contact_scores s
+   SET state = lead_scoring.state_from_arrays(s.model_id, s.contact_id,
+           s.group_ids, s.group_fit_units, s.group_balance_units, s.group_decay_steps,
+           s.fit_rule_ids, s.fit_rule_groups, s.fit_rule_units,
+           s.limit_rule_ids, s.limit_awards, s.limit_last_at,
+           s.window_group_ids, s.window_occurred_at, s.window_units, s.window_rule_ids, s.window_event_ids);
+ALTER TABLE lead_scoring.contact_scores
+    DROP COLUMN group_ids, DROP COLUMN group_fit_units, DROP COLUMN group_balance_units,
+    DROP COLUMN fit_rule_ids, DROP COLUMN fit_rule_groups, DROP COLUMN fit_rule_units,
+    DROP COLUMN limit_rule_ids, DROP COLUMN limit_awards, DROP COLUMN limit_last_at,
+    DROP COLUMN group_decay_steps, DROP COLUMN window_group_ids, DROP COLUMN window_occurred_at,
+    DROP COLUMN window_units, DROP COLUMN window_rule_ids, DROP COLUMN window_event_ids;
+DROP TYPE lead_scoring.maintained_state;
+DROP FUNCTION lead_scoring.state_from_arrays(integer, bigint, integer[], bigint[], bigint[], bigint[],
+    bigint[], integer[], bigint[], bigint[], integer[], timestamptz[],
+    integer[], timestamptz[], bigint[], bigint[], bigint[]);

@@ -11,19 +11,9 @@ namespace ls::pg {
 
 namespace {
 
-// Columns of lead_scoring.contact_scores, in table order.
-enum Col {
-    kModelId, kModel, kContactId, kScore, kFitScore, kBehaviorScore, kQualified, kLastActivityAt, kUpdatedAt,
-    kGroupIds, kGroupFitUnits, kGroupBalanceUnits, kFitRuleIds, kFitRuleGroups, kFitRuleUnits,
-    kLimitRuleIds, kLimitAwards, kLimitLastAt, kGroupDecaySteps, kWindowGroupIds, kWindowOccurredAt,
-    kWindowUnits, kWindowRuleIds, kWindowEventIds, kMaintenanceDueAt, kColumnCount
-};
-
-#define LOAD_COLUMNS_AND_ROWS                                                                                \
-    "SELECT model_id, contact_id, qualified, last_activity_at, group_ids, group_fit_units, group_balance_units," \
-    " fit_rule_ids, fit_rule_groups, fit_rule_units, limit_rule_ids, limit_awards, limit_last_at,"              \
-    " group_decay_steps, window_group_ids, window_occurred_at, window_units, window_rule_ids, window_event_ids"  \
-    " FROM lead_scoring.contact_scores"                                                                         \
+#define LOAD_COLUMNS_AND_ROWS                                                          \
+    "SELECT model_id, contact_id, qualified, last_activity_at, state"                  \
+    " FROM lead_scoring.contact_scores"                                                \
     " WHERE model_id OPERATOR(pg_catalog.=) ANY ($1) AND contact_id OPERATOR(pg_catalog.=) ANY ($2)"
 
 Statement& load_statement() {
@@ -66,48 +56,41 @@ std::vector<int32_t> model_ids(const RuleCache& rules, std::optional<int32_t> on
 
 }  // namespace
 
-core::ContactState state_from_row(const ResultRow& row) {
-    core::ContactState s;
-    s.qualified = row.bool_value(3, true);
+core::ContactState state_from_row(const ResultRow& row, int first_col, int32_t model_id, int64_t contact_id) {
     bool isnull;
-    Datum last = row.value(4, &isnull);
+    const Datum bytes = row.value(first_col + 2, &isnull);
+    core::ContactState s;
+    if (!isnull) {
+        struct Raw {
+            const uint8_t* data;
+            size_t size;
+        };
+        const Raw raw = call([&]() -> Raw {
+            bytea* b = DatumGetByteaPP(bytes);
+            return Raw{reinterpret_cast<const uint8_t*>(VARDATA_ANY(b)), VARSIZE_ANY_EXHDR(b)};
+        });
+        try {
+            s = core::decode_state(raw.data, raw.size).state;
+        } catch (const core::StateFormatError& e) {
+            throw SqlError(ERRCODE_DATA_CORRUPTED, "lead_scoring: the stored state of contact " +
+                                                       std::to_string(contact_id) + " in model " +
+                                                       std::to_string(model_id) + " cannot be read: " + e.what(),
+                           "Rebuild it with lead_scoring.recompute(model, contact_id, contact_id).");
+        }
+    }
+    s.qualified = row.bool_value(first_col, true);
+    const Datum last = row.value(first_col + 1, &isnull);
     if (!isnull) s.last_activity_at = DatumGetTimestampTz(last);
-
-    auto ints = array_elements(row.value(5, &isnull), INT4OID);
-    auto fits = array_elements(row.value(6, &isnull), INT8OID);
-    auto balances = array_elements(row.value(7, &isnull), INT8OID);
-    auto steps = array_elements(row.value(14, &isnull), INT8OID);
-    for (size_t i = 0; i < ints.size() && i < fits.size() && i < balances.size(); ++i)
-        s.groups.push_back(core::GroupBalance{DatumGetInt32(ints[i]), core::Points::from_units(DatumGetInt64(fits[i])),
-                                              core::Points::from_units(DatumGetInt64(balances[i])),
-                                              i < steps.size() ? DatumGetInt64(steps[i]) : 0});
-
-    auto fit_ids = array_elements(row.value(8, &isnull), INT8OID);
-    auto fit_groups = array_elements(row.value(9, &isnull), INT4OID);
-    auto fit_units = array_elements(row.value(10, &isnull), INT8OID);
-    for (size_t i = 0; i < fit_ids.size() && i < fit_groups.size() && i < fit_units.size(); ++i)
-        s.fit.push_back(core::FitMatch{DatumGetInt64(fit_ids[i]), DatumGetInt32(fit_groups[i]),
-                                       core::Points::from_units(DatumGetInt64(fit_units[i]))});
-
-    auto limit_ids = array_elements(row.value(11, &isnull), INT8OID);
-    auto limit_awards = array_elements(row.value(12, &isnull), INT4OID);
-    auto limit_last = array_elements(row.value(13, &isnull), TIMESTAMPTZOID);
-    for (size_t i = 0; i < limit_ids.size() && i < limit_awards.size() && i < limit_last.size(); ++i)
-        s.limits.push_back(core::RuleLimit{DatumGetInt64(limit_ids[i]), DatumGetInt32(limit_awards[i]),
-                                           DatumGetTimestampTz(limit_last[i])});
-
-    auto w_groups = array_elements(row.value(15, &isnull), INT4OID);
-    auto w_at = array_elements(row.value(16, &isnull), TIMESTAMPTZOID);
-    auto w_units = array_elements(row.value(17, &isnull), INT8OID);
-    auto w_rules = array_elements(row.value(18, &isnull), INT8OID);
-    auto w_events = array_elements(row.value(19, &isnull), INT8OID);
-    for (size_t i = 0; i < w_groups.size() && i < w_at.size() && i < w_units.size() && i < w_rules.size() &&
-                       i < w_events.size();
-         ++i)
-        s.window_awards.push_back(core::WindowAward{DatumGetInt32(w_groups[i]), DatumGetTimestampTz(w_at[i]),
-                                                    core::Points::from_units(DatumGetInt64(w_units[i])),
-                                                    DatumGetInt64(w_rules[i]), DatumGetInt64(w_events[i])});
     return s;
+}
+
+Datum state_datum(const std::string& encoded) {
+    return call([&]() -> Datum {
+        bytea* b = static_cast<bytea*>(palloc(VARHDRSZ + encoded.size()));
+        SET_VARSIZE(b, VARHDRSZ + encoded.size());
+        memcpy(VARDATA(b), encoded.data(), encoded.size());
+        return PointerGetDatum(b);
+    });
 }
 
 namespace {
@@ -119,7 +102,7 @@ void read_states(uint64 n, std::vector<StoredState>& out) {
         const ResultRow row(r);
         st.model_id = row.int32_value(1);
         st.contact_id = row.int64_value(2);
-        st.state = state_from_row(row);
+        st.state = state_from_row(row, 3, st.model_id, st.contact_id);
         out.push_back(std::move(st));
     }
 }
@@ -223,137 +206,46 @@ std::vector<int64_t> lock_or_create_contacts(const std::vector<int64_t>& contact
     return known;
 }
 
-BalanceColumns balance_columns(const core::ContactState& s) {
-    std::vector<Datum> balances, steps;
-    for (const auto& g : s.groups) {
-        balances.push_back(Int64GetDatum(g.balance.units()));
-        steps.push_back(Int64GetDatum(g.decay_steps));
-    }
-    return BalanceColumns{make_array(balances, {}, INT8OID), make_array(steps, {}, INT8OID)};
-}
-
-WindowColumns window_columns(const core::ContactState& s) {
-    std::vector<Datum> group, at, units, rule, event;
-    for (const auto& w : s.window_awards) {
-        group.push_back(Int32GetDatum(w.group_id));
-        at.push_back(TimestampTzGetDatum(w.occurred_at));
-        units.push_back(Int64GetDatum(w.delta.units()));
-        rule.push_back(Int64GetDatum(w.rule_id));
-        event.push_back(Int64GetDatum(w.event_id));
-    }
-    return WindowColumns{make_array(group, {}, INT4OID), make_array(at, {}, TIMESTAMPTZOID),
-                         make_array(units, {}, INT8OID), make_array(rule, {}, INT8OID), make_array(event, {}, INT8OID)};
-}
-
 void write_states(std::vector<StoredState>& states) {
-    // Build one row of the table's own type per changed state, and update them all
-    // with one statement. The statement names the row type, so it is prepared per
-    // rule cache (a re-created extension has a new type).
-    struct RowType {
-        Oid type = InvalidOid;
-        Oid array_type = InvalidOid;
-        TupleDesc desc = nullptr;
-    };
-    RowType rt = call([]() -> RowType {
-        RowType out;
-        Oid relid = get_relname_relid("contact_scores", get_namespace_oid("lead_scoring", false));
-        out.type = get_rel_type_id(relid);
-        out.array_type = get_array_type(out.type);
-        out.desc = lookup_rowtype_tupdesc_copy(out.type, -1);
-        return out;
-    });
-    if (rt.desc->natts != kColumnCount)
-        throw SqlError(ERRCODE_INTERNAL_ERROR, "lead_scoring: contact_scores has an unexpected layout; "
-                                               "run ALTER EXTENSION lead_scoring UPDATE");
-    const TimestampTz now = call([]() -> TimestampTz { return GetCurrentTransactionStartTimestamp(); });
-
-    std::vector<Datum> rows;
-    for (auto& st : states) {
+    // One UPDATE from parallel arrays, one element per changed state.
+    static Statement update(
+        "UPDATE lead_scoring.contact_scores s"
+        " SET score = u.score, fit_score = u.fit_score, behavior_score = u.behavior_score,"
+        "     qualified = u.qualified, last_activity_at = u.last_activity_at, updated_at = $9,"
+        "     maintenance_due_at = u.due, state = u.state"
+        " FROM ROWS FROM (pg_catalog.unnest($1::pg_catalog.int4[]), pg_catalog.unnest($2::pg_catalog.int8[]),"
+        "   pg_catalog.unnest($3::pg_catalog.numeric[]), pg_catalog.unnest($4::pg_catalog.numeric[]),"
+        "   pg_catalog.unnest($5::pg_catalog.numeric[]), pg_catalog.unnest($6::pg_catalog.bool[]),"
+        "   pg_catalog.unnest($7::pg_catalog.timestamptz[]), pg_catalog.unnest($8::pg_catalog.timestamptz[]),"
+        "   pg_catalog.unnest($10::pg_catalog.bytea[]))"
+        "   AS u(model_id, contact_id, score, fit_score, behavior_score, qualified, last_activity_at, due, state)"
+        " WHERE s.model_id OPERATOR(pg_catalog.=) u.model_id AND s.contact_id OPERATOR(pg_catalog.=) u.contact_id",
+        {INT4ARRAYOID, INT8ARRAYOID, NUMERICARRAYOID, NUMERICARRAYOID, NUMERICARRAYOID, BOOLARRAYOID,
+         TIMESTAMPTZARRAYOID, TIMESTAMPTZARRAYOID, TIMESTAMPTZOID, BYTEAARRAYOID});
+    std::vector<Datum> model, contact, score, fit, behavior, qualified, last, due, state;
+    std::vector<bool> last_null, due_null;
+    for (const auto& st : states) {
         if (!st.changed) continue;
-        const core::ContactState& s = st.state;
-        Datum values[kColumnCount];
-        bool nulls[kColumnCount] = {};
-        values[kModelId] = Int32GetDatum(st.model_id);
-        nulls[kModel] = true;  // not updated: kept in step with models.name by a trigger
-        values[kContactId] = Int64GetDatum(st.contact_id);
-        values[kScore] = numeric_from_points(st.scores.total);
-        values[kFitScore] = numeric_from_points(st.scores.fit_score);
-        values[kBehaviorScore] = numeric_from_points(st.scores.behavior_score);
-        values[kQualified] = BoolGetDatum(s.qualified);
-        values[kLastActivityAt] = TimestampTzGetDatum(s.last_activity_at.value_or(0));
-        nulls[kLastActivityAt] = !s.last_activity_at.has_value();
-        values[kUpdatedAt] = TimestampTzGetDatum(now);
-
-        std::vector<Datum> gid, gfit;
-        for (const auto& g : s.groups) {
-            gid.push_back(Int32GetDatum(g.group_id));
-            gfit.push_back(Int64GetDatum(g.fit.units()));
-        }
-        values[kGroupIds] = make_array(gid, {}, INT4OID);
-        values[kGroupFitUnits] = make_array(gfit, {}, INT8OID);
-        const BalanceColumns balances = balance_columns(s);
-        values[kGroupBalanceUnits] = balances.balance_units;
-        values[kGroupDecaySteps] = balances.decay_steps;
-
-        const WindowColumns window = window_columns(s);
-        values[kWindowGroupIds] = window.group_ids;
-        values[kWindowOccurredAt] = window.occurred_at;
-        values[kWindowUnits] = window.units;
-        values[kWindowRuleIds] = window.rule_ids;
-        values[kWindowEventIds] = window.event_ids;
-        values[kMaintenanceDueAt] = TimestampTzGetDatum(st.due.value_or(0));
-        nulls[kMaintenanceDueAt] = !st.due.has_value();
-
-        std::vector<Datum> fid, fgroup, fpoints;
-        for (const auto& f : s.fit) {
-            fid.push_back(Int64GetDatum(f.rule_id));
-            fgroup.push_back(Int32GetDatum(f.group_id));
-            fpoints.push_back(Int64GetDatum(f.points.units()));
-        }
-        values[kFitRuleIds] = make_array(fid, {}, INT8OID);
-        values[kFitRuleGroups] = make_array(fgroup, {}, INT4OID);
-        values[kFitRuleUnits] = make_array(fpoints, {}, INT8OID);
-
-        std::vector<Datum> lid, lawards, llast;
-        for (const auto& l : s.limits) {
-            lid.push_back(Int64GetDatum(l.rule_id));
-            lawards.push_back(Int32GetDatum(l.awards));
-            llast.push_back(TimestampTzGetDatum(l.last_award_at));
-        }
-        values[kLimitRuleIds] = make_array(lid, {}, INT8OID);
-        values[kLimitAwards] = make_array(lawards, {}, INT4OID);
-        values[kLimitLastAt] = make_array(llast, {}, TIMESTAMPTZOID);
-
-        TupleDesc desc = rt.desc;
-        rows.push_back(call([&]() -> Datum { return HeapTupleGetDatum(heap_form_tuple(desc, values, nulls)); }));
+        model.push_back(Int32GetDatum(st.model_id));
+        contact.push_back(Int64GetDatum(st.contact_id));
+        score.push_back(numeric_from_points(st.scores.total));
+        fit.push_back(numeric_from_points(st.scores.fit_score));
+        behavior.push_back(numeric_from_points(st.scores.behavior_score));
+        qualified.push_back(BoolGetDatum(st.state.qualified));
+        last.push_back(TimestampTzGetDatum(st.state.last_activity_at.value_or(0)));
+        last_null.push_back(!st.state.last_activity_at.has_value());
+        due.push_back(TimestampTzGetDatum(st.due.value_or(0)));
+        due_null.push_back(!st.due.has_value());
+        state.push_back(state_datum(st.encoded));
     }
-    if (rows.empty()) return;
-    Datum array = make_array(rows, {}, rt.type);
-
-    static Statement* update = nullptr;
-    static Oid prepared_for = InvalidOid;
-    if (!update || prepared_for != rt.array_type) {
-        // Leaks the old plan on extension re-creation only: rare and bounded.
-        update = new Statement(
-            "UPDATE lead_scoring.contact_scores s"
-            " SET score = u.score, fit_score = u.fit_score, behavior_score = u.behavior_score,"
-            "     qualified = u.qualified, last_activity_at = u.last_activity_at, updated_at = u.updated_at,"
-            "     group_ids = u.group_ids, group_fit_units = u.group_fit_units,"
-            "     group_balance_units = u.group_balance_units,"
-            "     fit_rule_ids = u.fit_rule_ids, fit_rule_groups = u.fit_rule_groups,"
-            "     fit_rule_units = u.fit_rule_units, limit_rule_ids = u.limit_rule_ids,"
-            "     limit_awards = u.limit_awards, limit_last_at = u.limit_last_at,"
-            "     group_decay_steps = u.group_decay_steps, window_group_ids = u.window_group_ids,"
-            "     window_occurred_at = u.window_occurred_at, window_units = u.window_units,"
-            "     window_rule_ids = u.window_rule_ids, window_event_ids = u.window_event_ids,"
-            "     maintenance_due_at = u.maintenance_due_at"
-            " FROM pg_catalog.unnest($1) u"
-            " WHERE s.model_id OPERATOR(pg_catalog.=) u.model_id AND s.contact_id OPERATOR(pg_catalog.=) u.contact_id",
-            {rt.array_type});
-        prepared_for = rt.array_type;
-    }
-    Datum args[1] = {array};
-    update->run(args, nullptr);
+    if (model.empty()) return;
+    const TimestampTz now = call([]() -> TimestampTz { return GetCurrentTransactionStartTimestamp(); });
+    Datum args[10] = {make_array(model, {}, INT4OID),       make_array(contact, {}, INT8OID),
+                      make_array(score, {}, NUMERICOID),    make_array(fit, {}, NUMERICOID),
+                      make_array(behavior, {}, NUMERICOID), make_array(qualified, {}, BOOLOID),
+                      make_array(last, last_null, TIMESTAMPTZOID), make_array(due, due_null, TIMESTAMPTZOID),
+                      TimestampTzGetDatum(now),             make_array(state, {}, BYTEAOID)};
+    update.run(args, nullptr);
 }
 
 LedgerRow ledger_row(int32_t model_id, int64_t contact_id, const core::LedgerChange& change) {

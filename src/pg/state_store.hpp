@@ -7,6 +7,7 @@
 
 #include "core/maintenance.hpp"
 #include "core/scoring.hpp"
+#include "core/state_codec.hpp"
 #include "pg/guard.hpp"
 #include "pg/rule_cache.hpp"
 #include "pg/spi.hpp"
@@ -23,10 +24,13 @@ struct StoredState {
     std::optional<core::Micros> due;  // when maintenance has something to do next
     ItemPointerData tid{};  // where the row is (set by lock_due_states only)
 
+    std::string encoded;  // the state column to write (core::encode_state), filled by finish
+
     // Marks the state for writing, with the scores it now has.
     void finish(const core::ModelDef& model, const core::Snapshot& now) {
         scores = now;
         due = core::next_due(model, state);
+        encoded = core::encode_state(model, state);
         changed = true;
     }
 };
@@ -42,23 +46,14 @@ std::vector<StoredState> lock_states(const RuleCache& rules, const std::vector<i
 // has no row, it locks nothing and returns no state.
 std::vector<StoredState> lock_states_if_complete(const RuleCache& rules, const std::vector<int64_t>& contacts);
 
-// The state in a row of SPI_tuptable, from columns 3-19 in the order of
-// lock_states' query: qualified, last_activity_at, group_ids, group_fit_units,
-// group_balance_units, fit_rule_ids, fit_rule_groups, fit_rule_units, limit_rule_ids,
-// limit_awards, limit_last_at, group_decay_steps, window_group_ids,
-// window_occurred_at, window_units, window_rule_ids, window_event_ids.
-core::ContactState state_from_row(const ResultRow& row);
+// The state in a row of SPI_tuptable whose columns first_col .. first_col + 2 are
+// qualified, last_activity_at and state (in that order in every statement that
+// loads states); a state the codec cannot read is an error naming the contact and
+// model.
+core::ContactState state_from_row(const ResultRow& row, int first_col, int32_t model_id, int64_t contact_id);
 
-// The state's per-group balances and decay steps, and its window awards, as the
-// array columns both writers (write_states, maintenance's write_due_states) store.
-struct BalanceColumns {
-    Datum balance_units, decay_steps;
-};
-BalanceColumns balance_columns(const core::ContactState& s);
-struct WindowColumns {
-    Datum group_ids, occurred_at, units, rule_ids, event_ids;
-};
-WindowColumns window_columns(const core::ContactState& s);
+// The bytea Datum of an encoded state (palloc'd in the current context).
+Datum state_datum(const std::string& encoded);
 
 // Inserts the contacts of the sorted list that do not exist, with empty attributes
 // (the contacts trigger then fits them), in id order, then key-share locks the

@@ -60,7 +60,7 @@ INSERT INTO lead_scoring.events (contact_id, event_type, occurred_at) VALUES (4,
 SELECT score, last_activity_at FROM lead_scoring.scores WHERE contact_id = 4;
 SELECT kind, delta, reason, occurred_at FROM lead_scoring.ledger WHERE contact_id = 4 ORDER BY entry_id;
 SELECT count(*) AS mql_alerts_of_4 FROM lead_scoring.alerts WHERE contact_id = 4;
-SELECT group_decay_steps, maintenance_due_at FROM lead_scoring.contact_scores WHERE contact_id = 4;
+SELECT (SELECT array_agg(u.decay_steps) FROM lead_scoring.state_groups(state) u) AS group_decay_steps, maintenance_due_at FROM lead_scoring.contact_scores WHERE contact_id = 4;
 -- Maintenance at the event's own time finds nothing more to do.
 SELECT lead_scoring.run_maintenance('2026-02-15');
 -- The same events in one batch give the same result as one by one.
@@ -114,12 +114,12 @@ INSERT INTO lead_scoring.event_rules (model_id, name, event_type, points)
 SELECT model_id, 'big visit', 'big_visit', 100 FROM lead_scoring.models WHERE name = 'changing';
 INSERT INTO lead_scoring.events (contact_id, event_type, occurred_at) VALUES (8, 'big_visit', now() - interval '20 days');
 SELECT lead_scoring.run_maintenance(now()) > 0 AS decayed;
-SELECT score, group_decay_steps FROM lead_scoring.contact_scores WHERE contact_id = 8 AND model = 'changing';
+SELECT score, (SELECT array_agg(u.decay_steps) FROM lead_scoring.state_groups(state) u) AS group_decay_steps FROM lead_scoring.contact_scores WHERE contact_id = 8 AND model = 'changing';
 UPDATE lead_scoring.point_groups SET decay_every = '10 days'
  WHERE model_id = (SELECT model_id FROM lead_scoring.models WHERE name = 'changing');
-SELECT score, group_decay_steps FROM lead_scoring.contact_scores WHERE contact_id = 8 AND model = 'changing';
+SELECT score, (SELECT array_agg(u.decay_steps) FROM lead_scoring.state_groups(state) u) AS group_decay_steps FROM lead_scoring.contact_scores WHERE contact_id = 8 AND model = 'changing';
 SELECT lead_scoring.run_maintenance(now() + interval '11 days') > 0 AS decayed;
-SELECT score, group_decay_steps FROM lead_scoring.contact_scores WHERE contact_id = 8 AND model = 'changing';
+SELECT score, (SELECT array_agg(u.decay_steps) FROM lead_scoring.state_groups(state) u) AS group_decay_steps FROM lead_scoring.contact_scores WHERE contact_id = 8 AND model = 'changing';
 -- Steps owed under the old policy and not applied yet stay owed: contact 9 visited
 -- 20 days ago while the group decays every 10 days, so 2 steps are owed (not
 -- applied yet) when the group changes to 2 points every day; the next maintenance
@@ -128,7 +128,7 @@ INSERT INTO lead_scoring.events (contact_id, event_type, occurred_at) VALUES (9,
 UPDATE lead_scoring.point_groups SET decay_every = '1 day', decay_points = 2
  WHERE model_id = (SELECT model_id FROM lead_scoring.models WHERE name = 'changing');
 SELECT lead_scoring.run_maintenance(now()) > 0 AS decayed;
-SELECT score, group_decay_steps FROM lead_scoring.contact_scores WHERE contact_id = 9 AND model = 'changing';
+SELECT score, (SELECT array_agg(u.decay_steps) FROM lead_scoring.state_groups(state) u) AS group_decay_steps FROM lead_scoring.contact_scores WHERE contact_id = 9 AND model = 'changing';
 
 -- Decay turned off and on again counts afresh from the last activity (the old
 -- count must not stall the new policy): both contacts were last active 20 days ago,
@@ -137,9 +137,9 @@ UPDATE lead_scoring.point_groups SET decay_after = NULL, decay_every = NULL, dec
  WHERE model_id = (SELECT model_id FROM lead_scoring.models WHERE name = 'changing');
 UPDATE lead_scoring.point_groups SET decay_after = '10 days', decay_every = '10 days', decay_points = 1
  WHERE model_id = (SELECT model_id FROM lead_scoring.models WHERE name = 'changing');
-SELECT contact_id, score, group_decay_steps FROM lead_scoring.contact_scores WHERE model = 'changing' ORDER BY contact_id;
+SELECT contact_id, score, (SELECT array_agg(u.decay_steps) FROM lead_scoring.state_groups(state) u) AS group_decay_steps FROM lead_scoring.contact_scores WHERE model = 'changing' ORDER BY contact_id;
 SELECT lead_scoring.run_maintenance(now()) > 0 AS decayed;
-SELECT contact_id, score, group_decay_steps FROM lead_scoring.contact_scores WHERE model = 'changing' ORDER BY contact_id;
+SELECT contact_id, score, (SELECT array_agg(u.decay_steps) FROM lead_scoring.state_groups(state) u) AS group_decay_steps FROM lead_scoring.contact_scores WHERE model = 'changing' ORDER BY contact_id;
 
 -- Bad calls.
 SELECT lead_scoring.run_maintenance(NULL);

@@ -58,14 +58,14 @@ SELECT count(*) AS engaged_alerts_of_2 FROM lead_scoring.alerts WHERE contact_id
 -- 6 + 4 (cut) + 0 (cut) in the 30-day window of 'capped'.
 INSERT INTO lead_scoring.events (contact_id, event_type, occurred_at) VALUES
     (3, 'email_open', '2026-01-01'), (3, 'email_open', '2026-01-10'), (3, 'email_open', '2026-01-20');
-SELECT window_units FROM lead_scoring.contact_scores WHERE contact_id = 3;
+SELECT coalesce((SELECT array_agg((w->>'points')::numeric * 10000) FROM jsonb_array_elements(lead_scoring.state_as_jsonb(state)->'window_awards') w), '{}') AS window_units FROM lead_scoring.contact_scores WHERE contact_id = 3;
 SELECT lead_scoring.run_maintenance('2026-02-09');  -- the first two have expired
 SELECT score FROM lead_scoring.scores WHERE contact_id = 3;
 
 -- A reset wipes the window's awards: nothing is left to expire later.
 INSERT INTO lead_scoring.events (contact_id, event_type, occurred_at) VALUES (4, 'page_visit', '2026-01-01');
 SELECT lead_scoring.reset('m', 4, 'new owner', 'recent');
-SELECT window_units, maintenance_due_at FROM lead_scoring.contact_scores WHERE contact_id = 4;
+SELECT coalesce((SELECT array_agg((w->>'points')::numeric * 10000) FROM jsonb_array_elements(lead_scoring.state_as_jsonb(state)->'window_awards') w), '{}') AS window_units, maintenance_due_at FROM lead_scoring.contact_scores WHERE contact_id = 4;
 SELECT lead_scoring.run_maintenance('2027-01-01') > 0 AS others_expired;
 SELECT score FROM lead_scoring.scores WHERE contact_id = 4;
 

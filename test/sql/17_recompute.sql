@@ -84,8 +84,8 @@ SELECT contact_id, score FROM lead_scoring.scores ORDER BY contact_id;
 SELECT contact_id, kind, delta, reason FROM lead_scoring.ledger WHERE contact_id = 3 ORDER BY kind, delta;
 -- Every balance is still the sum of its ledger rows, and explain adds up to the score.
 SELECT count(*) AS balances_not_matching_ledger
-  FROM lead_scoring.contact_scores s, unnest(s.group_ids, s.group_balance_units) AS g(group_id, units)
- WHERE units <> coalesce((SELECT sum(delta) * 10000 FROM lead_scoring.ledger l
+  FROM lead_scoring.contact_scores s, lead_scoring.state_groups(s.state) g
+ WHERE g.behavior_score <> coalesce((SELECT sum(delta) FROM lead_scoring.ledger l
                           WHERE l.contact_id = s.contact_id AND l.group_id = g.group_id), 0);
 SELECT contact_id, score = (SELECT sum(points) FROM lead_scoring.explain('m', contact_id)) AS explain_adds_up
   FROM lead_scoring.scores ORDER BY contact_id;

@@ -28,9 +28,9 @@ LANGUAGE sql AS $$
     SELECT s.contact_id, s.score,
            (SELECT sum(x.points) FROM lead_scoring.explain('m', s.contact_id) x),
            NOT EXISTS (SELECT 1 FROM lead_scoring.contact_scores cs,
-                              unnest(cs.group_ids, cs.group_balance_units) AS u(group_id, units)
+                              lead_scoring.state_groups(cs.state) u
                         WHERE cs.contact_id = s.contact_id AND cs.model = 'm'
-                          AND u.units <> coalesce((SELECT sum(l.delta) * 10000 FROM lead_scoring.ledger l
+                          AND u.behavior_score <> coalesce((SELECT sum(l.delta) FROM lead_scoring.ledger l
                                                     WHERE l.contact_id = s.contact_id AND l.group_id = u.group_id), 0))
       FROM lead_scoring.scores s WHERE s.model = 'm' ORDER BY s.contact_id
 $$;

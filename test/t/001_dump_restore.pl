@@ -49,7 +49,7 @@ my %content = (
     scores          => 'SELECT * FROM lead_scoring.contact_scores ORDER BY model_id, contact_id',
     ledger          => 'SELECT * FROM lead_scoring.ledger ORDER BY entry_id',
     alerts          => 'SELECT * FROM lead_scoring.alerts ORDER BY alert_id',
-    leaderboard     => q{SELECT contact_id, score, band, rank FROM lead_scoring.leaderboard WHERE model = 'sauna'},
+    leaderboard     => q{SELECT contact_id, score, band, rank FROM lead_scoring.leaderboard WHERE model = 'sauna' ORDER BY rank, contact_id},
 );
 
 sub same_content {

@@ -94,14 +94,50 @@ psql_file('old', 'upgrade/0.1_data.sql', PGOPTIONS => '-c session_replication_ro
 
 my @tables = config_relations('old', 'r');
 my @sequences = config_relations('old', 'S');
+
+# Tables whose layout the update changes are read before and after in one shape.
+# contact_scores: 0.1's fifteen state arrays become one serialised state (issue 20);
+# read before as the arrays, after through state_as_jsonb, both as the same JSON.
+my $ts = q{pg_catalog.to_char(%s AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')};
+my %rows_sql = ('lead_scoring.contact_scores' => [
+    sprintf(q{SELECT r FROM (SELECT ROW(model_id, model, contact_id, score, fit_score, behavior_score, qualified,
+                     last_activity_at, updated_at, maintenance_due_at, pg_catalog.jsonb_build_object(
+        'groups', (SELECT coalesce(jsonb_agg(jsonb_build_object('group_id', g, 'fit', lead_scoring.points_of(f),
+                               'balance', lead_scoring.points_of(b), 'decay_steps', d) ORDER BY o), '[]')
+                     FROM unnest(group_ids, group_fit_units, group_balance_units, group_decay_steps)
+                          WITH ORDINALITY u(g, f, b, d, o)),
+        'fit', (SELECT coalesce(jsonb_agg(jsonb_build_object('rule_id', i, 'group_id', g,
+                               'points', lead_scoring.points_of(p)) ORDER BY o), '[]')
+                  FROM unnest(fit_rule_ids, fit_rule_groups, fit_rule_units) WITH ORDINALITY u(i, g, p, o)),
+        'limits', (SELECT coalesce(jsonb_agg(jsonb_build_object('rule_id', i, 'awards', a,
+                               'last_award_at', %s) ORDER BY o), '[]')
+                     FROM unnest(limit_rule_ids, limit_awards, limit_last_at) WITH ORDINALITY u(i, a, t, o)),
+        'window_awards', (SELECT coalesce(jsonb_agg(jsonb_build_object('group_id', g, 'occurred_at', %s,
+                               'points', lead_scoring.points_of(p), 'rule_id', r, 'event_id', e) ORDER BY o), '[]')
+                            FROM unnest(window_group_ids, window_occurred_at, window_units, window_rule_ids,
+                                        window_event_ids) WITH ORDINALITY u(g, t, p, r, e, o))))::text AS r
+                FROM lead_scoring.contact_scores) x ORDER BY r COLLATE "C"}, sprintf($ts, 't'), sprintf($ts, 't')),
+    q{SELECT r FROM (SELECT ROW(model_id, model, contact_id, score, fit_score, behavior_score, qualified,
+                     last_activity_at, updated_at, maintenance_due_at,
+                     (lead_scoring.state_as_jsonb(state) - 'format') || pg_catalog.jsonb_build_object('groups',
+                         (SELECT coalesce(jsonb_agg(g - 'score' ORDER BY o), '[]')
+                            FROM jsonb_array_elements(lead_scoring.state_as_jsonb(state)->'groups')
+                                 WITH ORDINALITY x(g, o))))::text AS r
+                FROM lead_scoring.contact_scores) x ORDER BY r COLLATE "C"},
+]);
+# What users read of the changed tables, before and after: the same rows.
+my $group_scores = q{SELECT j FROM (SELECT pg_catalog.to_jsonb(s)::text AS j FROM lead_scoring.group_scores s) x
+                      ORDER BY j COLLATE "C"};
+
 my (%before, %columns);
 for my $t (@tables) {
     $columns{$t} = $node->safe_psql('old', qq{
         SELECT string_agg(quote_ident(attname), ', ' ORDER BY attnum) FROM pg_catalog.pg_attribute
          WHERE attrelid = '$t'::regclass AND attnum > 0 AND NOT attisdropped});
-    $before{$t} = $node->safe_psql('old',
-        qq{SELECT r FROM (SELECT ROW($columns{$t})::text AS r FROM $t) x ORDER BY r COLLATE "C"});
+    $rows_sql{$t} //= [ (qq{SELECT r FROM (SELECT ROW($columns{$t})::text AS r FROM $t) x ORDER BY r COLLATE "C"}) x 2 ];
+    $before{$t} = $node->safe_psql('old', $rows_sql{$t}[0]);
 }
+my $group_scores_before = $node->safe_psql('old', $group_scores);
 $before{$_} = $node->safe_psql('old', "SELECT last_value || ' ' || is_called FROM $_") for @sequences;
 my %count = map { $_ => scalar(() = $before{$_} =~ /^/mg) } @tables;
 ok($count{'lead_scoring.events'} > 3000 && $count{'lead_scoring.ledger'} > 10000 && $count{'lead_scoring.alerts'} > 100,
@@ -116,9 +152,10 @@ is($node->safe_psql('old', q{SELECT extversion FROM pg_catalog.pg_extension WHER
     $current, "updated to $current");
 
 for my $t (@tables) {
-    same_lines($node->safe_psql('old', qq{SELECT r FROM (SELECT ROW($columns{$t})::text AS r FROM $t) x ORDER BY r COLLATE "C"}),
-        $before{$t}, "$t: all $count{$t} rows kept, unchanged");
+    same_lines($node->safe_psql('old', $rows_sql{$t}[1]), $before{$t}, "$t: all $count{$t} rows kept, unchanged");
 }
+same_lines($node->safe_psql('old', $group_scores), $group_scores_before,
+    'group_scores shows every capped group score as 0.1 did');
 for my $s (@sequences) {
     is($node->safe_psql('old', "SELECT last_value || ' ' || is_called FROM $s"), $before{$s}, "$s kept its position");
 }
@@ -184,6 +221,44 @@ my ($events_after, $ledger_after) = split /\|/, $node->safe_psql('old',
     q{SELECT (SELECT count(*) FROM lead_scoring.events), (SELECT count(*) FROM lead_scoring.ledger)});
 ok($events_after > $count{'lead_scoring.events'} && $ledger_after > $count{'lead_scoring.ledger'},
     "scoring went on in the updated database ($events_after events, $ledger_after ledger rows)");
+
+# The state carried over stores each group's score with its cap applied, as 0.1's
+# views showed it (a score row written by hand: 0.1's library made the one above,
+# where no contact is over a cap); arrays of one kind that differ in length (0.1 cut
+# them silently) stop the update with an error naming the contact, and nothing changes.
+sub handmade {
+    my ($db, $balances) = @_;
+    $node->safe_psql('postgres', "CREATE DATABASE $db");
+    $node->safe_psql($db, q{CREATE EXTENSION lead_scoring VERSION '0.1'});
+    $node->safe_psql($db, qq{
+        INSERT INTO lead_scoring.models (name) VALUES ('h');
+        INSERT INTO lead_scoring.point_groups (model_id, name, max_points) SELECT model_id, 'capped', 5 FROM lead_scoring.models;
+        SET session_replication_role = replica;
+        INSERT INTO lead_scoring.contacts (contact_id) VALUES (1);
+        INSERT INTO lead_scoring.contact_scores (model_id, model, contact_id, score, behavior_score, group_ids,
+                                                 group_fit_units, group_balance_units, group_decay_steps)
+        SELECT m.model_id, 'h', 1, 8, 11, ARRAY[d.group_id, c.group_id], '{0,0}', '$balances', '{0,0}'
+          FROM lead_scoring.models m
+          JOIN lead_scoring.point_groups d ON d.model_id = m.model_id AND d.name = 'default'
+          JOIN lead_scoring.point_groups c ON c.model_id = m.model_id AND c.name = 'capped'});
+}
+handmade('handmade', '{30000,80000}');
+my $handmade_groups = q{SELECT point_group, score, behavior_score FROM lead_scoring.group_scores ORDER BY 1};
+my $handmade_before = $node->safe_psql('handmade', $handmade_groups);
+is($handmade_before, "capped|5|8\ndefault|3|3", '0.1 shows the capped group at its cap');
+$node->safe_psql('handmade', 'ALTER EXTENSION lead_scoring UPDATE');
+is($node->safe_psql('handmade', $handmade_groups), $handmade_before, 'so does the carried-over state');
+is($node->safe_psql('handmade', q{SELECT string_agg(g.score::text, ',' ORDER BY g.group_id)
+                                   FROM lead_scoring.contact_scores s, lead_scoring.state_groups(s.state) g}),
+    '3,5', 'the state stores the capped group score');
+is($node->safe_psql('handmade', q{SELECT lead_scoring.rescore_totals(model_id) FROM lead_scoring.models}), '0',
+    'and its totals agree with it');
+handmade('uneven', '{30000}');
+($rc, $out, $err) = $node->psql('uneven', 'ALTER EXTENSION lead_scoring UPDATE');
+like($err, qr/the group arrays of contact 1 in model \d+ differ in length; the state cannot be carried over/,
+    'arrays of unequal length stop the update, naming the contact');
+is($node->safe_psql('uneven', q{SELECT extversion FROM pg_catalog.pg_extension WHERE extname = 'lead_scoring'}),
+    '0.1', 'and leave the database at 0.1');
 
 # A 0.1 database that stored an event at 'infinity' (0.1 took it) still updates:
 # the time constraint stays unvalidated, with a warning, and new such events are refused.

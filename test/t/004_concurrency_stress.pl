@@ -102,8 +102,8 @@ is($node->safe_psql('stress', q{SELECT sum(lead_scoring.rescore_totals(model_id)
     '0', 'every stored total equals its group states added up');
 is($node->safe_psql('stress', q{
     SELECT count(*)
-      FROM lead_scoring.contact_scores cs, unnest(cs.group_ids, cs.group_balance_units) AS u(group_id, units)
-     WHERE u.units <> coalesce((SELECT sum(l.delta) * 10000 FROM lead_scoring.ledger l
+      FROM lead_scoring.contact_scores cs, lead_scoring.state_groups(cs.state) u
+     WHERE u.behavior_score <> coalesce((SELECT sum(l.delta) FROM lead_scoring.ledger l
                                  WHERE l.contact_id = cs.contact_id AND l.model_id = cs.model_id
                                    AND l.group_id = u.group_id), 0)}),
     '0', 'every group balance is the sum of its ledger rows');
