@@ -129,8 +129,8 @@ Datum lead_scoring_rescore_totals(PG_FUNCTION_ARGS) {
 
 // state_from_arrays(model_id, contact_id, group_ids, group_fit_units,
 //   group_balance_units, group_decay_steps, fit_rule_ids, fit_rule_groups,
-//   fit_rule_units, limit_rule_ids, limit_awards, limit_last_at, window_group_ids,
-//   window_occurred_at, window_units, window_rule_ids, window_event_ids)
+//   fit_rule_units, limit_rule_ids, limit_awards, limit_last_at)
+// (0.1's window arrays become rows of lead_scoring.window_awards, in SQL.)
 // 0.1 kept the state in these parallel arrays; arrays of one section that differ in
 // length are refused (0.1 cut them silently to the shortest). Group scores are
 // stored as the core works them out under the model's current groups (loaded once
@@ -148,12 +148,6 @@ Datum lead_scoring_state_from_arrays(PG_FUNCTION_ARGS) {
         if (!PG_ARGISNULL(11))
             for (Datum d : ls::pg::array_elements(PG_GETARG_DATUM(11), TIMESTAMPTZOID, "0.1 contact state"))
                 llast.push_back(DatumGetTimestampTz(d));
-        const auto wgroup = a(12, INT4OID);
-        std::vector<int64_t> wat;
-        if (!PG_ARGISNULL(13))
-            for (Datum d : ls::pg::array_elements(PG_GETARG_DATUM(13), TIMESTAMPTZOID, "0.1 contact state"))
-                wat.push_back(DatumGetTimestampTz(d));
-        const auto wunits = a(14, INT8OID), wrule = a(15, INT8OID), wevent = a(16, INT8OID);
         auto same = [&](const char* section, std::initializer_list<size_t> sizes) {
             for (size_t n : sizes)
                 if (n != *sizes.begin())
@@ -166,7 +160,6 @@ Datum lead_scoring_state_from_arrays(PG_FUNCTION_ARGS) {
         same("group", {gid.size(), gfit.size(), gbal.size(), gsteps.size()});
         same("fit_rule", {fid.size(), fgroup.size(), funits.size()});
         same("limit", {lid.size(), lawards.size(), llast.size()});
-        same("window", {wgroup.size(), wat.size(), wunits.size(), wrule.size(), wevent.size()});
         using ls::core::Points;
         ls::core::ContactState s;
         for (size_t i = 0; i < gid.size(); ++i)
@@ -176,9 +169,6 @@ Datum lead_scoring_state_from_arrays(PG_FUNCTION_ARGS) {
             s.fit.push_back(ls::core::FitMatch{fid[i], static_cast<int32_t>(fgroup[i]), Points::from_units(funits[i])});
         for (size_t i = 0; i < lid.size(); ++i)
             s.limits.push_back(ls::core::RuleLimit{lid[i], static_cast<int32_t>(lawards[i]), llast[i]});
-        for (size_t i = 0; i < wgroup.size(); ++i)
-            s.window_awards.push_back(ls::core::WindowAward{static_cast<int32_t>(wgroup[i]), wat[i],
-                                                            Points::from_units(wunits[i]), wrule[i], wevent[i]});
         // The models seen by this call site (one UPDATE of the upgrade script): a new
         // call site, whose fn_extra is still null, starts afresh.
         static std::map<int32_t, ls::core::ModelDef> models;

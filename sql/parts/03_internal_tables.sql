@@ -8,9 +8,10 @@
 -- versioned binary format (src/core/state_codec.hpp), written and read only by the
 -- core's serialiser: per-group fit points, behavioural balances (each the sum of the
 -- contact's ledger rows of that group), decay step counts and scores (cap applied),
--- the attribute rules that held at the last fit, the award counters of limited
--- rules and the unexpired awards of windowed groups. SQL reads it through
--- lead_scoring.state_groups(), state_fit() and, for debugging, state_as_jsonb().
+-- the attribute rules that held at the last fit and the award counters of limited
+-- rules (the unexpired awards of windowed groups are rows of window_awards). SQL
+-- reads it through lead_scoring.state_groups(), state_fit() and, for debugging,
+-- state_as_jsonb().
 --   maintenance_due_at is when the next decay step or expiry falls due (null: none),
 --     so that run_maintenance reads only the rows that have something to do.
 CREATE TABLE lead_scoring.contact_scores (
@@ -24,7 +25,7 @@ CREATE TABLE lead_scoring.contact_scores (
     last_activity_at timestamptz,
     updated_at       timestamptz NOT NULL DEFAULT pg_catalog.now(),
     maintenance_due_at timestamptz,
-    state            bytea NOT NULL DEFAULT '\x0100000000',  -- format 1, empty
+    state            bytea NOT NULL DEFAULT '\x01000000',  -- format 1, empty
     PRIMARY KEY (model_id, contact_id)
 ) WITH (fillfactor = 80);  -- room for HOT updates when an event leaves the score as it was
 -- The leaderboard reads this index in order instead of sorting every contact. It is
@@ -38,6 +39,23 @@ CREATE INDEX contact_scores_rank_idx
 -- going on after the last row of the previous one.
 CREATE INDEX contact_scores_due_idx
     ON lead_scoring.contact_scores (maintenance_due_at, contact_id, model_id) WHERE maintenance_due_at IS NOT NULL;
+
+-- The awards of groups with a window_size that have not expired yet, with what each
+-- actually added, so that expiry takes back exactly that. One row per award beside
+-- the score row rather than inside it: an event reads only the awards that expire
+-- by its time (and each group's next one), so what it costs does not grow with the
+-- awards a contact holds. A contact's next expiry is its score row's
+-- maintenance_due_at (contact_scores_due_idx). Keyed by contact first (Citus).
+CREATE TABLE lead_scoring.window_awards (
+    contact_id  bigint NOT NULL,
+    model_id    integer NOT NULL,
+    group_id    integer NOT NULL,
+    occurred_at timestamptz NOT NULL,  -- of the event
+    event_id    bigint NOT NULL,
+    rule_id     bigint NOT NULL,
+    points      numeric NOT NULL,      -- what the award added
+    PRIMARY KEY (contact_id, model_id, group_id, occurred_at, event_id)
+);
 
 -- Append-only. entry_id is generated always, so it is unique without an index:
 -- each award costs one heap row and one index entry (by contact, for explain).

@@ -339,6 +339,7 @@ CREATE OR REPLACE FUNCTION lead_scoring.drop_model_scores() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
 BEGIN
     DELETE FROM lead_scoring.contact_scores s WHERE s.model_id = OLD.model_id;
+    DELETE FROM lead_scoring.window_awards w WHERE w.model_id = OLD.model_id;
     RETURN OLD;
 END $$;
 CREATE OR REPLACE TRIGGER drop_scores AFTER DELETE ON lead_scoring.models

@@ -11,6 +11,7 @@ SELECT pg_catalog.pg_extension_config_dump('lead_scoring.bands', '');
 SELECT pg_catalog.pg_extension_config_dump('lead_scoring.contacts', '');
 SELECT pg_catalog.pg_extension_config_dump('lead_scoring.events', '');
 SELECT pg_catalog.pg_extension_config_dump('lead_scoring.contact_scores', '');
+SELECT pg_catalog.pg_extension_config_dump('lead_scoring.window_awards', '');
 SELECT pg_catalog.pg_extension_config_dump('lead_scoring.ledger', '');
 SELECT pg_catalog.pg_extension_config_dump('lead_scoring.alerts', '');
 SELECT pg_catalog.pg_extension_config_dump('lead_scoring.models_model_id_seq', '');

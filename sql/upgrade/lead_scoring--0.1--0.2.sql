@@ -32,25 +32,57 @@ END $$;
 
 -- One serialised contact state (issue 20; sql/parts/03_internal_tables.sql): 0.1's
 -- fifteen parallel arrays of each score row become the `state` column, written by
--- the core's serialiser. Arrays of one kind that differ in length (0.1 cut them
--- silently) stop the update with an error naming the contact. The group scores the
--- state stores are worked out by the core under each model's groups (as 0.1's
--- views did: the scores do not change).
+-- the core's serialiser, and the window awards become rows of their own table.
+-- Arrays of one kind that differ in length (0.1 cut them silently) stop the update
+-- with an error naming the contact. The group scores the state stores are worked
+-- out by the core under each model's groups (as 0.1's views did: no score changes).
 -- group_scores reads the arrays, so it is dropped here and created again by the
 -- definitions that follow (a user's view built on it would stop the update: drop it
 -- first and create it again after).
+CREATE TABLE lead_scoring.window_awards (
+    contact_id  bigint NOT NULL,
+    model_id    integer NOT NULL,
+    group_id    integer NOT NULL,
+    occurred_at timestamptz NOT NULL,
+    event_id    bigint NOT NULL,
+    rule_id     bigint NOT NULL,
+    points      numeric NOT NULL,
+    PRIMARY KEY (contact_id, model_id, group_id, occurred_at, event_id)
+);
+DO $$
+DECLARE
+    bad record;
+BEGIN
+    SELECT s.contact_id, s.model_id INTO bad FROM lead_scoring.contact_scores s
+     WHERE cardinality(s.window_group_ids) <> ALL (ARRAY[cardinality(s.window_occurred_at), cardinality(s.window_units),
+                                                      cardinality(s.window_rule_ids), cardinality(s.window_event_ids)])
+        OR cardinality(s.window_occurred_at) <> ALL (ARRAY[cardinality(s.window_units),
+                                                        cardinality(s.window_rule_ids), cardinality(s.window_event_ids)])
+        OR cardinality(s.window_units) <> ALL (ARRAY[cardinality(s.window_rule_ids), cardinality(s.window_event_ids)])
+        OR cardinality(s.window_rule_ids) <> cardinality(s.window_event_ids)
+     LIMIT 1;
+    IF FOUND THEN
+        RAISE EXCEPTION 'lead_scoring: the window arrays of contact % in model % differ in length; the state cannot be carried over',
+              bad.contact_id, bad.model_id
+            USING ERRCODE = 'data_corrupted',
+                  HINT = 'Rebuild the contact with lead_scoring.recompute under 0.1, then update again.';
+    END IF;
+END $$;
+INSERT INTO lead_scoring.window_awards (contact_id, model_id, group_id, occurred_at, event_id, rule_id, points)
+SELECT s.contact_id, s.model_id, w.group_id, w.occurred_at, w.event_id, w.rule_id, lead_scoring.points_of(w.units)
+  FROM lead_scoring.contact_scores s,
+       unnest(s.window_group_ids, s.window_occurred_at, s.window_units, s.window_rule_ids, s.window_event_ids)
+           AS w(group_id, occurred_at, units, rule_id, event_id);
 CREATE FUNCTION lead_scoring.state_from_arrays(integer, bigint, integer[], bigint[], bigint[], bigint[],
-    bigint[], integer[], bigint[], bigint[], integer[], timestamptz[],
-    integer[], timestamptz[], bigint[], bigint[], bigint[]) RETURNS bytea
+    bigint[], integer[], bigint[], bigint[], integer[], timestamptz[]) RETURNS bytea
     AS 'MODULE_PATHNAME', 'lead_scoring_state_from_arrays' LANGUAGE C IMMUTABLE;
 DROP VIEW lead_scoring.group_scores;
-ALTER TABLE lead_scoring.contact_scores ADD COLUMN state bytea NOT NULL DEFAULT '\x0100000000';
+ALTER TABLE lead_scoring.contact_scores ADD COLUMN state bytea NOT NULL DEFAULT '\x01000000';
 UPDATE lead_scoring.contact_scores s
    SET state = lead_scoring.state_from_arrays(s.model_id, s.contact_id,
            s.group_ids, s.group_fit_units, s.group_balance_units, s.group_decay_steps,
            s.fit_rule_ids, s.fit_rule_groups, s.fit_rule_units,
-           s.limit_rule_ids, s.limit_awards, s.limit_last_at,
-           s.window_group_ids, s.window_occurred_at, s.window_units, s.window_rule_ids, s.window_event_ids);
+           s.limit_rule_ids, s.limit_awards, s.limit_last_at);
 ALTER TABLE lead_scoring.contact_scores
     DROP COLUMN group_ids, DROP COLUMN group_fit_units, DROP COLUMN group_balance_units,
     DROP COLUMN fit_rule_ids, DROP COLUMN fit_rule_groups, DROP COLUMN fit_rule_units,
@@ -59,5 +91,4 @@ ALTER TABLE lead_scoring.contact_scores
     DROP COLUMN window_units, DROP COLUMN window_rule_ids, DROP COLUMN window_event_ids;
 DROP TYPE lead_scoring.maintained_state;
 DROP FUNCTION lead_scoring.state_from_arrays(integer, bigint, integer[], bigint[], bigint[], bigint[],
-    bigint[], integer[], bigint[], bigint[], integer[], timestamptz[],
-    integer[], timestamptz[], bigint[], bigint[], bigint[]);
+    bigint[], integer[], bigint[], bigint[], integer[], timestamptz[]);

@@ -94,8 +94,11 @@ size_t apply_due(const ModelDef& model, ContactState& state, Micros t, std::vect
             else
                 kept.push_back(a);
         }
-        std::stable_sort(expired.begin(), expired.end(),
-                         [](const WindowAward& a, const WindowAward& b) { return a.occurred_at < b.occurred_at; });
+        // (by when each expires: groups with different windows interleave)
+        auto expires_at = [&](const WindowAward& a) { return a.occurred_at + *model.group(a.group_id)->window; };
+        std::stable_sort(expired.begin(), expired.end(), [&](const WindowAward& a, const WindowAward& b) {
+            return expires_at(a) < expires_at(b);
+        });
         for (const WindowAward& a : expired) {
             state.group(a.group_id).balance -= a.delta;
             LedgerChange c;

@@ -135,14 +135,6 @@ std::string encode_parts(const ContactState& s, const std::vector<Points>& score
         w.put(l.awards);
         w.put(l.last_award_at);
     }
-    w.put_count(s.window_awards.size());
-    for (const auto& a : s.window_awards) {
-        w.put(a.group_id);
-        w.put(a.occurred_at);
-        w.put(a.delta.units());
-        w.put(a.rule_id);
-        w.put(a.event_id);
-    }
     return w.take();
 }
 
@@ -186,17 +178,6 @@ DecodedState decode_state(const uint8_t* data, size_t size) {
         l.last_award_at = r.get();
         s.limits.push_back(l);
     }
-    const size_t awards = r.count();
-    s.window_awards.reserve(awards);
-    for (size_t i = 0; i < awards; ++i) {
-        WindowAward a;
-        a.group_id = r.get32();
-        a.occurred_at = r.get();
-        a.delta = r.points();
-        a.rule_id = r.get();
-        a.event_id = r.get();
-        s.window_awards.push_back(a);
-    }
     if (!r.done()) throw StateFormatError("contact state has trailing bytes");
     return d;
 }
@@ -234,16 +215,6 @@ std::string state_to_json(const DecodedState& d) {
         if (i) out += ", ";
         out += "{\"rule_id\": " + std::to_string(l.rule_id) + ", \"awards\": " + std::to_string(l.awards) +
                ", \"last_award_at\": \"" + iso_utc(l.last_award_at) + "\"}";
-    }
-    out += "], ";
-    json_key(out, "window_awards");
-    out += '[';
-    for (size_t i = 0; i < s.window_awards.size(); ++i) {
-        const WindowAward& a = s.window_awards[i];
-        if (i) out += ", ";
-        out += "{\"group_id\": " + std::to_string(a.group_id) + ", \"occurred_at\": \"" + iso_utc(a.occurred_at) + "\"" +
-               ", \"points\": " + a.delta.to_string() + ", \"rule_id\": " + std::to_string(a.rule_id) +
-               ", \"event_id\": " + std::to_string(a.event_id) + "}";
     }
     out += "]}";
     return out;

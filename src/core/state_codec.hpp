@@ -7,12 +7,13 @@
 //
 // Format (compact binary, chosen over jsonb by measurement: README "Contact state"):
 //   byte 0: the format version (kStateFormat)
-//   then four sections, each a count followed by its entries, every integer a
+//   then three sections, each a count followed by its entries, every integer a
 //   zigzag LEB128 varint:
 //     groups:        group_id, fit units, balance units, decay steps, score units
 //     fit matches:   rule_id, group_id, units
 //     rule limits:   rule_id, awards, last award time (µs)
-//     window awards: group_id, occurred_at (µs), units, rule_id, event_id
+// The awards of windowed groups are not part of it: they grow without bound, so
+// they live in their own table (lead_scoring.window_awards, pg/window_store.hpp).
 // A group's score is stored as the core worked it out (its cap applied), so that
 // views read it instead of repeating the cap arithmetic.
 #pragma once
@@ -46,6 +47,7 @@ DecodedState decode_state(const uint8_t* data, size_t size);
 std::string encode_state(const DecodedState& decoded);
 
 // The state as readable JSON text (lead_scoring.state_as_jsonb), points as decimals.
+// (ContactState::window_awards is neither encoded nor shown.)
 std::string state_to_json(const DecodedState& decoded);
 
 }  // namespace ls::core

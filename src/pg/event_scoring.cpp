@@ -8,6 +8,7 @@
 #include "pg/rule_cache.hpp"
 #include "pg/state_preparation.hpp"
 #include "pg/state_store.hpp"
+#include "pg/window_store.hpp"
 #include "pg/transition_table.hpp"
 
 namespace ls::pg {
@@ -117,6 +118,11 @@ void score_chunk(std::shared_ptr<const RuleCache>& current, Batch& batch, Oid ac
                      states.end());
     }
     const RuleCache& rules = *current;
+    // Due work is applied at each event's time: the awards that expire by the
+    // latest one are read (with each group's next award).
+    core::Micros latest = INT64_MIN;
+    for (const auto& ev : batch.events) latest = std::max(latest, ev.occurred_at);
+    load_window_awards(rules.models, states, AwardHorizon::at(latest));
 
     // Events of each contact in insertion order.
     std::vector<uint32_t> order(batch.events.size());

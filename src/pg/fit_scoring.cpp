@@ -4,6 +4,7 @@
 #include "pg/datum.hpp"
 #include "pg/spi.hpp"
 #include "pg/state_store.hpp"
+#include "pg/window_store.hpp"
 
 namespace ls::pg {
 
@@ -27,6 +28,7 @@ void fit_contacts(const RuleCache& rules, const std::vector<ContactAttributes>& 
     for (const auto& c : contacts) ids.push_back(c.contact_id);
 
     std::vector<StoredState> states = lock_states(rules, ids);
+    load_window_awards(rules.models, states, AwardHorizon::next_only());  // a fit makes nothing due
     std::vector<AlertRow> alerts;
     size_t ci = 0;
     for (auto& st : states) {

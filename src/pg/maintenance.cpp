@@ -4,6 +4,7 @@
 #include "pg/datum.hpp"
 #include "pg/due_state_store.hpp"
 #include "pg/state_store.hpp"
+#include "pg/window_store.hpp"
 
 namespace ls::pg {
 
@@ -11,6 +12,7 @@ MaintenanceBatch maintenance_batch(const RuleCache& rules, TimestampTz as_of, in
                                    const std::optional<DueKey>& after, Oid actor) {
     MaintenanceBatch result;
     std::vector<StoredState> states = lock_due_states(rules, as_of, batch_size, after, result.last);
+    load_window_awards(rules.models, states, AwardHorizon::at(as_of));
     result.rows = static_cast<int64>(states.size());
     if (states.empty()) return result;
 

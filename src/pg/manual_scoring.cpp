@@ -6,6 +6,7 @@
 #include "pg/datum.hpp"
 #include "pg/state_preparation.hpp"
 #include "pg/state_store.hpp"
+#include "pg/window_store.hpp"
 
 namespace ls::pg {
 
@@ -24,6 +25,8 @@ template <typename Apply>
 core::Points change_score(const RuleCache& rules, const ManualChange& change, const char* kind, Apply&& apply) {
     const core::ModelDef& model = rules.models[model_index(rules, change.model)];
     std::vector<StoredState> states = lock_ready_states(rules, {change.contact_id});
+    // All of the contact's window awards: a reset wipes those of its group.
+    load_window_awards(rules.models, states, AwardHorizon::all());
     StoredState* st = nullptr;
     for (auto& s : states)
         if (s.model_id == model.id) st = &s;

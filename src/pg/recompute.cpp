@@ -11,6 +11,7 @@
 #include "pg/history_reader.hpp"
 #include "pg/spi.hpp"
 #include "pg/state_store.hpp"
+#include "pg/window_store.hpp"
 
 namespace ls::pg {
 
@@ -136,6 +137,7 @@ ChunkResult recompute_chunk(const RuleCache& rules, size_t mi, int64_t from, int
     // Lock first, then read with new snapshots: an event that committed while we
     // waited for a lock is read.
     std::vector<StoredState> states = lock_states(rules, ids, model.id);
+    load_window_awards({model}, states, AwardHorizon::all());  // rebuilt whole: compared with all of them
     const std::vector<ChunkEvent> events = read_events(rules, mi, ids.front(), ids.back(), false);
     const std::vector<StoredLedgerRow> stored = read_ledger(model.id, ids.front(), ids.back());
     const std::vector<StoredEntry> entries = operator_entries(stored);

@@ -6,6 +6,7 @@
 
 #include "pg/datum.hpp"
 #include "pg/spi.hpp"
+#include "pg/window_store.hpp"
 
 namespace ls::pg {
 
@@ -246,6 +247,7 @@ void write_states(std::vector<StoredState>& states) {
                       make_array(last, last_null, TIMESTAMPTZOID), make_array(due, due_null, TIMESTAMPTZOID),
                       TimestampTzGetDatum(now),             make_array(state, {}, BYTEAOID)};
     update.run(args, nullptr);
+    write_window_awards(states);
 }
 
 LedgerRow ledger_row(int32_t model_id, int64_t contact_id, const core::LedgerChange& change) {

@@ -25,6 +25,9 @@ struct StoredState {
     ItemPointerData tid{};  // where the row is (set by lock_due_states only)
 
     std::string encoded;  // the state column to write (core::encode_state), filled by finish
+    // The window awards read from lead_scoring.window_awards into state.window_awards
+    // (pg/window_store.hpp): writing compares them with what the state holds then.
+    std::vector<core::WindowAward> loaded_awards;
 
     // Marks the state for writing, with the scores it now has.
     void finish(const core::ModelDef& model, const core::Snapshot& now) {

@@ -58,14 +58,14 @@ SELECT count(*) AS engaged_alerts_of_2 FROM lead_scoring.alerts WHERE contact_id
 -- 6 + 4 (cut) + 0 (cut) in the 30-day window of 'capped'.
 INSERT INTO lead_scoring.events (contact_id, event_type, occurred_at) VALUES
     (3, 'email_open', '2026-01-01'), (3, 'email_open', '2026-01-10'), (3, 'email_open', '2026-01-20');
-SELECT coalesce((SELECT array_agg((w->>'points')::numeric * 10000) FROM jsonb_array_elements(lead_scoring.state_as_jsonb(state)->'window_awards') w), '{}') AS window_units FROM lead_scoring.contact_scores WHERE contact_id = 3;
+SELECT coalesce((SELECT array_agg(w.points * 10000 ORDER BY w.occurred_at) FROM lead_scoring.window_awards w WHERE w.contact_id = s.contact_id AND w.model_id = s.model_id), '{}') AS window_units FROM lead_scoring.contact_scores s WHERE contact_id = 3;
 SELECT lead_scoring.run_maintenance('2026-02-09');  -- the first two have expired
 SELECT score FROM lead_scoring.scores WHERE contact_id = 3;
 
 -- A reset wipes the window's awards: nothing is left to expire later.
 INSERT INTO lead_scoring.events (contact_id, event_type, occurred_at) VALUES (4, 'page_visit', '2026-01-01');
 SELECT lead_scoring.reset('m', 4, 'new owner', 'recent');
-SELECT coalesce((SELECT array_agg((w->>'points')::numeric * 10000) FROM jsonb_array_elements(lead_scoring.state_as_jsonb(state)->'window_awards') w), '{}') AS window_units, maintenance_due_at FROM lead_scoring.contact_scores WHERE contact_id = 4;
+SELECT coalesce((SELECT array_agg(w.points * 10000 ORDER BY w.occurred_at) FROM lead_scoring.window_awards w WHERE w.contact_id = s.contact_id AND w.model_id = s.model_id), '{}') AS window_units, maintenance_due_at FROM lead_scoring.contact_scores s WHERE contact_id = 4;
 SELECT lead_scoring.run_maintenance('2027-01-01') > 0 AS others_expired;
 SELECT score FROM lead_scoring.scores WHERE contact_id = 4;
 
@@ -74,3 +74,30 @@ INSERT INTO lead_scoring.events (contact_id, event_type, occurred_at) VALUES (5,
 INSERT INTO lead_scoring.events (contact_id, event_type, occurred_at) VALUES (5, 'page_visit', '2026-01-15');
 SELECT lead_scoring.run_maintenance('2026-04-20');  -- only the January visit is 90 days old
 SELECT score FROM lead_scoring.scores WHERE contact_id = 5;
+
+-- The unexpired awards are rows of lead_scoring.window_awards, one each, beside the
+-- score rows: expiry above deleted the expired ones (contact 5 keeps its March
+-- visit), an event dated in the future adds one, recompute rebuilds exactly them,
+-- and forget_contact erases them.
+INSERT INTO lead_scoring.events (contact_id, event_type, occurred_at) VALUES
+    (6, 'page_visit', '2026-05-01'), (6, 'email_open', '2026-05-02'), (6, 'page_visit', '2026-05-03');
+SELECT contact_id, occurred_at, points FROM lead_scoring.window_awards ORDER BY contact_id, occurred_at;
+-- A later event of contact 6 first expires what is due by its time (both May visits
+-- and the open): the ledger shows the expiries before the new award.
+INSERT INTO lead_scoring.events (contact_id, event_type, occurred_at) VALUES (6, 'page_visit', '2026-08-15');
+SELECT kind, delta, occurred_at FROM lead_scoring.ledger WHERE contact_id = 6 ORDER BY entry_id;
+SELECT occurred_at, points FROM lead_scoring.window_awards WHERE contact_id = 6;
+-- Recompute rebuilds exactly the awards live scoring keeps (after maintenance up
+-- to now, which recompute also applies): contact 7's visits are days old.
+INSERT INTO lead_scoring.events (contact_id, event_type, occurred_at) VALUES
+    (7, 'page_visit', now() - interval '20 days'), (7, 'email_open', now() - interval '10 days'),
+    (7, 'page_visit', now() - interval '1 day');
+SELECT lead_scoring.run_maintenance(now()) >= 0 AS maintained;
+SELECT contact_id, count(*) FROM lead_scoring.window_awards GROUP BY contact_id ORDER BY contact_id;
+CREATE TEMP TABLE awards_before AS SELECT * FROM lead_scoring.window_awards;
+SELECT lead_scoring.recompute('m') > 0 AS recomputed;
+SELECT (SELECT count(*) FROM (SELECT * FROM awards_before EXCEPT SELECT * FROM lead_scoring.window_awards) a)
+     + (SELECT count(*) FROM (SELECT * FROM lead_scoring.window_awards EXCEPT SELECT * FROM awards_before) b)
+       AS awards_recompute_changed;
+SELECT rows FROM lead_scoring.forget_contact(7) WHERE relation = 'window_awards';
+SELECT count(*) AS awards_of_7_left FROM lead_scoring.window_awards WHERE contact_id = 7;

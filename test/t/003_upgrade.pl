@@ -57,7 +57,7 @@ sub config_relations {
     return split /\n/, $node->safe_psql($db, qq{
         SELECT c.oid::regclass FROM pg_catalog.pg_extension e, unnest(e.extconfig) AS u(oid)
           JOIN pg_catalog.pg_class c ON c.oid = u.oid
-         WHERE e.extname = 'lead_scoring' AND c.relkind = '$kind' ORDER BY 1});
+         WHERE e.extname = 'lead_scoring' AND c.relkind = '$kind' ORDER BY c.oid::regclass::text});
 }
 
 # ---------------------------------------------------------------------------
@@ -96,8 +96,9 @@ my @tables = config_relations('old', 'r');
 my @sequences = config_relations('old', 'S');
 
 # Tables whose layout the update changes are read before and after in one shape.
-# contact_scores: 0.1's fifteen state arrays become one serialised state (issue 20);
-# read before as the arrays, after through state_as_jsonb, both as the same JSON.
+# contact_scores: 0.1's fifteen state arrays become one serialised state and rows of
+# window_awards (issue 20); read before as the arrays, after through state_as_jsonb
+# and window_awards, both as the same JSON.
 my $ts = q{pg_catalog.to_char(%s AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')};
 my %rows_sql = ('lead_scoring.contact_scores' => [
     sprintf(q{SELECT r FROM (SELECT ROW(model_id, model, contact_id, score, fit_score, behavior_score, qualified,
@@ -113,17 +114,23 @@ my %rows_sql = ('lead_scoring.contact_scores' => [
                                'last_award_at', %s) ORDER BY o), '[]')
                      FROM unnest(limit_rule_ids, limit_awards, limit_last_at) WITH ORDINALITY u(i, a, t, o)),
         'window_awards', (SELECT coalesce(jsonb_agg(jsonb_build_object('group_id', g, 'occurred_at', %s,
-                               'points', lead_scoring.points_of(p), 'rule_id', r, 'event_id', e) ORDER BY o), '[]')
+                               'points', lead_scoring.points_of(p), 'rule_id', r, 'event_id', e) ORDER BY t, e, g), '[]')
                             FROM unnest(window_group_ids, window_occurred_at, window_units, window_rule_ids,
-                                        window_event_ids) WITH ORDINALITY u(g, t, p, r, e, o))))::text AS r
+                                        window_event_ids) AS u(g, t, p, r, e))))::text AS r
                 FROM lead_scoring.contact_scores) x ORDER BY r COLLATE "C"}, sprintf($ts, 't'), sprintf($ts, 't')),
-    q{SELECT r FROM (SELECT ROW(model_id, model, contact_id, score, fit_score, behavior_score, qualified,
+    sprintf(q{SELECT r FROM (SELECT ROW(model_id, model, contact_id, score, fit_score, behavior_score, qualified,
                      last_activity_at, updated_at, maintenance_due_at,
                      (lead_scoring.state_as_jsonb(state) - 'format') || pg_catalog.jsonb_build_object('groups',
                          (SELECT coalesce(jsonb_agg(g - 'score' ORDER BY o), '[]')
                             FROM jsonb_array_elements(lead_scoring.state_as_jsonb(state)->'groups')
-                                 WITH ORDINALITY x(g, o))))::text AS r
-                FROM lead_scoring.contact_scores) x ORDER BY r COLLATE "C"},
+                                 WITH ORDINALITY x(g, o)),
+                         'window_awards',
+                         (SELECT coalesce(jsonb_agg(jsonb_build_object('group_id', w.group_id, 'occurred_at', %s,
+                                      'points', w.points, 'rule_id', w.rule_id, 'event_id', w.event_id)
+                                      ORDER BY w.occurred_at, w.event_id, w.group_id), '[]')
+                            FROM lead_scoring.window_awards w
+                           WHERE w.contact_id = s.contact_id AND w.model_id = s.model_id)))::text AS r
+                FROM lead_scoring.contact_scores s) x ORDER BY r COLLATE "C"}, sprintf($ts, 'w.occurred_at')),
 ]);
 # What users read of the changed tables, before and after: the same rows.
 my $group_scores = q{SELECT j FROM (SELECT pg_catalog.to_jsonb(s)::text AS j FROM lead_scoring.group_scores s) x
@@ -227,7 +234,8 @@ ok($events_after > $count{'lead_scoring.events'} && $ledger_after > $count{'lead
 # where no contact is over a cap); arrays of one kind that differ in length (0.1 cut
 # them silently) stop the update with an error naming the contact, and nothing changes.
 sub handmade {
-    my ($db, $balances) = @_;
+    my ($db, $balances, $window_groups) = @_;
+    $window_groups //= '{}';
     $node->safe_psql('postgres', "CREATE DATABASE $db");
     $node->safe_psql($db, q{CREATE EXTENSION lead_scoring VERSION '0.1'});
     $node->safe_psql($db, qq{
@@ -236,8 +244,8 @@ sub handmade {
         SET session_replication_role = replica;
         INSERT INTO lead_scoring.contacts (contact_id) VALUES (1);
         INSERT INTO lead_scoring.contact_scores (model_id, model, contact_id, score, behavior_score, group_ids,
-                                                 group_fit_units, group_balance_units, group_decay_steps)
-        SELECT m.model_id, 'h', 1, 8, 11, ARRAY[d.group_id, c.group_id], '{0,0}', '$balances', '{0,0}'
+                                                 group_fit_units, group_balance_units, group_decay_steps, window_group_ids)
+        SELECT m.model_id, 'h', 1, 8, 11, ARRAY[d.group_id, c.group_id], '{0,0}', '$balances', '{0,0}', '$window_groups'
           FROM lead_scoring.models m
           JOIN lead_scoring.point_groups d ON d.model_id = m.model_id AND d.name = 'default'
           JOIN lead_scoring.point_groups c ON c.model_id = m.model_id AND c.name = 'capped'});
@@ -259,6 +267,9 @@ like($err, qr/the group arrays of contact 1 in model \d+ differ in length; the s
     'arrays of unequal length stop the update, naming the contact');
 is($node->safe_psql('uneven', q{SELECT extversion FROM pg_catalog.pg_extension WHERE extname = 'lead_scoring'}),
     '0.1', 'and leave the database at 0.1');
+handmade('uneven_window', '{30000,80000}', '{1}');
+($rc, $out, $err) = $node->psql('uneven_window', 'ALTER EXTENSION lead_scoring UPDATE');
+like($err, qr/the window arrays of contact 1 in model \d+ differ in length/, 'so do window arrays of unequal length');
 
 # A 0.1 database that stored an event at 'infinity' (0.1 took it) still updates:
 # the time constraint stays unvalidated, with a warning, and new such events are refused.
