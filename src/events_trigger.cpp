@@ -9,11 +9,8 @@ PG_FUNCTION_INFO_V1(lead_scoring_score_new_events);
 Datum lead_scoring_score_new_events(PG_FUNCTION_ARGS) {
     return ls::pg::entry([&]() -> Datum {
         TriggerData* trigger = ls::pg::statement_trigger_data(fcinfo, "score_new_events", false);
-        ls::pg::as_extension_owner(fcinfo, [&](Oid caller) {
-            ls::pg::connect();
-            ls::pg::score_new_events(trigger, caller);
-            ls::pg::finish();
-        });
+        // (score_new_events connects to SPI for each chunk of events itself)
+        ls::pg::as_extension_owner(fcinfo, [&](Oid caller) { ls::pg::score_new_events(trigger, caller); });
         return PointerGetDatum(nullptr);
     });
 }

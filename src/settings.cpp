@@ -9,6 +9,7 @@ bool maintenance_enabled = true;
 char* maintenance_databases = nullptr;
 int maintenance_interval_ms = 60000;
 int maintenance_batch_size = 1000;
+int event_chunk_size = 10000;
 char* erasing_contact = nullptr;
 
 void define_settings() {
@@ -27,6 +28,12 @@ void define_settings() {
                             "Score rows per maintenance batch (each batch is one transaction in the worker).",
                             nullptr, &maintenance_batch_size, 1000, 1, 1000000, PGC_USERSET, 0, nullptr, nullptr,
                             nullptr);
+    // Hidden: how many events of one statement are scored together (one SPI
+    // connection, one locking statement each). Memory is that of one chunk; tests
+    // set it small to cross chunk boundaries with small batches.
+    DefineCustomIntVariable("lead_scoring.event_chunk_size", "Events scored together in one chunk (internal).",
+                            nullptr, &event_chunk_size, 10000, 1, 1000000, PGC_USERSET,
+                            GUC_NO_SHOW_ALL | GUC_NOT_IN_SAMPLE, nullptr, nullptr, nullptr);
     // Used only by 0.1's SQL (its forget_contact and ledger guard), so that a database
     // not yet updated keeps erasing contacts; 0.2's guards ignore it (src/erasure.cpp).
     DefineCustomStringVariable("lead_scoring.erasing_contact", "The contact forget_contact is erasing (internal).",

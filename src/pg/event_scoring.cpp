@@ -6,6 +6,8 @@
 #include "core/scoring.hpp"
 #include "pg/datum.hpp"
 #include "pg/rule_cache.hpp"
+#include "pg/settings.hpp"
+#include "pg/spi.hpp"
 #include "pg/state_preparation.hpp"
 #include "pg/state_store.hpp"
 #include "pg/window_store.hpp"
@@ -15,8 +17,6 @@ namespace ls::pg {
 
 namespace {
 
-// Events are scored in chunks so that memory stays bounded for huge COPYs.
-constexpr size_t kChunkEvents = 100000;
 
 struct MatchedEvent {
     int64_t event_id = 0;
@@ -179,10 +179,21 @@ void score_chunk(std::shared_ptr<const RuleCache>& current, Batch& batch, Oid ac
     write_alerts(alerts);
 }
 
+// Scores one chunk in an SPI connection of its own: finishing it frees everything
+// the chunk read and wrote (result rows, arrays), so that a COPY of millions of
+// events needs the memory of one chunk, not of all of them.
+void score_chunk_in_own_connection(std::shared_ptr<const RuleCache>& rules, Batch& batch, Oid actor) {
+    connect();
+    score_chunk(rules, batch, actor);
+    finish();
+}
+
 }  // namespace
 
 void score_new_events(TriggerData* trigger, Oid actor) {
+    connect();
     std::shared_ptr<const RuleCache> rules = current_rules();
+    finish();
     TransitionReader rows(trigger->tg_newtable, trigger->tg_relation->rd_att);
     const int col_event_id = rows.attnum("event_id");
     const int col_contact = rows.attnum("contact_id");
@@ -213,12 +224,14 @@ void score_new_events(TriggerData* trigger, Oid actor) {
             MemoryContextReset(per_event);
         }
         batch.events.push_back(ev);
-        if (batch.events.size() >= kChunkEvents) {
-            score_chunk(rules, batch, actor);
+        // Events are scored in chunks (lead_scoring.event_chunk_size) so that memory
+        // stays bounded however many a statement inserts.
+        if (batch.events.size() >= static_cast<size_t>(event_chunk_size)) {
+            score_chunk_in_own_connection(rules, batch, actor);
             batch = Batch{};
         }
     }
-    if (!batch.events.empty()) score_chunk(rules, batch, actor);
+    if (!batch.events.empty()) score_chunk_in_own_connection(rules, batch, actor);
     MemoryContextDelete(per_event);
 }
 

@@ -7,6 +7,7 @@ extern bool maintenance_enabled;     // lead_scoring.maintenance: the worker's s
 extern char* maintenance_databases;  // lead_scoring.database: comma-separated names
 extern int maintenance_interval_ms;  // lead_scoring.maintenance_interval
 extern int maintenance_batch_size;   // lead_scoring.batch_size
+extern int event_chunk_size;         // lead_scoring.event_chunk_size (hidden: tests cross chunks)
 
 // Defines them (once per process: _PG_init).
 void define_settings();
