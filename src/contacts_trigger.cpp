@@ -5,6 +5,7 @@
 #include "pg/fit_scoring.hpp"
 #include "pg/privileges.hpp"
 #include "pg/spi.hpp"
+#include "pg/state_store.hpp"
 #include "pg/transition_table.hpp"
 
 namespace {
@@ -43,6 +44,9 @@ PG_FUNCTION_INFO_V1(lead_scoring_fit_new_contacts);
 Datum lead_scoring_fit_new_contacts(PG_FUNCTION_ARGS) {
     return ls::pg::entry([&]() -> Datum {
         TriggerData* trigger = ls::pg::statement_trigger_data(fcinfo, "fit_new_contacts", false);
+        // Contacts the events path creates are fitted by it, in the same pass as
+        // their events (pg/state_preparation.cpp).
+        if (ls::pg::creating_contacts()) return PointerGetDatum(nullptr);
         ls::pg::as_extension_owner(fcinfo, [&](Oid) {
             ls::pg::connect();
             std::vector<ContactAttributes> contacts = read_contacts(trigger->tg_newtable, trigger->tg_relation->rd_att);

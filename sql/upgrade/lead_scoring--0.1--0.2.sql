@@ -92,3 +92,7 @@ ALTER TABLE lead_scoring.contact_scores
 DROP TYPE lead_scoring.maintained_state;
 DROP FUNCTION lead_scoring.state_from_arrays(integer, bigint, integer[], bigint[], bigint[], bigint[],
     bigint[], integer[], bigint[], bigint[], integer[], timestamptz[]);
+
+-- contact_scores keyed by contact first (sql/parts/03_internal_tables.sql).
+ALTER TABLE lead_scoring.contact_scores DROP CONSTRAINT contact_scores_pkey,
+    ADD CONSTRAINT contact_scores_pkey PRIMARY KEY (contact_id, model_id);

@@ -144,6 +144,7 @@ void score_chunk(std::shared_ptr<const RuleCache>& current, Batch& batch, Oid ac
 
         core::ContactScorer scorer(model, st.state, st.is_new);
         try {
+            if (st.pending_fit) scorer.on_fit(*st.pending_fit);  // a state this statement created
             for (size_t k = first; k < order.size() && batch.events[order[k]].contact_id == st.contact_id; ++k) {
                 const MatchedEvent& ev = batch.events[order[k]];
                 model_rules.clear();

@@ -1,5 +1,6 @@
 #include "pg/manual_scoring.hpp"
 
+#include <algorithm>
 #include <cstring>
 
 #include "core/scoring.hpp"
@@ -34,6 +35,7 @@ core::Points change_score(const RuleCache& rules, const ManualChange& change, co
 
     core::ContactScorer scorer(model, st->state, st->is_new);
     try {
+        if (st->pending_fit) scorer.on_fit(*st->pending_fit);  // a state this call created
         // Decay and expiry due by now first, as before an event.
         scorer.on_due(call([]() -> TimestampTz { return GetCurrentTransactionStartTimestamp(); }));
         apply(model, scorer);
@@ -47,9 +49,25 @@ core::Points change_score(const RuleCache& rules, const ManualChange& change, co
         if (c.kind == core::LedgerKind::Manual || c.kind == core::LedgerKind::Reset) row.reason = change.reason;
         ledger.push_back(std::move(row));
     }
+    // A contact this call created gets its fit in every model (the others than
+    // `model` only that), the alerts in model order.
     std::vector<AlertRow> alerts;
-    for (const auto& a : scorer.alerts()) alerts.push_back(AlertRow{a.threshold->id, model.id, change.contact_id, a.score, 0});
-    st->finish(model, scorer.current());
+    for (auto& other : states) {
+        if (&other == st) {
+            for (const auto& a : scorer.alerts())
+                alerts.push_back(AlertRow{a.threshold->id, model.id, change.contact_id, a.score, 0});
+            st->finish(model, scorer.current());
+            continue;
+        }
+        if (!other.pending_fit) continue;
+        const core::ModelDef& other_model = *std::find_if(rules.models.begin(), rules.models.end(),
+                                                          [&](const core::ModelDef& m) { return m.id == other.model_id; });
+        core::ContactScorer fit_only(other_model, other.state, true);
+        fit_only.on_fit(*other.pending_fit);
+        for (const auto& a : fit_only.alerts())
+            alerts.push_back(AlertRow{a.threshold->id, other_model.id, change.contact_id, a.score, 0});
+        other.finish(other_model, fit_only.current());
+    }
 
     append_ledger(ledger, change.actor);
     write_states(states);

@@ -9,9 +9,10 @@
 
 namespace ls::pg {
 
-// Creates the contacts that do not exist (the contacts trigger fits them), gives
-// known contacts their fit in models added since, and returns every state of
-// `contacts` (sorted, distinct) locked, sorted by (contact, model). Rows are locked
+// Creates the contacts that do not exist and the score rows that are missing, and
+// returns every state of `contacts` (sorted, distinct) locked, sorted by (contact,
+// model). A state created here carries in pending_fit the fit of its contact's
+// attributes: the caller applies it first (ContactScorer::on_fit). Rows are locked
 // in (contact, model) order by every caller, so concurrent batches do not deadlock.
 std::vector<StoredState> lock_ready_states(const RuleCache& rules, const std::vector<int64_t>& contacts);
 

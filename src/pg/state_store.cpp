@@ -168,11 +168,24 @@ std::vector<StoredState> lock_states(const RuleCache& rules, const std::vector<i
     return states;
 }
 
+namespace {
+bool inserting_contacts = false;
+
+// Set while the insert runs; cleared when it returns or throws (a PostgreSQL error
+// comes back as an exception through pg::call, so the destructor runs).
+struct CreatingContacts {
+    CreatingContacts() { inserting_contacts = true; }
+    ~CreatingContacts() { inserting_contacts = false; }
+};
+}  // namespace
+
+bool creating_contacts() { return inserting_contacts; }
+
 std::vector<int64_t> lock_or_create_contacts(const std::vector<int64_t>& contacts) {
     std::vector<int64_t> known;
     if (contacts.empty()) return known;
     // Creating the missing ones, in id order: a contact another transaction is
-    // creating is waited for here (its fit follows in the contacts trigger). Only
+    // creating is waited for here (that transaction fits it before it commits). Only
     // the contacts this statement does not see: an INSERT that meets a known
     // contact, even with ON CONFLICT DO NOTHING, waits for a transaction updating
     // its attributes (the unique check), which may itself be waiting for our rows.
@@ -193,7 +206,11 @@ std::vector<int64_t> lock_or_create_contacts(const std::vector<int64_t>& contact
         " ORDER BY k.contact_id FOR KEY SHARE",
         {INT8ARRAYOID});
     Datum args[1] = {int8_array(contacts)};
-    const uint64 n = create.run(args, nullptr);
+    uint64 n;
+    {
+        const CreatingContacts creating;
+        n = create.run(args, nullptr);
+    }
     std::vector<int64_t> created;
     created.reserve(n);
     for (uint64 r = 0; r < n; ++r) created.push_back(column_int64(r, 1));

@@ -19,6 +19,10 @@ struct StoredState {
     int64_t contact_id = 0;
     core::ContactState state;
     bool is_new = false;   // no score row existed before this statement
+    // The fit a state created by this statement starts with (state_preparation):
+    // the caller applies it first, through its ContactScorer, so that crossings are
+    // judged from nothing as for any new state.
+    std::optional<core::FitResult> pending_fit;
     bool changed = false;  // to be written back
     core::Snapshot scores; // filled before writing
     std::optional<core::Micros> due;  // when maintenance has something to do next
@@ -58,10 +62,13 @@ core::ContactState state_from_row(const ResultRow& row, int first_col, int32_t m
 // The bytea Datum of an encoded state (palloc'd in the current context).
 Datum state_datum(const std::string& encoded);
 
-// Inserts the contacts of the sorted list that do not exist, with empty attributes
-// (the contacts trigger then fits them), in id order, then key-share locks the
-// others; returns those others (the contacts that were already known), sorted.
+// Inserts the contacts of the sorted list that do not exist, with empty attributes,
+// in id order, then key-share locks the others; returns those others (the contacts
+// that were already known), sorted. The contacts trigger leaves the contacts it
+// inserts alone (creating_contacts()): the caller fits their new states itself.
 std::vector<int64_t> lock_or_create_contacts(const std::vector<int64_t>& contacts);
+// Whether this backend is inside lock_or_create_contacts' insert.
+bool creating_contacts();
 
 // Writes every changed state back (one UPDATE from an array of rows).
 void write_states(std::vector<StoredState>& states);
