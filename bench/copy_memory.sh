@@ -6,6 +6,7 @@
 #
 #   bash bench/copy_memory.sh                  # 1,000,000 events for 100,000 contacts
 #   COPY_EVENTS=200000 bash bench/copy_memory.sh
+#   COPY_CHUNK=50000 bash bench/copy_memory.sh  # lead_scoring.event_chunk_size (default: the extension's)
 #
 # Memory is sampled every 50 ms while the COPY runs, two ways: the backend's resident
 # set (VmRSS, what top shows: private memory and the shared buffers it touched) and
@@ -51,7 +52,9 @@ SQL
     local role=origin
     [ "$replica" = off ] && role=replica
     rm -f "$pidfile" "$outfile"
-    psqlq -At -d "$db" -c "SELECT pg_backend_pid()" -c "SELECT pg_sleep(0.3)" -c "SET session_replication_role = $role" \
+    local chunk=""
+    [ -n "${COPY_CHUNK:-}" ] && chunk="SET lead_scoring.event_chunk_size = $COPY_CHUNK;"
+    psqlq -At -d "$db" -c "SELECT pg_backend_pid()" -c "SELECT pg_sleep(0.3)" -c "SET session_replication_role = $role; $chunk" \
         -c "\\timing on" -c "COPY lead_scoring.events (contact_id, event_type, occurred_at) FROM '$DIR/events.csv' CSV" \
         >"$pidfile" 2>"$outfile" &
     local job=$! peak=0 peak_rss=0 pid=""
@@ -77,7 +80,7 @@ read -r on_s on_rss on_kb < <(copy_run on)
 echo "== scored: $on_s s, peak resident $on_rss kB, private $on_kb kB"
 {
     echo "COPY memory benchmark, $(date -u '+%Y-%m-%d %H:%M UTC'), git $(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo '?')"
-    echo "COPY of $EVENTS events for $((EVENTS / 10)) contacts, one model, two rules"
+    echo "COPY of $EVENTS events for $((EVENTS / 10)) contacts, one model, two rules; event_chunk_size ${COPY_CHUNK:-default}"
     echo "  triggers off (session_replication_role = replica): $off_s s, peak resident $((off_rss / 1024)) MB, private $((off_kb / 1024)) MB"
     echo "  scored:                                           $on_s s, peak resident $((on_rss / 1024)) MB, private $((on_kb / 1024)) MB"
     echo "  resident scored / off: $(awk -v a="$on_rss" -v b="$off_rss" 'BEGIN {printf "%.2fx", a / b}') (target <= 2x);" \

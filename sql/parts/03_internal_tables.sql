@@ -62,6 +62,11 @@ CREATE TABLE lead_scoring.window_awards (
     PRIMARY KEY (contact_id, model_id, group_id, occurred_at, event_id)
 );
 
+-- The ledger's kinds, from the core's one list (src/core/ledger_change.hpp): all
+-- of them, or (true) those whose rule_id names an event rule.
+CREATE FUNCTION lead_scoring.ledger_kinds(names_event_rule boolean DEFAULT NULL) RETURNS text[]
+    AS 'MODULE_PATHNAME', 'lead_scoring_ledger_kinds' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
 -- Append-only. entry_id is generated always, so it is unique without an index:
 -- each award costs one heap row and one index entry (by contact, for explain).
 -- A rule award names its rule by rule_id (reason stays null); other kinds carry the
@@ -72,7 +77,7 @@ CREATE TABLE lead_scoring.ledger (
     group_id    integer NOT NULL,
     contact_id  bigint NOT NULL,
     delta       numeric NOT NULL,
-    kind        text NOT NULL CHECK (kind IN ('rule', 'manual', 'decay', 'expiry', 'reset')),
+    kind        text NOT NULL CONSTRAINT ledger_kind_check CHECK (kind OPERATOR(pg_catalog.=) ANY (lead_scoring.ledger_kinds())),
     rule_id     bigint,
     event_id    bigint,
     occurred_at timestamptz,

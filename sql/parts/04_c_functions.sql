@@ -20,6 +20,11 @@ CREATE OR REPLACE FUNCTION lead_scoring.jsonpath_datetime_templates(jsonpath) RE
 COMMENT ON FUNCTION lead_scoring.jsonpath_datetime_templates(jsonpath) IS
     'the templates of the jsonpath''s .datetime("template") calls (checked when a condition is written)';
 
+CREATE OR REPLACE FUNCTION lead_scoring.rule_tables() RETURNS text[]
+    AS 'MODULE_PATHNAME', 'lead_scoring_rule_tables' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION lead_scoring.rule_tables() IS
+    'the tables whose changes invalidate every backend''s rule cache (each has a rules_changed trigger)';
+
 CREATE OR REPLACE FUNCTION lead_scoring.rules_changed() RETURNS trigger
     AS 'MODULE_PATHNAME', 'lead_scoring_rules_changed' LANGUAGE C;
 

@@ -321,17 +321,18 @@ CREATE OR REPLACE TRIGGER validate BEFORE INSERT OR UPDATE ON lead_scoring.thres
 CREATE OR REPLACE TRIGGER validate BEFORE INSERT OR UPDATE ON lead_scoring.bands
     FOR EACH ROW WHEN (NOT lead_scoring.restoring()) EXECUTE FUNCTION lead_scoring.validate_band();
 
--- Every backend's compiled-rule cache is dropped when a rule table changes.
-CREATE OR REPLACE TRIGGER rules_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON lead_scoring.models
-    FOR EACH STATEMENT EXECUTE FUNCTION lead_scoring.rules_changed();
-CREATE OR REPLACE TRIGGER rules_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON lead_scoring.point_groups
-    FOR EACH STATEMENT EXECUTE FUNCTION lead_scoring.rules_changed();
-CREATE OR REPLACE TRIGGER rules_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON lead_scoring.event_rules
-    FOR EACH STATEMENT EXECUTE FUNCTION lead_scoring.rules_changed();
-CREATE OR REPLACE TRIGGER rules_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON lead_scoring.attribute_rules
-    FOR EACH STATEMENT EXECUTE FUNCTION lead_scoring.rules_changed();
-CREATE OR REPLACE TRIGGER rules_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON lead_scoring.thresholds
-    FOR EACH STATEMENT EXECUTE FUNCTION lead_scoring.rules_changed();
+-- Every backend's compiled-rule cache is dropped when a rule table changes: a
+-- rules_changed trigger on each table of lead_scoring.rule_tables(), the list the
+-- cache watches (src/pg/rule_tables.hpp).
+DO $$
+DECLARE
+    t text;
+BEGIN
+    FOREACH t IN ARRAY lead_scoring.rule_tables() LOOP
+        EXECUTE pg_catalog.format('CREATE OR REPLACE TRIGGER rules_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE '
+                                  'ON lead_scoring.%I FOR EACH STATEMENT EXECUTE FUNCTION lead_scoring.rules_changed()', t);
+    END LOOP;
+END $$;
 
 -- Scores of a deleted model go with it (internal tables carry no foreign keys).
 -- SECURITY DEFINER: the admins who edit models have no privilege on contact_scores.

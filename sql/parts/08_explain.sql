@@ -54,7 +54,7 @@ LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
           FROM lead_scoring.ledger l
           JOIN m ON m.model_id = l.model_id
           JOIN groups g ON g.group_id = l.group_id
-          LEFT JOIN lead_scoring.event_rules er ON er.rule_id = l.rule_id AND l.kind IN ('rule', 'expiry')
+          LEFT JOIN lead_scoring.event_rules er ON er.rule_id = l.rule_id AND l.kind = ANY (lead_scoring.ledger_kinds(true))
          WHERE l.contact_id = explain.contact_id
         UNION ALL
         SELECT g.name, 'clamp', 'max_points', NULL, NULL, g.score - (g.fit + g.balance), 3, g.group_id

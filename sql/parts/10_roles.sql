@@ -24,6 +24,8 @@ REVOKE ALL ON ALL FUNCTIONS IN SCHEMA lead_scoring FROM PUBLIC;
 -- Evaluated by the triggers as whoever writes: whether this is a restore, whether
 -- forget_contact is erasing a contact (begin/end_erasure stay the owner's).
 GRANT EXECUTE ON FUNCTION lead_scoring.restoring(), lead_scoring.erasing(bigint) TO PUBLIC;
+-- The ledger's CHECK constraint calls ledger_kinds() as whoever writes (a restore too).
+GRANT EXECUTE ON FUNCTION lead_scoring.ledger_kinds(boolean), lead_scoring.rule_tables() TO PUBLIC;
 GRANT USAGE ON SCHEMA lead_scoring TO lead_scoring_reader, lead_scoring_writer, lead_scoring_admin;
 
 GRANT SELECT ON lead_scoring.scores, lead_scoring.group_scores, lead_scoring.leaderboard,

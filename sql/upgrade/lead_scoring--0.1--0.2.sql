@@ -96,3 +96,10 @@ DROP FUNCTION lead_scoring.state_from_arrays(integer, bigint, integer[], bigint[
 -- contact_scores keyed by contact first (sql/parts/03_internal_tables.sql).
 ALTER TABLE lead_scoring.contact_scores DROP CONSTRAINT contact_scores_pkey,
     ADD CONSTRAINT contact_scores_pkey PRIMARY KEY (contact_id, model_id);
+
+-- The ledger's kinds come from the core's one list (issue 20: a rule kind is added
+-- in one place; sql/parts/03_internal_tables.sql).
+CREATE FUNCTION lead_scoring.ledger_kinds(names_event_rule boolean DEFAULT NULL) RETURNS text[]
+    AS 'MODULE_PATHNAME', 'lead_scoring_ledger_kinds' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+ALTER TABLE lead_scoring.ledger DROP CONSTRAINT ledger_kind_check,
+    ADD CONSTRAINT ledger_kind_check CHECK (kind OPERATOR(pg_catalog.=) ANY (lead_scoring.ledger_kinds()));

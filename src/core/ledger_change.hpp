@@ -11,6 +11,20 @@ namespace ls::core {
 
 enum class LedgerKind { Rule, Manual, Reset, Decay, Expiry };
 
+// Every ledger kind, in one list: its `kind` text, and whether its rule_id names an
+// event rule (explain shows that rule's name). The ledger's CHECK constraint and
+// explain read this list through lead_scoring.ledger_kinds(); a new kind is added
+// here (and to the enum) and nowhere else.
+struct LedgerKindInfo {
+    LedgerKind kind;
+    const char* name;
+    bool names_event_rule;
+};
+inline constexpr LedgerKindInfo kLedgerKinds[] = {
+    {LedgerKind::Rule, "rule", true},      {LedgerKind::Manual, "manual", false}, {LedgerKind::Decay, "decay", false},
+    {LedgerKind::Expiry, "expiry", true},  {LedgerKind::Reset, "reset", false},
+};
+
 // The ledger's `kind` text.
 const char* kind_name(LedgerKind kind);
 

@@ -25,13 +25,8 @@ bool step_changes(const DecayPolicy& policy, Points balance) {
 }  // namespace
 
 const char* kind_name(LedgerKind kind) {
-    switch (kind) {
-        case LedgerKind::Rule: return "rule";
-        case LedgerKind::Manual: return "manual";
-        case LedgerKind::Reset: return "reset";
-        case LedgerKind::Decay: return "decay";
-        case LedgerKind::Expiry: return "expiry";
-    }
+    for (const auto& k : kLedgerKinds)
+        if (k.kind == kind) return k.name;
     return "rule";
 }
 

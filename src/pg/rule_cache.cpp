@@ -1,4 +1,5 @@
 #include "pg/rule_cache.hpp"
+#include "pg/rule_tables.hpp"
 
 #include <algorithm>
 #include <map>
@@ -21,7 +22,7 @@ int64 builds = 0;
 bool callback_registered = false;
 
 // The relations whose changes make the cache stale (filled at each build).
-Oid watched[5] = {InvalidOid, InvalidOid, InvalidOid, InvalidOid, InvalidOid};
+Oid watched[kRuleTableCount] = {};
 
 void on_relcache_invalidation(Datum, Oid relid) {
     // Runs inside PostgreSQL's invalidation processing: set a flag, nothing else.
@@ -56,16 +57,10 @@ std::shared_ptr<RuleCache> build() {
         return AllocSetContextCreate(TopMemoryContext, "lead_scoring rule cache", ALLOCSET_SMALL_SIZES);
     });
 
-    run_sql("SELECT 'lead_scoring.models'::pg_catalog.regclass::pg_catalog.oid,"
-            " 'lead_scoring.point_groups'::pg_catalog.regclass::pg_catalog.oid,"
-            " 'lead_scoring.event_rules'::pg_catalog.regclass::pg_catalog.oid,"
-            " 'lead_scoring.attribute_rules'::pg_catalog.regclass::pg_catalog.oid,"
-            " 'lead_scoring.thresholds'::pg_catalog.regclass::pg_catalog.oid",
-            true);
-    for (int i = 0; i < 5; ++i) {
-        bool isnull;
-        watched[i] = DatumGetObjectId(column(0, i + 1, &isnull));
-    }
+    call([] {
+        const Oid schema = get_namespace_oid("lead_scoring", false);
+        for (int i = 0; i < kRuleTableCount; ++i) watched[i] = get_relname_relid(kRuleTables[i], schema);
+    });
 
     std::map<int32_t, size_t> model_index;
     run_sql("SELECT model_id, name, min_score::pg_catalog.text, max_score::pg_catalog.text"
