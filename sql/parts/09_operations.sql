@@ -30,18 +30,11 @@ CREATE OR REPLACE FUNCTION lead_scoring.erasing(contact_id bigint) RETURNS boole
     AS 'MODULE_PATHNAME', 'lead_scoring_erasing' LANGUAGE C VOLATILE STRICT;
 
 -- The ledger is append-only: no role is granted UPDATE, DELETE or TRUNCATE on it,
--- and this guard refuses them even to its owner, except forget_contact's deletion
--- of the one contact it is erasing.
+-- and this guard (src/erasure.cpp) refuses them even to its owner, except
+-- forget_contact's deletion of the one contact it is erasing and recompute's of
+-- the rows it replaces (both opened in backend memory only: no setting opens them).
 CREATE OR REPLACE FUNCTION lead_scoring.ledger_append_only() RETURNS trigger
-LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
-BEGIN
-    IF TG_OP = 'DELETE' AND TG_LEVEL = 'ROW' AND lead_scoring.erasing(OLD.contact_id) THEN
-        RETURN OLD;
-    END IF;
-    RAISE EXCEPTION 'lead_scoring.ledger is append-only: % refused', TG_OP
-        USING ERRCODE = 'insufficient_privilege',
-              HINT = 'Correct a score with lead_scoring.adjust() or reset(); erase a contact with forget_contact().';
-END $$;
+    AS 'MODULE_PATHNAME', 'lead_scoring_ledger_append_only' LANGUAGE C;
 CREATE OR REPLACE TRIGGER append_only BEFORE UPDATE OR DELETE ON lead_scoring.ledger
     FOR EACH ROW EXECUTE FUNCTION lead_scoring.ledger_append_only();
 CREATE OR REPLACE TRIGGER append_only_truncate BEFORE TRUNCATE ON lead_scoring.ledger

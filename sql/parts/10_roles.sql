@@ -44,7 +44,12 @@ GRANT EXECUTE ON FUNCTION lead_scoring.points_of(bigint), lead_scoring.band_of(i
                           lead_scoring.band_report(text, timestamptz)
     TO lead_scoring_reader;
 
-GRANT SELECT, INSERT, UPDATE ON lead_scoring.contacts, lead_scoring.events TO lead_scoring_writer;
+GRANT SELECT, INSERT, UPDATE ON lead_scoring.contacts TO lead_scoring_writer;
+-- Events are facts: inserting one scores it, and changing one afterwards would leave
+-- its points as they were (0.1 let the writer UPDATE events; the update takes that
+-- back). A wrong event is corrected with adjust(), or removed with the contact.
+GRANT SELECT, INSERT ON lead_scoring.events TO lead_scoring_writer;
+REVOKE UPDATE ON lead_scoring.events FROM lead_scoring_writer;
 
 -- Admins read everything readers do, edit the rule tables (whose validation
 -- triggers run as the admin and call the check functions) and operate on scores.

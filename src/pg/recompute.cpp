@@ -9,6 +9,7 @@
 #include "pg/datum.hpp"
 #include "pg/fit_scoring.hpp"
 #include "pg/history_reader.hpp"
+#include "pg/ledger_guard.hpp"
 #include "pg/spi.hpp"
 #include "pg/state_store.hpp"
 #include "pg/window_store.hpp"
@@ -20,25 +21,19 @@ namespace {
 constexpr int64_t kChunkContacts = 1000;
 constexpr int64_t kProgressEvery = 100000;  // contacts between two progress notices
 
-// Deletes ledger rows by their tids. The append-only guard (an ordinary trigger)
-// is off for this one statement only: recompute is the one writer allowed to
-// replace rows, and only those it would not write identically.
+// Deletes ledger rows by their tids. The append-only guard lets this backend
+// through while the LedgerRewrite lives: recompute is the one writer allowed to
+// replace rows, and only those it would not write identically. (0.1 switched
+// session_replication_role, which also turned users' own triggers off.)
 void delete_ledger_rows(const std::vector<ItemPointerData>& tids) {
     if (tids.empty()) return;
-    static Statement role("SELECT pg_catalog.set_config('session_replication_role', $1, true)", {TEXTOID});
     static Statement del("DELETE FROM lead_scoring.ledger WHERE ctid OPERATOR(pg_catalog.=) ANY ($1)", {TIDARRAYOID});
-    const std::string previous =
-        call([]() -> const char* { return GetConfigOption("session_replication_role", false, false); });
-    Datum replica[1] = {call([]() -> Datum { return PointerGetDatum(cstring_to_text("replica")); })};
-    role.run(replica, nullptr);
     std::vector<Datum> values;
     values.reserve(tids.size());
     for (const auto& t : tids) values.push_back(PointerGetDatum(&t));
     Datum args[1] = {make_array(values, {}, TIDOID)};
+    const LedgerRewrite rewrite;
     del.run(args, nullptr);
-    const char* prev = previous.c_str();
-    Datum restore[1] = {call([&]() -> Datum { return PointerGetDatum(cstring_to_text(prev)); })};
-    role.run(restore, nullptr);
 }
 
 // What identifies a ledger row's content for recompute: rows with equal keys are

@@ -30,7 +30,7 @@ SET ROLE regress_crm;
 INSERT INTO lead_scoring.contacts (contact_id, attributes) VALUES (1, '{"employees": 80}');
 INSERT INTO lead_scoring.events (contact_id, event_type) VALUES (1, 'page_visit'), (2, 'page_visit');
 UPDATE lead_scoring.contacts SET attributes = '{"employees": 10}' WHERE contact_id = 2;
-UPDATE lead_scoring.events SET properties = '{"fixed": true}' WHERE contact_id = 2;
+UPDATE lead_scoring.events SET properties = '{"fixed": true}' WHERE contact_id = 2;  -- refused: it would not rescore
 SELECT count(*) FROM lead_scoring.scores;
 SELECT count(*) FROM lead_scoring.contact_scores;
 INSERT INTO lead_scoring.ledger (model_id, group_id, contact_id, delta, kind) VALUES (1, 1, 1, 100, 'manual');

@@ -133,3 +133,22 @@ SELECT lead_scoring.recompute('m');
 RESET ROLE;
 -- The ledger stays append-only for everyone else.
 DELETE FROM lead_scoring.ledger WHERE contact_id = 1;
+
+-- Recompute replaces ledger rows through the guard's own opening, not by turning
+-- triggers off (0.1 set session_replication_role = replica): a user's own trigger
+-- on the ledger sees every row recompute deletes and inserts.
+CREATE TABLE ledger_audit (op text, n bigint);
+CREATE FUNCTION audit_ledger() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    INSERT INTO public.ledger_audit SELECT TG_OP, count(*) FROM changed;
+    RETURN NULL;
+END $$;
+CREATE TRIGGER audit_deletes AFTER DELETE ON lead_scoring.ledger REFERENCING OLD TABLE AS changed
+    FOR EACH STATEMENT EXECUTE FUNCTION audit_ledger();
+CREATE TRIGGER audit_inserts AFTER INSERT ON lead_scoring.ledger REFERENCING NEW TABLE AS changed
+    FOR EACH STATEMENT EXECUTE FUNCTION audit_ledger();
+UPDATE lead_scoring.event_rules SET points = points + 1;
+SELECT lead_scoring.recompute('m') > 0 AS recomputed;
+SELECT op, sum(n) > 0 AS seen FROM ledger_audit GROUP BY op ORDER BY op;
+DROP TRIGGER audit_deletes ON lead_scoring.ledger;
+DROP TRIGGER audit_inserts ON lead_scoring.ledger;
