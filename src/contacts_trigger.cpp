@@ -1,7 +1,9 @@
 // AFTER INSERT / AFTER UPDATE ... FOR EACH STATEMENT on lead_scoring.contacts:
-// fits new contacts, and contacts whose attributes changed.
+// keeps the attribute history of new contacts and of contacts whose attributes
+// changed, and fits them.
 #include <algorithm>
 
+#include "pg/attribute_history.hpp"
 #include "pg/fit_scoring.hpp"
 #include "pg/privileges.hpp"
 #include "pg/spi.hpp"
@@ -12,10 +14,14 @@ namespace {
 
 using ls::pg::ContactAttributes;
 
-std::vector<ContactAttributes> read_contacts(Tuplestorestate* store, TupleDesc desc) {
+// The rows of a transition table: id and attributes, and (`times`, when given) each
+// row's updated_at, in the same order.
+std::vector<ContactAttributes> read_contacts(Tuplestorestate* store, TupleDesc desc,
+                                             std::vector<TimestampTz>* times = nullptr) {
     ls::pg::TransitionReader rows(store, desc);
     const int col_id = rows.attnum("contact_id");
     const int col_attrs = rows.attnum("attributes");
+    const int col_updated = rows.attnum("updated_at");
     std::vector<ContactAttributes> out;
     while (rows.next()) {
         bool isnull;
@@ -23,6 +29,7 @@ std::vector<ContactAttributes> read_contacts(Tuplestorestate* store, TupleDesc d
         c.contact_id = DatumGetInt64(rows.value(col_id, &isnull));
         Datum raw = rows.value(col_attrs, &isnull);
         c.attributes = ls::pg::call([&]() -> Datum { return PointerGetDatum(PG_DETOAST_DATUM_COPY(raw)); });
+        if (times) times->push_back(DatumGetTimestampTz(rows.value(col_updated, &isnull)));
         out.push_back(c);
     }
     return out;
@@ -44,13 +51,19 @@ PG_FUNCTION_INFO_V1(lead_scoring_fit_new_contacts);
 Datum lead_scoring_fit_new_contacts(PG_FUNCTION_ARGS) {
     return ls::pg::entry([&]() -> Datum {
         TriggerData* trigger = ls::pg::statement_trigger_data(fcinfo, "fit_new_contacts", false);
-        // Contacts the events path creates are fitted by it, in the same pass as
-        // their events (pg/state_preparation.cpp).
-        if (ls::pg::creating_contacts()) return PointerGetDatum(nullptr);
-        ls::pg::as_extension_owner(fcinfo, [&](Oid) {
+        ls::pg::as_extension_owner(fcinfo, [&](Oid caller) {
             ls::pg::connect();
-            std::vector<ContactAttributes> contacts = read_contacts(trigger->tg_newtable, trigger->tg_relation->rd_att);
-            if (!contacts.empty()) {
+            std::vector<TimestampTz> times;
+            std::vector<ContactAttributes> contacts =
+                read_contacts(trigger->tg_newtable, trigger->tg_relation->rd_att, &times);
+            std::vector<ls::pg::AttributeChange> history;
+            for (size_t i = 0; i < contacts.size(); ++i)
+                history.push_back(ls::pg::AttributeChange{contacts[i].contact_id, times[i], contacts[i].attributes});
+            // (contacts the events path creates: by the role whose events created them)
+            ls::pg::append_attribute_history(history, ls::pg::creating_contacts() ? ls::pg::creating_contacts_for() : caller);
+            // Contacts the events path creates are fitted by it, in the same pass as
+            // their events (pg/state_preparation.cpp).
+            if (!contacts.empty() && !ls::pg::creating_contacts()) {
                 sort_by_contact(contacts);
                 auto rules = ls::pg::current_rules();
                 ls::pg::fit_contacts(*rules, contacts, ls::pg::FitScope::AllStates);
@@ -65,19 +78,29 @@ PG_FUNCTION_INFO_V1(lead_scoring_fit_changed_contacts);
 Datum lead_scoring_fit_changed_contacts(PG_FUNCTION_ARGS) {
     return ls::pg::entry([&]() -> Datum {
         TriggerData* trigger = ls::pg::statement_trigger_data(fcinfo, "fit_changed_contacts", true);
-        ls::pg::as_extension_owner(fcinfo, [&](Oid) {
+        ls::pg::as_extension_owner(fcinfo, [&](Oid caller) {
             ls::pg::connect();
             TupleDesc desc = trigger->tg_relation->rd_att;
             std::vector<ContactAttributes> before = read_contacts(trigger->tg_oldtable, desc);
-            std::vector<ContactAttributes> after = read_contacts(trigger->tg_newtable, desc);
+            std::vector<TimestampTz> times;
+            std::vector<ContactAttributes> after = read_contacts(trigger->tg_newtable, desc, &times);
             // contact_id cannot change (touch_contact refuses it), so both sides pair up by id.
+            std::vector<size_t> order(after.size());
+            for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+            std::sort(order.begin(), order.end(),
+                      [&](size_t a, size_t b) { return after[a].contact_id < after[b].contact_id; });
             sort_by_contact(before);
-            sort_by_contact(after);
             std::vector<ContactAttributes> changed;
-            for (size_t i = 0; i < after.size(); ++i)
-                if (i >= before.size() || before[i].contact_id != after[i].contact_id ||
-                    !same_jsonb(before[i].attributes, after[i].attributes))
-                    changed.push_back(after[i]);
+            std::vector<ls::pg::AttributeChange> history;
+            for (size_t k = 0; k < order.size(); ++k) {
+                const ContactAttributes& now = after[order[k]];
+                if (k >= before.size() || before[k].contact_id != now.contact_id ||
+                    !same_jsonb(before[k].attributes, now.attributes)) {
+                    changed.push_back(now);
+                    history.push_back(ls::pg::AttributeChange{now.contact_id, times[order[k]], now.attributes});
+                }
+            }
+            ls::pg::append_attribute_history(history, caller);
             if (!changed.empty()) {
                 auto rules = ls::pg::current_rules();
                 ls::pg::fit_contacts(*rules, changed, ls::pg::FitScope::AllStates);

@@ -6,7 +6,11 @@ CREATE TABLE lead_scoring.contacts (
     contact_id bigint PRIMARY KEY,
     attributes jsonb NOT NULL DEFAULT '{}',
     created_at timestamptz NOT NULL DEFAULT pg_catalog.now(),
-    updated_at timestamptz NOT NULL DEFAULT pg_catalog.now()
+    -- When the attributes were last set: the transaction's time, or the time a CRM
+    -- gives when it syncs an older change (the attribute history is dated by it).
+    updated_at timestamptz NOT NULL DEFAULT pg_catalog.now(),
+    CONSTRAINT updated_at_from_year_1_to_9999
+        CHECK (updated_at >= '0001-01-01 00:00:00+00' AND updated_at < '10000-01-01 00:00:00+00')
 );
 
 -- No foreign key to contacts: the scoring trigger creates unknown contacts itself,

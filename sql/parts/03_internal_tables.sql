@@ -62,6 +62,21 @@ CREATE TABLE lead_scoring.window_awards (
     PRIMARY KEY (contact_id, model_id, group_id, occurred_at, event_id)
 );
 
+-- Every insert of a contact and every change of its attributes (SPEC "Attribute
+-- history"), written by the contacts triggers: when (the contact row's updated_at:
+-- the transaction's time, or the time a CRM set explicitly to sync an older
+-- change), who (the role that made the change) and the attributes it gave. One row
+-- per change, nothing per event; change_id orders changes of the same instant.
+-- Keyed by contact first (Citus).
+CREATE TABLE lead_scoring.contact_attribute_history (
+    contact_id bigint NOT NULL,
+    changed_at timestamptz NOT NULL,
+    change_id  bigint GENERATED ALWAYS AS IDENTITY (CACHE 100),
+    attributes jsonb NOT NULL,
+    actor      text NOT NULL,
+    PRIMARY KEY (contact_id, changed_at, change_id)
+);
+
 -- The ledger's kinds, from the core's one list (src/core/ledger_change.hpp): all
 -- of them, or (true) those whose rule_id names an event rule.
 CREATE FUNCTION lead_scoring.ledger_kinds(names_event_rule boolean DEFAULT NULL) RETURNS text[]

@@ -23,7 +23,11 @@ BEGIN
         RAISE EXCEPTION 'contact %: contact_id cannot change (insert a new contact instead)', OLD.contact_id
             USING ERRCODE = 'check_violation';
     END IF;
-    NEW.updated_at := now();
+    -- The time of the change: now, unless the writer gives one (a CRM syncing an
+    -- older change sets updated_at to when it happened; the history is dated by it).
+    IF NEW.updated_at IS NOT DISTINCT FROM OLD.updated_at THEN
+        NEW.updated_at := now();
+    END IF;
     RETURN NEW;
 END $$;
 CREATE OR REPLACE TRIGGER touch BEFORE UPDATE ON lead_scoring.contacts

@@ -112,6 +112,10 @@ BEGIN
     DELETE FROM lead_scoring.contact_scores s WHERE s.contact_id = id;
     GET DIAGNOSTICS rows = ROW_COUNT;
     RETURN NEXT;
+    relation := 'contact_attribute_history';
+    DELETE FROM lead_scoring.contact_attribute_history h WHERE h.contact_id = id;
+    GET DIAGNOSTICS rows = ROW_COUNT;
+    RETURN NEXT;
     relation := 'window_awards';
     DELETE FROM lead_scoring.window_awards w WHERE w.contact_id = id;
     GET DIAGNOSTICS rows = ROW_COUNT;
@@ -132,4 +136,4 @@ BEGIN
     PERFORM lead_scoring.end_erasure();
 END $$;
 COMMENT ON FUNCTION lead_scoring.forget_contact(bigint) IS
-    'GDPR erasure: deletes the contact, its events, scores, window awards, ledger entries and alerts; returns rows removed per table';
+    'GDPR erasure: deletes the contact, its events, attribute history, scores, window awards, ledger entries and alerts; returns rows removed per table';

@@ -12,6 +12,8 @@ SELECT pg_catalog.pg_extension_config_dump('lead_scoring.contacts', '');
 SELECT pg_catalog.pg_extension_config_dump('lead_scoring.events', '');
 SELECT pg_catalog.pg_extension_config_dump('lead_scoring.contact_scores', '');
 SELECT pg_catalog.pg_extension_config_dump('lead_scoring.window_awards', '');
+SELECT pg_catalog.pg_extension_config_dump('lead_scoring.contact_attribute_history', '');
+SELECT pg_catalog.pg_extension_config_dump('lead_scoring.contact_attribute_history_change_id_seq', '');
 SELECT pg_catalog.pg_extension_config_dump('lead_scoring.ledger', '');
 SELECT pg_catalog.pg_extension_config_dump('lead_scoring.alerts', '');
 SELECT pg_catalog.pg_extension_config_dump('lead_scoring.models_model_id_seq', '');

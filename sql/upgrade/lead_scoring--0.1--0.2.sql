@@ -103,3 +103,30 @@ CREATE FUNCTION lead_scoring.ledger_kinds(names_event_rule boolean DEFAULT NULL)
     AS 'MODULE_PATHNAME', 'lead_scoring_ledger_kinds' LANGUAGE C IMMUTABLE PARALLEL SAFE;
 ALTER TABLE lead_scoring.ledger DROP CONSTRAINT ledger_kind_check,
     ADD CONSTRAINT ledger_kind_check CHECK (kind OPERATOR(pg_catalog.=) ANY (lead_scoring.ledger_kinds()));
+
+-- Attribute history (issue 14; sql/parts/03_internal_tables.sql). 0.1 kept none: each
+-- existing contact starts with one change, at its created_at, to its current
+-- attributes (what 0.1's recompute and evaluate assumed for its whole history).
+CREATE TABLE lead_scoring.contact_attribute_history (
+    contact_id bigint NOT NULL,
+    changed_at timestamptz NOT NULL,
+    change_id  bigint GENERATED ALWAYS AS IDENTITY (CACHE 100),
+    attributes jsonb NOT NULL,
+    actor      text NOT NULL,
+    PRIMARY KEY (contact_id, changed_at, change_id)
+);
+INSERT INTO lead_scoring.contact_attribute_history (contact_id, changed_at, attributes, actor)
+SELECT c.contact_id, c.created_at, c.attributes, 'lead_scoring 0.1 (before the history)'
+  FROM lead_scoring.contacts c ORDER BY c.contact_id;
+-- Contact times the history can be ordered by (as for events).
+ALTER TABLE lead_scoring.contacts ADD CONSTRAINT updated_at_from_year_1_to_9999
+    CHECK (updated_at >= '0001-01-01 00:00:00+00' AND updated_at < '10000-01-01 00:00:00+00') NOT VALID;
+DO $$
+BEGIN
+    IF NOT EXISTS (SELECT 1 FROM lead_scoring.contacts c
+                    WHERE NOT (c.updated_at >= '0001-01-01 00:00:00+00' AND c.updated_at < '10000-01-01 00:00:00+00')) THEN
+        ALTER TABLE lead_scoring.contacts VALIDATE CONSTRAINT updated_at_from_year_1_to_9999;
+    ELSE
+        RAISE WARNING 'lead_scoring: some contacts have an updated_at outside the years 1 to 9999; new ones are refused';
+    END IF;
+END $$;

@@ -96,10 +96,10 @@ void score_chunk(std::shared_ptr<const RuleCache>& current, Batch& batch, Oid ac
     const std::vector<int64_t> contacts = distinct_contacts(batch);
     if (current->models.empty()) {
         // No model to score in: the events are only stored, and their contacts created.
-        lock_contacts_only(contacts);
+        lock_contacts_only(contacts, actor);
         return;
     }
-    std::vector<StoredState> states = lock_ready_states(*current, contacts);
+    std::vector<StoredState> states = lock_ready_states(*current, contacts, actor);
     // A rule, group or model edit may have committed while this statement waited
     // for the rows (an edit that rescores a model holds them): then the chunk is
     // matched again, and its rows locked again, under the rules as they are now,

@@ -25,7 +25,7 @@ int32_t find_group(const core::ModelDef& model, const std::string& name) {
 template <typename Apply>
 core::Points change_score(const RuleCache& rules, const ManualChange& change, const char* kind, Apply&& apply) {
     const core::ModelDef& model = rules.models[model_index(rules, change.model)];
-    std::vector<StoredState> states = lock_ready_states(rules, {change.contact_id});
+    std::vector<StoredState> states = lock_ready_states(rules, {change.contact_id}, change.actor);
     // All of the contact's window awards: a reset wipes those of its group.
     load_window_awards(rules.models, states, AwardHorizon::all());
     StoredState* st = nullptr;

@@ -40,7 +40,7 @@ void plan_fits(const RuleCache& rules, std::vector<StoredState>& states) {
 
 }  // namespace
 
-std::vector<StoredState> lock_ready_states(const RuleCache& rules, const std::vector<int64_t>& contacts) {
+std::vector<StoredState> lock_ready_states(const RuleCache& rules, const std::vector<int64_t>& contacts, Oid actor) {
     // The usual case: every contact has its rows; they are locked in one statement.
     std::vector<StoredState> states = lock_states_if_complete(rules, contacts);
     if (states.size() == rules.models.size() * contacts.size()) return states;
@@ -56,12 +56,14 @@ std::vector<StoredState> lock_ready_states(const RuleCache& rules, const std::ve
     // transaction created one of them in between.
     // One pass: the contacts trigger leaves the contacts created here alone, and
     // each state created here carries its fit (pending_fit) for the caller's scorer.
-    (void)lock_or_create_contacts(contacts);
+    (void)lock_or_create_contacts(contacts, actor);
     states = lock_states(rules, contacts);
     plan_fits(rules, states);
     return states;
 }
 
-void lock_contacts_only(const std::vector<int64_t>& contacts) { (void)lock_or_create_contacts(contacts); }
+void lock_contacts_only(const std::vector<int64_t>& contacts, Oid actor) {
+    (void)lock_or_create_contacts(contacts, actor);
+}
 
 }  // namespace ls::pg

@@ -170,18 +170,26 @@ std::vector<StoredState> lock_states(const RuleCache& rules, const std::vector<i
 
 namespace {
 bool inserting_contacts = false;
+Oid inserting_for = InvalidOid;
 
 // Set while the insert runs; cleared when it returns or throws (a PostgreSQL error
 // comes back as an exception through pg::call, so the destructor runs).
 struct CreatingContacts {
-    CreatingContacts() { inserting_contacts = true; }
-    ~CreatingContacts() { inserting_contacts = false; }
+    explicit CreatingContacts(Oid actor) {
+        inserting_contacts = true;
+        inserting_for = actor;
+    }
+    ~CreatingContacts() {
+        inserting_contacts = false;
+        inserting_for = InvalidOid;
+    }
 };
 }  // namespace
 
 bool creating_contacts() { return inserting_contacts; }
+Oid creating_contacts_for() { return inserting_for; }
 
-std::vector<int64_t> lock_or_create_contacts(const std::vector<int64_t>& contacts) {
+std::vector<int64_t> lock_or_create_contacts(const std::vector<int64_t>& contacts, Oid actor) {
     std::vector<int64_t> known;
     if (contacts.empty()) return known;
     // Creating the missing ones, in id order: a contact another transaction is
@@ -208,7 +216,7 @@ std::vector<int64_t> lock_or_create_contacts(const std::vector<int64_t>& contact
     Datum args[1] = {int8_array(contacts)};
     uint64 n;
     {
-        const CreatingContacts creating;
+        const CreatingContacts creating(actor);
         n = create.run(args, nullptr);
     }
     std::vector<int64_t> created;

@@ -66,9 +66,11 @@ Datum state_datum(const std::string& encoded);
 // in id order, then key-share locks the others; returns those others (the contacts
 // that were already known), sorted. The contacts trigger leaves the contacts it
 // inserts alone (creating_contacts()): the caller fits their new states itself.
-std::vector<int64_t> lock_or_create_contacts(const std::vector<int64_t>& contacts);
-// Whether this backend is inside lock_or_create_contacts' insert.
+// `actor` is the role the caller scores for: their attribute history names it.
+std::vector<int64_t> lock_or_create_contacts(const std::vector<int64_t>& contacts, Oid actor);
+// Whether this backend is inside lock_or_create_contacts' insert, and for whom.
 bool creating_contacts();
+Oid creating_contacts_for();
 
 // Writes every changed state back (one UPDATE from an array of rows).
 void write_states(std::vector<StoredState>& states);
