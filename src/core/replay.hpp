@@ -1,7 +1,9 @@
 // Rebuilding one contact's state in one model from its history, for recompute and
-// evaluate: the current fit, then its events and the operators' adjustments and
-// resets in the order they happened, each applying the decay and expiries due at its
-// time first (as live scoring does), then what is due at the end.
+// evaluate: its first fit, then its events, the operators' adjustments and resets
+// and the later changes of its attributes in the order they happened (a change of
+// attributes at the same instant as an event applies first), each event or entry
+// applying the decay and expiries due at its time first (as live scoring does),
+// then what is due at the end.
 #pragma once
 #include <cstddef>
 #include <cstdint>
@@ -28,6 +30,12 @@ struct ReplayEntry {
     Points delta;
 };
 
+// A later change of the contact's attributes: the fit it gives from `at` on.
+struct ReplayFit {
+    Micros at = 0;
+    FitResult fit;
+};
+
 // The order a history replays in: by time; at the same time events come before
 // entries (an adjustment made in the same instant as an event was made after it,
 // live), events by event_id and entries in the order given (the ledger's).
@@ -37,13 +45,17 @@ struct HistoryStep {
 };
 std::vector<HistoryStep> history_order(const std::vector<ReplayEvent>& events, const std::vector<ReplayEntry>& entries);
 
-// Replays into `scorer` (made for a fresh state, after its on_fit) every step of
-// the history at or before `until`, then applies what is due at `until`. With
-// `stop_before_event`, stops instead just before that event (the index of an event
-// of the history), with what is due at its time applied: the score "just before" it.
-// Ledger changes of events and entries carry their index (LedgerChange::event_index).
+// Replays into `scorer` (made for a fresh state, after the on_fit of its first
+// attributes) every step of the history at or before `until`, then applies what is
+// due at `until`. `fits` are the later attribute changes, oldest first: each applies
+// (as live scoring applies a change: the new fit, no due work) before the first step
+// at or after its time. With `stop_before_event`, stops instead just before that
+// event (the index of an event of the history), with the changes made by then and
+// what is due at its time applied: the score "just before" it. Ledger changes of
+// events and entries carry their index (LedgerChange::event_index).
 void replay_history(ContactScorer& scorer, const std::vector<ReplayEvent>& events,
                     const std::vector<ReplayEntry>& entries, Micros until,
-                    std::optional<size_t> stop_before_event = std::nullopt);
+                    std::optional<size_t> stop_before_event = std::nullopt,
+                    const std::vector<ReplayFit>& fits = {});
 
 }  // namespace ls::core

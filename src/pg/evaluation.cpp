@@ -34,6 +34,8 @@ std::pair<size_t, int64_t> judge_chunk(const RuleCache& rules, size_t mi, const 
     const int64_t first = contacts.front().contact_id, last = contacts.back().contact_id;
     const std::vector<ChunkEvent> events = read_events(rules, mi, first, last, true, conversion);
     const std::vector<StoredEntry> entries = read_entries(model.id, first, last, true);
+    const std::vector<ContactFitHistory> fit_histories = read_fit_history(rules, mi, first, last, true);
+    size_t hi = 0;
 
     size_t ei = 0, ni = 0;
     std::vector<core::ReplayEvent> contact_events;
@@ -63,8 +65,13 @@ std::pair<size_t, int64_t> judge_chunk(const RuleCache& rules, size_t mi, const 
         core::ContactState state;
         core::ContactScorer scorer(model, state, true);
         try {
-            scorer.on_fit(evaluate_fit(rules, mi, c.attributes));
-            core::replay_history(scorer, contact_events, contact_entries, as_of, conversion_index);
+            // The attributes in force at each moment: a converted contact is judged with
+            // those it had just before its first conversion, the others as of as_of.
+            const ContactFitHistory* fits = fit_history_of(fit_histories, hi, c.contact_id);
+            scorer.on_fit(fits ? fits->first : evaluate_fit(rules, mi, c.attributes));
+            static const std::vector<core::ReplayFit> no_fits;
+            core::replay_history(scorer, contact_events, contact_entries, as_of, conversion_index,
+                                 fits ? fits->later : no_fits);
         } catch (const core::PointsError& e) {
             throw points_error(e, "evaluate: contact " + std::to_string(c.contact_id) + " in model \"" +
                                       model.name + "\"");

@@ -1,5 +1,7 @@
 #include "pg/history_reader.hpp"
 
+#include "pg/fit_scoring.hpp"
+
 #include <algorithm>
 #include <tuple>
 
@@ -163,6 +165,38 @@ std::vector<StoredLedgerRow> read_ledger(int32_t model_id, int64_t first, int64_
         return std::tie(a.contact_id, a.created_at, a.entry_id) < std::tie(b.contact_id, b.created_at, b.entry_id);
     });
     return out;
+}
+
+std::vector<ContactFitHistory> read_fit_history(const RuleCache& rules, size_t model_index, int64_t first,
+                                                int64_t last, bool read_only) {
+    static Statement s(
+        "SELECT contact_id, changed_at, attributes FROM lead_scoring.contact_attribute_history"
+        " WHERE contact_id OPERATOR(pg_catalog.>=) $1 AND contact_id OPERATOR(pg_catalog.<=) $2"
+        " ORDER BY contact_id, changed_at, change_id",
+        {INT8OID, INT8OID});
+    Datum args[2] = {Int64GetDatum(first), Int64GetDatum(last)};
+    const uint64 n = s.run(args, nullptr, read_only);
+    std::vector<ContactFitHistory> out;
+    for (uint64 r = 0; r < n; ++r) {
+        const ResultRow row(r);
+        bool isnull;
+        const int64_t contact = row.int64_value(1);
+        const Datum raw = row.value(3, &isnull);
+        const Datum attributes = call([&]() -> Datum { return PointerGetDatum(PG_DETOAST_DATUM(raw)); });
+        core::FitResult fit = evaluate_fit(rules, model_index, attributes);
+        if (out.empty() || out.back().contact_id != contact) {
+            out.push_back(ContactFitHistory{contact, std::move(fit), {}});
+        } else {
+            out.back().later.push_back(core::ReplayFit{DatumGetTimestampTz(row.value(2, &isnull)), std::move(fit)});
+        }
+    }
+    return out;
+}
+
+const ContactFitHistory* fit_history_of(const std::vector<ContactFitHistory>& histories, size_t& pos,
+                                        int64_t contact_id) {
+    while (pos < histories.size() && histories[pos].contact_id < contact_id) ++pos;
+    return pos < histories.size() && histories[pos].contact_id == contact_id ? &histories[pos] : nullptr;
 }
 
 }  // namespace ls::pg

@@ -77,5 +77,23 @@ std::vector<StoredLedgerRow> read_ledger(int32_t model_id, int64_t first, int64_
 // oldest first.
 std::vector<StoredEntry> read_entries(int32_t model_id, int64_t first, int64_t last, bool read_only);
 
+// A contact's attribute history (lead_scoring.contact_attribute_history) as the fits
+// it gave in one model: the first change's fit, which holds from the start, and
+// the later changes at their times, oldest first.
+struct ContactFitHistory {
+    int64_t contact_id = 0;
+    core::FitResult first;
+    std::vector<core::ReplayFit> later;
+};
+// Of the contacts in [first, last] that have a history, by contact. (A contact
+// without one, loaded by hand with the triggers off, is fitted with its current
+// attributes by the caller.)
+std::vector<ContactFitHistory> read_fit_history(const RuleCache& rules, size_t model_index, int64_t first,
+                                                int64_t last, bool read_only);
+// The history of `contact_id` in `histories` (sorted by contact, scanned from
+// `pos` on, which it advances), or null.
+const ContactFitHistory* fit_history_of(const std::vector<ContactFitHistory>& histories, size_t& pos,
+                                        int64_t contact_id);
+
 
 }  // namespace ls::pg

@@ -137,6 +137,8 @@ ChunkResult recompute_chunk(const RuleCache& rules, size_t mi, int64_t from, int
     const std::vector<StoredLedgerRow> stored = read_ledger(model.id, ids.front(), ids.back());
     const std::vector<StoredEntry> entries = operator_entries(stored);
     const std::vector<StoredScores> scores = read_stored_scores(model.id, ids);
+    const std::vector<ContactFitHistory> fit_histories = read_fit_history(rules, mi, ids.front(), ids.back(), false);
+    size_t hi = 0;
 
     std::vector<LedgerRow> ledger;  // rows to insert
     std::vector<ItemPointerData> obsolete;  // stored rows to delete
@@ -173,13 +175,20 @@ ChunkResult recompute_chunk(const RuleCache& rules, size_t mi, int64_t from, int
         core::ContactState rebuilt;
         core::ContactScorer scorer(model, rebuilt, true);
         try {
-            scorer.on_fit(evaluate_fit(rules, mi, contacts[ci].attributes));
+            // The attributes of each moment (the contact's history), or without a
+            // history its current ones throughout.
+            const ContactFitHistory* fits = fit_history_of(fit_histories, hi, st.contact_id);
+            scorer.on_fit(fits ? fits->first : evaluate_fit(rules, mi, contacts[ci].attributes));
             // Everything is replayed, events dated in the future too (live scoring
             // took them), and what is due by now is applied at the end.
             core::Micros until = now;
             for (const auto& e : contact_events) until = std::max(until, e.occurred_at);
             for (const auto& e : contact_entries) until = std::max(until, e.at);
-            core::replay_history(scorer, contact_events, contact_entries, until);
+            if (fits)
+                for (const auto& f : fits->later) until = std::max(until, f.at);
+            static const std::vector<core::ReplayFit> no_fits;
+            core::replay_history(scorer, contact_events, contact_entries, until, std::nullopt,
+                                 fits ? fits->later : no_fits);
         } catch (const core::PointsError& e) {
             throw points_error(e, "recompute of contact " + std::to_string(st.contact_id) + " in model \"" +
                                       model.name + "\"");

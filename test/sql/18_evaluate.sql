@@ -103,3 +103,23 @@ SELECT contacts, converted, round(auc::numeric, 6) AS auc, avg_score_converted, 
 SELECT * FROM lead_scoring.band_report('e2', pg_catalog.now() + interval '1 day');
 -- Before the adjustment was made, contact 103 (created today) did not exist yet.
 SELECT contacts, converted FROM lead_scoring.evaluate('e2', '2026-06-01');
+
+-- Attributes as they were then (the attribute history): contact 8 signs up on Jan 20
+-- as a small company (no fit points); on Feb 1 sales fills in its size, which is
+-- worth 40 in model 'f'. Judged at as_of, it is judged just before its signup:
+-- without the 40 (a score of 10, not 50); contact 9, which never converts, is judged
+-- at as_of with the size it had then (40 + 10).
+INSERT INTO lead_scoring.models (name, conversion_event_type) VALUES ('f', 'signup');
+INSERT INTO lead_scoring.event_rules (model_id, name, event_type, points)
+SELECT model_id, 'visit', 'visit', 10 FROM lead_scoring.models WHERE name = 'f';
+INSERT INTO lead_scoring.attribute_rules (model_id, name, condition, points)
+SELECT model_id, 'large', '$.employees > 500', 40 FROM lead_scoring.models WHERE name = 'f';
+INSERT INTO lead_scoring.contacts (contact_id, attributes, updated_at) VALUES
+    (8, '{"employees": 20}', '2026-01-01'), (9, '{"employees": 2000}', '2026-01-01');
+INSERT INTO lead_scoring.events (contact_id, event_type, occurred_at) VALUES
+    (8, 'visit', '2026-01-15'), (8, 'signup', '2026-01-20'), (9, 'visit', '2026-01-15');
+UPDATE lead_scoring.contacts SET attributes = '{"employees": 2000}', updated_at = '2026-02-01' WHERE contact_id = 8;
+UPDATE lead_scoring.contacts SET attributes = '{"employees": 20}', updated_at = '2026-03-15' WHERE contact_id = 9;
+SELECT contact_id, score FROM lead_scoring.scores WHERE model = 'f' AND contact_id IN (8, 9) ORDER BY contact_id;  -- today: 50, 10
+SELECT contact_id, score, converted_at FROM lead_scoring.judged_scores('f', '2026-03-01') WHERE contact_id IN (8, 9)
+ ORDER BY contact_id;

@@ -1,6 +1,8 @@
 -- Differential test: for random models (filters, conditions, limits, cooldowns,
 -- caps, clamps, negative and fractional points, decay, windows, fit) and random
--- events that arrive in time order, inserted live one by one and in batches, then
+-- events that arrive in time order, inserted live one by one and in batches, with
+-- changes of contacts' attributes between them (dated when they happen, so fit
+-- groups under a cap cut the awards differently before and after), then
 -- adjustments and resets, then maintenance: recompute must give exactly what live
 -- scoring gave, contact by contact and group by group, with the same ledger totals
 -- per contact, group and kind, and fire no alert. Several seeds.
@@ -54,11 +56,12 @@ END $$;
 -- One seed: fresh extension, two random models, contacts, live events, operator
 -- entries, maintenance; then recompute each model and compare.
 CREATE FUNCTION pg_temp.differential(seed double precision)
-RETURNS TABLE (contacts bigint, events bigint, ledger_rows bigint, kinds text, differing_scores bigint,
+RETURNS TABLE (contacts bigint, events bigint, attribute_changes bigint, ledger_rows bigint, kinds text, differing_scores bigint,
                differing_groups bigint, differing_ledger_totals bigint, new_alerts bigint)
 LANGUAGE plpgsql AS $$
 DECLARE
     n_events integer;
+    changed bigint;
     i integer := 1;
     chunk integer;
 BEGIN
@@ -67,8 +70,10 @@ BEGIN
     PERFORM setseed(seed);
     PERFORM pg_temp.random_model('m1');
     PERFORM pg_temp.random_model('m2');
-    INSERT INTO lead_scoring.contacts (contact_id, attributes)
-    SELECT c, jsonb_build_object('size', floor(random() * 200)::int, 'region', pg_temp.pick(ARRAY['emea', 'amer']))
+    -- (dated before the first event, as the changes below are dated when they happen)
+    INSERT INTO lead_scoring.contacts (contact_id, attributes, updated_at)
+    SELECT c, jsonb_build_object('size', floor(random() * 200)::int, 'region', pg_temp.pick(ARRAY['emea', 'amer'])),
+           timestamptz '2025-12-31'
       FROM generate_series(1, 25) c;
 
     -- Events in time order (strictly increasing occurred_at, so event ids follow it).
@@ -90,6 +95,17 @@ BEGIN
              WHERE p.seq BETWEEN i AND i + chunk - 1 ORDER BY p.seq;
         END IF;
         i := i + chunk;
+        -- Now and then a contact's attributes change, dated just after the last event
+        -- inserted (before the next one: events are at least 7 minutes apart).
+        IF random() < 0.3 THEN
+            changed := 1 + floor(random() * 25)::bigint;
+            UPDATE lead_scoring.contacts
+               SET attributes = jsonb_build_object('size', floor(random() * 200)::int,
+                                                   'region', pg_temp.pick(ARRAY['emea', 'amer'])),
+                   updated_at = (SELECT p.occurred_at + interval '1 minute' FROM planned p
+                                  WHERE p.seq = least(i, n_events + 1) - 1)
+             WHERE contact_id = changed;
+        END IF;
     END LOOP;
     -- Operator entries come after the history (they are made now).
     PERFORM lead_scoring.adjust('m1', c, pg_temp.pick(ARRAY[-15, 8, 30]::numeric[]), 'call')
@@ -111,6 +127,7 @@ BEGIN
 
     contacts := (SELECT count(DISTINCT s.contact_id) FROM lead_scoring.scores s);
     events := (SELECT count(*) FROM lead_scoring.events);
+    attribute_changes := (SELECT count(*) FROM lead_scoring.contact_attribute_history) - 25;
     ledger_rows := (SELECT count(*) FROM lead_scoring.ledger);
     kinds := (SELECT string_agg(DISTINCT l.kind, ',' ORDER BY l.kind) FROM lead_scoring.ledger l);
     differing_scores := (SELECT count(*) FROM (

@@ -132,4 +132,66 @@ BOOST_AUTO_TEST_CASE(the_same_history_gives_the_same_state) {
     BOOST_TEST(!same_state(a, b));
 }
 
+// A capped group whose fit changes mid-history: an award is cut by the cap as the
+// fit stood when it was made, so replaying with the fit of each moment gives what
+// live scoring gave, and replaying with the last fit throughout does not.
+BOOST_AUTO_TEST_CASE(attribute_changes_apply_at_their_time) {
+    const ModelDef m = model(P("50"));
+    const EventRuleDef visit = rule(1, "30");
+    auto fit_of = [](const char* points) {
+        FitResult f;
+        f.matches.push_back(FitMatch{7, 10, P(points)});
+        return f;
+    };
+    // Live: fit 40 at the start, a visit on day 1 (cut to 10), the fit drops to 0 on
+    // day 2, a visit on day 3 (30 more): balance 40, score 40.
+    ContactState live_state;
+    ContactScorer live(m, live_state, true);
+    live.on_fit(fit_of("40"));
+    live.on_event(0, 1, 1 * kDay, {&visit}, {});
+    live.on_fit(FitResult{});
+    live.on_event(1, 2, 3 * kDay, {&visit}, {});
+    BOOST_TEST(live.current().total == P("40"));
+
+    const std::vector<ReplayEvent> events = {event(1, 1 * kDay, &visit), event(2, 3 * kDay, &visit)};
+    ContactState replayed_state;
+    ContactScorer replayed(m, replayed_state, true);
+    replayed.on_fit(fit_of("40"));
+    replay_history(replayed, events, {}, 4 * kDay, std::nullopt, {ReplayFit{2 * kDay, FitResult{}}});
+    BOOST_TEST(same_state(live_state, replayed_state));
+    BOOST_TEST(replayed.current().total == P("40"));
+
+    // With today's attributes (no fit) throughout, the first visit is not cut: 60, capped 50.
+    ContactState flat_state;
+    ContactScorer flat(m, flat_state, true);
+    flat.on_fit(FitResult{});
+    replay_history(flat, events, {}, 4 * kDay);
+    BOOST_TEST(flat.current().total == P("50"));
+    BOOST_TEST(!same_state(live_state, flat_state));
+}
+
+BOOST_AUTO_TEST_CASE(a_change_at_the_same_instant_as_an_event_applies_first) {
+    const ModelDef m = model(P("50"));
+    const EventRuleDef visit = rule(1, "30");
+    FitResult high;
+    high.matches.push_back(FitMatch{7, 10, P("40")});
+    ContactState state;
+    ContactScorer scorer(m, state, true);
+    scorer.on_fit(FitResult{});
+    replay_history(scorer, {event(1, 2 * kDay, &visit)}, {}, 3 * kDay, std::nullopt, {ReplayFit{2 * kDay, high}});
+    BOOST_TEST(scorer.current().total == P("50"));  // 40 fit + the visit cut to 10
+    // Stopping just before that event: the change of that instant is in.
+    ContactState before_state;
+    ContactScorer before(m, before_state, true);
+    before.on_fit(FitResult{});
+    replay_history(before, {event(1, 2 * kDay, &visit)}, {}, 3 * kDay, 0, {ReplayFit{2 * kDay, high}});
+    BOOST_TEST(before.current().total == P("40"));
+    // A change after `until` is left out.
+    ContactState later_state;
+    ContactScorer later(m, later_state, true);
+    later.on_fit(FitResult{});
+    replay_history(later, {}, {}, 1 * kDay, std::nullopt, {ReplayFit{2 * kDay, high}});
+    BOOST_TEST(later.current().total == P("0"));
+}
+
 BOOST_AUTO_TEST_SUITE_END()
