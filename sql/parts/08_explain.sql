@@ -19,7 +19,8 @@ BEGIN
     RETURN found;
 END $$;
 
--- Rows: the attribute rules that held at the last fit, every ledger entry (awards,
+-- Rows: the attribute rules that held at the last fit (occurred_at: when the change
+-- of attributes that brought them happened), every ledger entry (awards,
 -- adjustments, decay, expiry, resets), then a 'clamp' row per group whose cap cut
 -- its score and one (point_group NULL) for the model's min/max clamp. Only groups
 -- that count toward the total appear. The points add up to scores.score exactly.
@@ -43,8 +44,17 @@ LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
          WHERE g.counts_toward_total
     ), rows AS (
         SELECT g.name AS point_group, 'attribute'::text AS source, coalesce(ar.name, '#' || f.rule_id) AS rule,
-               NULL::bigint AS event_id, NULL::timestamptz AS occurred_at, f.points, 1 AS part,
-               f.rule_id AS ord
+               NULL::bigint AS event_id,
+               -- when the change that brought these points happened: the first change of
+               -- the contact's attributes since which the rule has held
+               (SELECT min(h.changed_at) FROM lead_scoring.contact_attribute_history h
+                 WHERE h.contact_id = explain.contact_id
+                   AND h.changed_at > coalesce(
+                       (SELECT max(x.changed_at) FROM lead_scoring.contact_attribute_history x
+                         WHERE x.contact_id = explain.contact_id
+                           AND NOT coalesce(jsonb_path_match_tz(x.attributes, ar.condition, silent => true), false)),
+                       '-infinity')) AS occurred_at,
+               f.points, 1 AS part, f.rule_id AS ord
           FROM s CROSS JOIN LATERAL lead_scoring.state_fit(s.state) f
           JOIN groups g ON g.group_id = f.group_id
           LEFT JOIN lead_scoring.attribute_rules ar ON ar.rule_id = f.rule_id

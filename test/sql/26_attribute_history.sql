@@ -38,3 +38,17 @@ SELECT rows FROM lead_scoring.forget_contact(1) WHERE relation = 'contact_attrib
 SELECT contact_id, count(*) FROM lead_scoring.contact_attribute_history GROUP BY contact_id ORDER BY contact_id;
 DROP OWNED BY regress_history_crm;
 DROP ROLE regress_history_crm;
+
+-- explain dates fit points by the change of attributes that brought them: the first
+-- change since which the rule has held (10: large since Feb 1, a later change of its
+-- title leaves that; 11: large, then small, large again on Mar 1).
+INSERT INTO lead_scoring.attribute_rules (model_id, name, condition, points)
+SELECT model_id, 'large', '$.size > 500', 40 FROM lead_scoring.models WHERE name = 'm';
+INSERT INTO lead_scoring.contacts (contact_id, attributes, updated_at) VALUES
+    (10, '{"size": 10}', '2026-01-01'), (11, '{"size": 2000}', '2026-01-01');
+UPDATE lead_scoring.contacts SET attributes = '{"size": 2000}', updated_at = '2026-02-01' WHERE contact_id = 10;
+UPDATE lead_scoring.contacts SET attributes = '{"size": 10}', updated_at = '2026-02-01' WHERE contact_id = 11;
+UPDATE lead_scoring.contacts SET attributes = '{"size": 2000, "title": "CTO"}', updated_at = '2026-03-01' WHERE contact_id = 10;
+UPDATE lead_scoring.contacts SET attributes = '{"size": 3000}', updated_at = '2026-03-01' WHERE contact_id = 11;
+SELECT c AS contact_id, e.source, e.rule, e.occurred_at, e.points
+  FROM unnest(ARRAY[10, 11]) c, lead_scoring.explain('m', c) e ORDER BY c;
