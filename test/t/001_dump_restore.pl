@@ -28,8 +28,15 @@ $node->safe_psql('src', 'CREATE EXTENSION lead_scoring');
 psql_file('src', 'examples/sauna_model.sql');
 psql_file('src', 'examples/sauna_story.sql');
 $node->safe_psql('src', q{
+    -- a model whose awards count for ten years (window awards to dump)
+    INSERT INTO lead_scoring.models (name) VALUES ('windowed');
+    UPDATE lead_scoring.point_groups SET window_size = '10 years'
+     WHERE model_id = (SELECT model_id FROM lead_scoring.models WHERE name = 'windowed');
+    INSERT INTO lead_scoring.event_rules (model_id, name, event_type, points)
+    SELECT model_id, 'visit', 'page_visit', 3 FROM lead_scoring.models WHERE name = 'windowed';
     INSERT INTO lead_scoring.events (contact_id, event_type, properties)
     SELECT c, 'page_visit', '{"url": "/pricing"}' FROM generate_series(2, 40) c;
+    UPDATE lead_scoring.contacts SET attributes = attributes || '{"stage": "lead"}' WHERE contact_id <= 10;
     SELECT lead_scoring.adjust('sauna', 2, 12.5, 'met at the fair');
     SELECT lead_scoring.reset('sauna', 3, 'back to nurture');
     UPDATE lead_scoring.alerts SET acknowledged_at = '2026-05-01 10:00+00' WHERE contact_id = 1;
@@ -49,6 +56,8 @@ my %content = (
     scores          => 'SELECT * FROM lead_scoring.contact_scores ORDER BY model_id, contact_id',
     ledger          => 'SELECT * FROM lead_scoring.ledger ORDER BY entry_id',
     alerts          => 'SELECT * FROM lead_scoring.alerts ORDER BY alert_id',
+    window_awards   => 'SELECT * FROM lead_scoring.window_awards ORDER BY contact_id, model_id, group_id, occurred_at, event_id',
+    history         => 'SELECT * FROM lead_scoring.contact_attribute_history ORDER BY contact_id, change_id',
     leaderboard     => q{SELECT contact_id, score, band, rank FROM lead_scoring.leaderboard WHERE model = 'sauna' ORDER BY rank, contact_id},
 );
 
