@@ -217,7 +217,10 @@ sub content {
         SELECT j FROM (SELECT pg_catalog.to_jsonb(s)::text AS j FROM lead_scoring.group_scores s) x ORDER BY j COLLATE "C";
         SELECT contact_id, score, rank FROM lead_scoring.leaderboard WHERE model = 'main' ORDER BY rank, contact_id LIMIT 50;
         SELECT * FROM lead_scoring.band_summary ORDER BY model, band;
-        SELECT * FROM lead_scoring.explain('main', 7) ORDER BY 1, 2, 3, 4, 5, 6});
+        SELECT point_group, source, rule, event_id,
+               -- (an attribute rule's date is that of its change of attributes: see below)
+               CASE WHEN source <> 'attribute' THEN occurred_at END, points
+          FROM lead_scoring.explain('main', 7) ORDER BY 1, 2, 3, 4, 5, 6});
     # evaluate and band_report judge contacts with the attributes of each moment (the
     # attribute history), which differs by design: the updated database has each
     # contact's current attributes from its creation on (0.1 kept no history).
