@@ -32,13 +32,17 @@ SELECT s.model, g.name AS point_group, s.contact_id, u.score, u.fit_score, u.beh
 -- Per model, contacts best first. One table and a window partitioned by the model
 -- name: "WHERE model = 'm'" goes below the window and "LIMIT 20" reaches the scan,
 -- so the plan reads 20 entries of contact_scores_rank_idx in order and sorts nothing.
+-- The frame is ROWS up to the current row: rank() needs no more, and the default
+-- (RANGE, up to the current row's last peer) made the window read every contact
+-- tied with the 20th (all those at the model's max_score) before returning it.
 -- Ties share a rank and come in the index's contact_id order; a query that needs that
 -- order guaranteed adds ORDER BY rank, contact_id.
 CREATE OR REPLACE VIEW lead_scoring.leaderboard AS
 SELECT s.model, s.contact_id, s.score, s.fit_score, s.behavior_score,
        lead_scoring.band_of(s.model_id, s.score) AS band,
        s.qualified, s.last_activity_at, s.updated_at,
-       pg_catalog.rank() OVER (PARTITION BY s.model ORDER BY s.score DESC) AS rank
+       pg_catalog.rank() OVER (PARTITION BY s.model ORDER BY s.score DESC
+                               ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS rank
   FROM lead_scoring.contact_scores s;
 
 -- Conversion facts per model and contact: first event, first conversion event.

@@ -32,5 +32,18 @@ INSERT INTO lead_scoring.contact_scores (model_id, model, contact_id, score)
 SELECT model_id, name, 1000 + i, i % 97 FROM lead_scoring.models, generate_series(1, 20000) i WHERE name = 'other';
 ANALYZE lead_scoring.contact_scores, lead_scoring.models;
 EXPLAIN (COSTS OFF) SELECT * FROM lead_scoring.leaderboard WHERE model = 'other' LIMIT 20;
+-- With thousands of contacts tied at the top, the top 20 still read 20 index entries
+-- (a window over the default RANGE frame read every tied one); ties share rank 1 and
+-- the next score ranks after all of them.
+UPDATE lead_scoring.contact_scores SET score = 500 WHERE model = 'other' AND contact_id < 6000;
+EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF) SELECT * FROM lead_scoring.leaderboard WHERE model = 'other' LIMIT 20;
+SELECT count(*) AS top_20, min(rank), max(rank) FROM (SELECT * FROM lead_scoring.leaderboard WHERE model = 'other' LIMIT 20) t;
+SELECT count(*) FILTER (WHERE score = 500) AS tied, count(*) FILTER (WHERE score = 500 AND rank = 1) AS tied_at_1,
+       min(rank) FILTER (WHERE score < 500) AS next_rank
+  FROM lead_scoring.leaderboard WHERE model = 'other';
+-- One contact's score and group scores are found by the contact (the key leads with
+-- contact_id), whatever the model holds.
+EXPLAIN (COSTS OFF) SELECT * FROM lead_scoring.scores WHERE model = 'other' AND contact_id = 1500;
+EXPLAIN (COSTS OFF) SELECT * FROM lead_scoring.group_scores WHERE model = 'other' AND contact_id = 1500;
 
 SELECT * FROM lead_scoring.band_summary WHERE model = 'm';
