@@ -45,6 +45,37 @@ SELECT s.model, s.contact_id, s.score, s.fit_score, s.behavior_score,
                                ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS rank
   FROM lead_scoring.contact_scores s;
 
+-- The score range of a band: [its min_score, the next band's min_score). An unknown
+-- model or band is an error naming it.
+CREATE OR REPLACE FUNCTION lead_scoring.band_bounds(model text, band text, OUT low numeric, OUT high numeric)
+LANGUAGE plpgsql STABLE SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    m integer := lead_scoring.model_id_of(band_bounds.model);
+BEGIN
+    SELECT b.min_score INTO low FROM lead_scoring.bands b WHERE b.model_id = m AND b.name = band_bounds.band;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'band "%" does not exist in model "%"', band, model USING ERRCODE = 'undefined_object';
+    END IF;
+    SELECT min(b.min_score) INTO high FROM lead_scoring.bands b WHERE b.model_id = m AND b.min_score > low;
+    high := coalesce(high, 'Infinity');
+END $$;
+
+-- The contacts of a model in one band, best first: a range of
+-- contact_scores_rank_idx (the band's score range), not a band_of() call per contact.
+-- An unknown model or band is an error (band_bounds).
+CREATE OR REPLACE FUNCTION lead_scoring.contacts_in_band(model text, band text)
+RETURNS SETOF lead_scoring.scores
+LANGUAGE plpgsql STABLE SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    bounds record;
+BEGIN
+    SELECT * INTO bounds FROM lead_scoring.band_bounds(contacts_in_band.model, contacts_in_band.band);
+    RETURN QUERY
+        SELECT s.* FROM lead_scoring.scores s
+         WHERE s.model = contacts_in_band.model AND s.score >= bounds.low AND s.score < bounds.high
+         ORDER BY s.score DESC, s.contact_id;
+END $$;
+
 -- Conversion facts per model and contact: first event, first conversion event.
 CREATE OR REPLACE VIEW lead_scoring.conversions AS
 SELECT m.model_id, e.contact_id,

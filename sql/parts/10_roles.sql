@@ -37,6 +37,7 @@ GRANT SELECT ON lead_scoring.scores, lead_scoring.group_scores, lead_scoring.lea
 GRANT EXECUTE ON FUNCTION lead_scoring.points_of(bigint), lead_scoring.band_of(integer, numeric),
                           lead_scoring.model_id_of(text),
                           lead_scoring.state_groups(bytea), lead_scoring.state_fit(bytea),
+                          lead_scoring.band_bounds(text, text), lead_scoring.contacts_in_band(text, text),
                           lead_scoring.explain(text, bigint),
                           lead_scoring.judged_scores(text, timestamptz),
                           lead_scoring.auc(numeric[], numeric[]),

@@ -41,6 +41,26 @@ SELECT count(*) AS top_20, min(rank), max(rank) FROM (SELECT * FROM lead_scoring
 SELECT count(*) FILTER (WHERE score = 500) AS tied, count(*) FILTER (WHERE score = 500 AND rank = 1) AS tied_at_1,
        min(rank) FILTER (WHERE score < 500) AS next_rank
   FROM lead_scoring.leaderboard WHERE model = 'other';
+-- The other common reads go through indexes too: the MQL list (contacts above a
+-- score), the contacts of a band (its score range of the rank index), the open
+-- alerts queue (a partial index of unacknowledged alerts).
+INSERT INTO lead_scoring.bands (model_id, name, min_score)
+SELECT model_id, b.name, b.min_score FROM lead_scoring.models, (VALUES ('low', 0), ('mid', 40), ('top', 90)) AS b(name, min_score)
+ WHERE models.name = 'other';
+INSERT INTO lead_scoring.alerts (threshold_id, model_id, contact_id, score, acknowledged_at)
+SELECT 1, 1, i, 50, CASE WHEN i % 100 <> 0 THEN now() END FROM generate_series(1, 20000) i;
+ANALYZE lead_scoring.contact_scores, lead_scoring.alerts, lead_scoring.bands;
+EXPLAIN (COSTS OFF) SELECT contact_id, score FROM lead_scoring.scores WHERE model = 'other' AND score >= 90
+ ORDER BY score DESC LIMIT 100;
+-- (what contacts_in_band runs, with the band's bounds)
+EXPLAIN (COSTS OFF) SELECT s.* FROM lead_scoring.scores s WHERE s.model = 'other' AND s.score >= 40 AND s.score < 90
+ ORDER BY s.score DESC, s.contact_id;
+SELECT count(*), min(score), max(score) FROM lead_scoring.contacts_in_band('other', 'mid');
+SELECT count(*) FROM lead_scoring.scores WHERE model = 'other' AND band = 'mid';
+SELECT count(*), min(score) FROM lead_scoring.contacts_in_band('other', 'top');
+SELECT * FROM lead_scoring.contacts_in_band('other', 'nope');
+SELECT * FROM lead_scoring.contacts_in_band('nope', 'mid');
+EXPLAIN (COSTS OFF) SELECT * FROM lead_scoring.alerts WHERE acknowledged_at IS NULL ORDER BY created_at LIMIT 20;
 -- One contact's score and group scores are found by the contact (the key leads with
 -- contact_id), whatever the model holds.
 EXPLAIN (COSTS OFF) SELECT * FROM lead_scoring.scores WHERE model = 'other' AND contact_id = 1500;
