@@ -62,19 +62,20 @@ END $$;
 
 -- The contacts of a model in one band, best first: a range of
 -- contact_scores_rank_idx (the band's score range), not a band_of() call per contact.
--- An unknown model or band is an error (band_bounds).
+-- Plain SQL, so that it is inlined into the calling query and a LIMIT reaches the
+-- index scan; the bounds are init plans, computed (and an unknown model or band
+-- refused, by band_bounds) before the scan starts.
 CREATE OR REPLACE FUNCTION lead_scoring.contacts_in_band(model text, band text)
 RETURNS SETOF lead_scoring.scores
-LANGUAGE plpgsql STABLE SET search_path = pg_catalog, pg_temp AS $$
-DECLARE
-    bounds record;
-BEGIN
-    SELECT * INTO bounds FROM lead_scoring.band_bounds(contacts_in_band.model, contacts_in_band.band);
-    RETURN QUERY
-        SELECT s.* FROM lead_scoring.scores s
-         WHERE s.model = contacts_in_band.model AND s.score >= bounds.low AND s.score < bounds.high
-         ORDER BY s.score DESC, s.contact_id;
-END $$;
+LANGUAGE sql STABLE AS $$
+    SELECT s.* FROM lead_scoring.scores s
+     WHERE s.model OPERATOR(pg_catalog.=) contacts_in_band.model
+       AND s.score OPERATOR(pg_catalog.>=)
+           (SELECT b.low FROM lead_scoring.band_bounds(contacts_in_band.model, contacts_in_band.band) b)
+       AND s.score OPERATOR(pg_catalog.<)
+           (SELECT b.high FROM lead_scoring.band_bounds(contacts_in_band.model, contacts_in_band.band) b)
+     ORDER BY s.score DESC, s.contact_id
+$$;
 
 -- Conversion facts per model and contact: first event, first conversion event.
 CREATE OR REPLACE VIEW lead_scoring.conversions AS
