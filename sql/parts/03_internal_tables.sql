@@ -26,6 +26,11 @@ CREATE TABLE lead_scoring.contact_scores (
     updated_at       timestamptz NOT NULL DEFAULT pg_catalog.now(),
     maintenance_due_at timestamptz,
     state            bytea NOT NULL DEFAULT '\x01000000',  -- format 1, empty
+    -- Conversion facts, kept as events arrive (band_summary reads them instead of
+    -- aggregating every event): the contact's first event, and its first event of
+    -- the model's conversion_event_type.
+    first_event_at   timestamptz,
+    converted_at     timestamptz,
     -- Contact first: scoring looks rows up by contact (contact_id = ANY (...)), which
     -- the key then serves whatever the planner believes of the table (with model
     -- first, a table not yet analyzed got a plan that filtered every row of the

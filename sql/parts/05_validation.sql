@@ -425,6 +425,21 @@ BEGIN
     UPDATE lead_scoring.contact_scores s SET model = NEW.name WHERE s.model_id = NEW.model_id;
     RETURN NULL;
 END $$;
+-- A model's conversion_event_type changed: its rows' converted_at (which band_summary
+-- reads) is worked out again from the stored events.
+CREATE OR REPLACE FUNCTION lead_scoring.refresh_conversion_facts() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+    UPDATE lead_scoring.contact_scores s
+       SET converted_at = (SELECT min(e.occurred_at) FROM lead_scoring.events e
+                            WHERE e.contact_id = s.contact_id AND e.event_type = NEW.conversion_event_type)
+     WHERE s.model_id = NEW.model_id;
+    RETURN NULL;
+END $$;
+CREATE OR REPLACE TRIGGER refresh_conversion_facts AFTER UPDATE OF conversion_event_type ON lead_scoring.models
+    FOR EACH ROW WHEN (OLD.conversion_event_type IS DISTINCT FROM NEW.conversion_event_type)
+    EXECUTE FUNCTION lead_scoring.refresh_conversion_facts();
+
 CREATE OR REPLACE TRIGGER rename_scores AFTER UPDATE OF name ON lead_scoring.models
     FOR EACH ROW WHEN (OLD.name IS DISTINCT FROM NEW.name)
     EXECUTE FUNCTION lead_scoring.rename_model_scores();

@@ -92,11 +92,10 @@ SELECT m.model_id, e.contact_id,
 -- Bands without contacts are listed with 0; contacts below every band get band NULL.
 CREATE OR REPLACE VIEW lead_scoring.band_summary AS
 WITH per_contact AS (
-    SELECT s.model_id, lead_scoring.band_of(s.model_id, s.score) AS band, c.converted_at,
-           EXTRACT(epoch FROM c.converted_at OPERATOR(pg_catalog.-) c.first_event_at) OPERATOR(pg_catalog./) 86400 AS days
+    -- (the conversion facts scoring keeps in each score row, not an aggregate of events)
+    SELECT s.model_id, lead_scoring.band_of(s.model_id, s.score) AS band, s.converted_at,
+           EXTRACT(epoch FROM s.converted_at OPERATOR(pg_catalog.-) s.first_event_at) OPERATOR(pg_catalog./) 86400 AS days
       FROM lead_scoring.contact_scores s
-      LEFT JOIN lead_scoring.conversions c
-        ON c.model_id OPERATOR(pg_catalog.=) s.model_id AND c.contact_id OPERATOR(pg_catalog.=) s.contact_id
 ), per_band AS (
     SELECT model_id, band, count(*) AS contacts, count(converted_at) AS converted,
            avg(days) AS avg_days

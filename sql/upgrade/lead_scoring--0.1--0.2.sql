@@ -130,3 +130,14 @@ BEGIN
         RAISE WARNING 'lead_scoring: some contacts have an updated_at outside the years 1 to 9999; new ones are refused';
     END IF;
 END $$;
+
+-- Conversion facts kept with the scores (issue 15; sql/parts/03_internal_tables.sql),
+-- worked out once from the stored events.
+ALTER TABLE lead_scoring.contact_scores ADD COLUMN first_event_at timestamptz, ADD COLUMN converted_at timestamptz;
+UPDATE lead_scoring.contact_scores s
+   SET first_event_at = f.first_event_at, converted_at = f.converted_at
+  FROM (SELECT m.model_id, e.contact_id, min(e.occurred_at) AS first_event_at,
+               min(e.occurred_at) FILTER (WHERE e.event_type = m.conversion_event_type) AS converted_at
+          FROM lead_scoring.models m JOIN lead_scoring.events e ON true
+         GROUP BY m.model_id, e.contact_id) f
+ WHERE s.model_id = f.model_id AND s.contact_id = f.contact_id;

@@ -67,6 +67,7 @@ struct ModelDef {
     std::string name;
     std::optional<Points> min_score;  // clamp of the total
     std::optional<Points> max_score;
+    std::optional<std::string> conversion_event_type;  // the event type that marks a conversion
     std::vector<GroupDef> groups;
     std::vector<AttributeRuleDef> attribute_rules;
     std::vector<ThresholdDef> thresholds;

@@ -2,6 +2,9 @@
 
 #include <algorithm>
 #include <numeric>
+#include <optional>
+#include <string>
+#include <unordered_map>
 
 #include "core/scoring.hpp"
 #include "pg/datum.hpp"
@@ -24,12 +27,28 @@ struct MatchedEvent {
     core::Micros occurred_at = 0;
     uint32_t rules_begin = 0, rules_end = 0;            // into Batch::rules
     uint32_t thresholds_begin = 0, thresholds_end = 0;  // into Batch::thresholds
+    uint32_t type_index = 0;                            // into Batch::types
 };
 
 struct Batch {
     std::vector<MatchedEvent> events;
     std::vector<const CompiledEventRule*> rules;  // the chosen rule of each (model, group)
     std::vector<const CompiledEventThreshold*> thresholds;
+    std::vector<std::string> types;  // the event types of the chunk (a conversion is one)
+    std::unordered_map<std::string, uint32_t> type_index;
+
+    uint32_t type_of(const std::string& event_type) {
+        auto it = type_index.find(event_type);
+        if (it != type_index.end()) return it->second;
+        types.push_back(event_type);
+        return type_index[event_type] = static_cast<uint32_t>(types.size() - 1);
+    }
+    // The index of `event_type` among the chunk's types, if an event has it.
+    std::optional<uint32_t> find_type(const std::optional<std::string>& event_type) const {
+        if (!event_type) return std::nullopt;
+        auto it = type_index.find(*event_type);
+        return it == type_index.end() ? std::nullopt : std::optional<uint32_t>(it->second);
+    }
 };
 
 // Matches one event's properties against the rules and thresholds of its type.
@@ -142,6 +161,15 @@ void score_chunk(std::shared_ptr<const RuleCache>& current, Batch& batch, Oid ac
         while (rules.models[mi].id != st.model_id) ++mi;
         const core::ModelDef& model = rules.models[mi];
 
+        // The conversion facts band_summary reads: this chunk's earliest event of the
+        // contact, and its earliest conversion event in this model.
+        const std::optional<uint32_t> conversion = batch.find_type(model.conversion_event_type);
+        for (size_t k = first; k < order.size() && batch.events[order[k]].contact_id == st.contact_id; ++k) {
+            const MatchedEvent& ev = batch.events[order[k]];
+            if (!st.first_event_at || ev.occurred_at < *st.first_event_at) st.first_event_at = ev.occurred_at;
+            if (conversion && ev.type_index == *conversion && (!st.converted_at || ev.occurred_at < *st.converted_at))
+                st.converted_at = ev.occurred_at;
+        }
         core::ContactScorer scorer(model, st.state, st.is_new);
         try {
             if (st.pending_fit) scorer.on_fit(*st.pending_fit);  // a state this statement created
@@ -216,6 +244,7 @@ void score_new_events(TriggerData* trigger, Oid actor) {
         ev.contact_id = DatumGetInt64(rows.value(col_contact, &isnull));
         ev.occurred_at = DatumGetTimestampTz(rows.value(col_occurred, &isnull));
         event_type = text_value(rows.value(col_type, &isnull));
+        ev.type_index = batch.type_of(event_type);
         if (const EventTypeRules* type = rules->rules_for(event_type)) {
             Datum raw = rows.value(col_properties, &isnull);
             MemoryContext old = MemoryContextSwitchTo(per_event);

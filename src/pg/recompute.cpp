@@ -85,12 +85,13 @@ struct StoredScores {
     int64_t contact_id = 0;
     core::Points total, fit_score, behavior_score;
     std::optional<core::Micros> due;
+    std::optional<core::Micros> first_event_at, converted_at;
 };
 
 std::vector<StoredScores> read_stored_scores(int32_t model_id, const std::vector<int64_t>& contacts) {
     static Statement s(
         "SELECT contact_id, score::pg_catalog.text, fit_score::pg_catalog.text, behavior_score::pg_catalog.text,"
-        "       maintenance_due_at FROM lead_scoring.contact_scores"
+        "       maintenance_due_at, first_event_at, converted_at FROM lead_scoring.contact_scores"
         " WHERE model_id OPERATOR(pg_catalog.=) $1 AND contact_id OPERATOR(pg_catalog.=) ANY ($2) ORDER BY contact_id",
         {INT4OID, INT8ARRAYOID});
     Datum args[2] = {Int32GetDatum(model_id), int8_array(contacts)};
@@ -107,6 +108,10 @@ std::vector<StoredScores> read_stored_scores(int32_t model_id, const std::vector
         bool isnull;
         Datum due = row.value(5, &isnull);
         if (!isnull) x.due = DatumGetTimestampTz(due);
+        Datum first = row.value(6, &isnull);
+        if (!isnull) x.first_event_at = DatumGetTimestampTz(first);
+        Datum converted = row.value(7, &isnull);
+        if (!isnull) x.converted_at = DatumGetTimestampTz(converted);
         out.push_back(x);
     }
     return out;
@@ -133,7 +138,8 @@ ChunkResult recompute_chunk(const RuleCache& rules, size_t mi, int64_t from, int
     // waited for a lock is read.
     std::vector<StoredState> states = lock_states(rules, ids, model.id);
     load_window_awards({model}, states, AwardHorizon::all());  // rebuilt whole: compared with all of them
-    const std::vector<ChunkEvent> events = read_events(rules, mi, ids.front(), ids.back(), false);
+    const std::vector<ChunkEvent> events =
+        read_events(rules, mi, ids.front(), ids.back(), false, model.conversion_event_type);
     const std::vector<StoredLedgerRow> stored = read_ledger(model.id, ids.front(), ids.back());
     const std::vector<StoredEntry> entries = operator_entries(stored);
     const std::vector<StoredScores> scores = read_stored_scores(model.id, ids);
@@ -152,8 +158,14 @@ ChunkResult recompute_chunk(const RuleCache& rules, size_t mi, int64_t from, int
         while (ei < events.size() && events[ei].contact_id < st.contact_id) ++ei;
         while (ni < entries.size() && entries[ni].contact_id < st.contact_id) ++ni;
         contact_events.clear();
-        for (; ei < events.size() && events[ei].contact_id == st.contact_id; ++ei)
-            contact_events.push_back(events[ei].replay);
+        std::optional<core::Micros> first_event_at, converted_at;  // the conversion facts, from every event
+        for (; ei < events.size() && events[ei].contact_id == st.contact_id; ++ei) {
+            const ChunkEvent& e = events[ei];
+            contact_events.push_back(e.replay);
+            if (!first_event_at || e.replay.occurred_at < *first_event_at) first_event_at = e.replay.occurred_at;
+            if (e.is_conversion && (!converted_at || e.replay.occurred_at < *converted_at))
+                converted_at = e.replay.occurred_at;
+        }
         contact_entries.clear();
         entry_sources.clear();
         for (; ni < entries.size() && entries[ni].contact_id == st.contact_id; ++ni) {
@@ -228,8 +240,12 @@ ChunkResult recompute_chunk(const RuleCache& rules, size_t mi, int64_t from, int
         const bool unchanged = now_stored && core::same_state(st.state, rebuilt) && after.total == now_stored->total &&
                                after.fit_score == now_stored->fit_score &&
                                after.behavior_score == now_stored->behavior_score &&
-                               core::next_due(model, rebuilt) == now_stored->due;
+                               core::next_due(model, rebuilt) == now_stored->due &&
+                               first_event_at == now_stored->first_event_at && converted_at == now_stored->converted_at;
         st.state = std::move(rebuilt);
+        st.first_event_at = first_event_at;
+        st.converted_at = converted_at;
+        st.facts_exact = true;
         if (!unchanged) st.finish(model, after);
     }
     delete_ledger_rows(obsolete);

@@ -63,7 +63,7 @@ std::shared_ptr<RuleCache> build() {
     });
 
     std::map<int32_t, size_t> model_index;
-    run_sql("SELECT model_id, name, min_score::pg_catalog.text, max_score::pg_catalog.text"
+    run_sql("SELECT model_id, name, min_score::pg_catalog.text, max_score::pg_catalog.text, conversion_event_type"
             " FROM lead_scoring.models WHERE active ORDER BY model_id",
             true);
     for (uint64 r = 0; r < SPI_processed; ++r) {
@@ -72,6 +72,7 @@ std::shared_ptr<RuleCache> build() {
         m.name = column_text(r, 2);
         m.min_score = optional_points(column_text(r, 3));
         m.max_score = optional_points(column_text(r, 4));
+        if (!column_is_null(r, 5)) m.conversion_event_type = column_text(r, 5);
         model_index[m.id] = cache->models.size();
         cache->models.push_back(std::move(m));
     }

@@ -38,8 +38,14 @@ Statement& load_all_or_nothing_statement() {
 
 Statement& create_states_statement() {
     static Statement s(
-        "INSERT INTO lead_scoring.contact_scores (model_id, model, contact_id)"
-        " SELECT m.model_id, m.name, c"
+        // A row created for a contact with events already (a model added since) starts
+        // with the conversion facts of those events.
+        "INSERT INTO lead_scoring.contact_scores (model_id, model, contact_id, first_event_at, converted_at)"
+        " SELECT m.model_id, m.name, c,"
+        "        (SELECT pg_catalog.min(e.occurred_at) FROM lead_scoring.events e"
+        "          WHERE e.contact_id OPERATOR(pg_catalog.=) c),"
+        "        (SELECT pg_catalog.min(e.occurred_at) FROM lead_scoring.events e"
+        "          WHERE e.contact_id OPERATOR(pg_catalog.=) c AND e.event_type OPERATOR(pg_catalog.=) m.conversion_event_type)"
         "   FROM lead_scoring.models m, pg_catalog.unnest($2::pg_catalog.int8[]) c"
         "  WHERE m.model_id OPERATOR(pg_catalog.=) ANY ($1)"
         "  ORDER BY c, m.model_id ON CONFLICT DO NOTHING"
@@ -238,18 +244,25 @@ void write_states(std::vector<StoredState>& states) {
         "UPDATE lead_scoring.contact_scores s"
         " SET score = u.score, fit_score = u.fit_score, behavior_score = u.behavior_score,"
         "     qualified = u.qualified, last_activity_at = u.last_activity_at, updated_at = $9,"
-        "     maintenance_due_at = u.due, state = u.state"
+        "     maintenance_due_at = u.due, state = u.state,"
+        "     first_event_at = CASE WHEN u.exact THEN u.first_event_at"
+        "                           ELSE LEAST(s.first_event_at, u.first_event_at) END,"
+        "     converted_at = CASE WHEN u.exact THEN u.converted_at"
+        "                         ELSE LEAST(s.converted_at, u.converted_at) END"
         " FROM ROWS FROM (pg_catalog.unnest($1::pg_catalog.int4[]), pg_catalog.unnest($2::pg_catalog.int8[]),"
         "   pg_catalog.unnest($3::pg_catalog.numeric[]), pg_catalog.unnest($4::pg_catalog.numeric[]),"
         "   pg_catalog.unnest($5::pg_catalog.numeric[]), pg_catalog.unnest($6::pg_catalog.bool[]),"
         "   pg_catalog.unnest($7::pg_catalog.timestamptz[]), pg_catalog.unnest($8::pg_catalog.timestamptz[]),"
-        "   pg_catalog.unnest($10::pg_catalog.bytea[]))"
-        "   AS u(model_id, contact_id, score, fit_score, behavior_score, qualified, last_activity_at, due, state)"
+        "   pg_catalog.unnest($10::pg_catalog.bytea[]), pg_catalog.unnest($11::pg_catalog.timestamptz[]),"
+        "   pg_catalog.unnest($12::pg_catalog.timestamptz[]), pg_catalog.unnest($13::pg_catalog.bool[]))"
+        "   AS u(model_id, contact_id, score, fit_score, behavior_score, qualified, last_activity_at, due, state,"
+        "        first_event_at, converted_at, exact)"
         " WHERE s.model_id OPERATOR(pg_catalog.=) u.model_id AND s.contact_id OPERATOR(pg_catalog.=) u.contact_id",
         {INT4ARRAYOID, INT8ARRAYOID, NUMERICARRAYOID, NUMERICARRAYOID, NUMERICARRAYOID, BOOLARRAYOID,
-         TIMESTAMPTZARRAYOID, TIMESTAMPTZARRAYOID, TIMESTAMPTZOID, BYTEAARRAYOID});
-    std::vector<Datum> model, contact, score, fit, behavior, qualified, last, due, state;
-    std::vector<bool> last_null, due_null;
+         TIMESTAMPTZARRAYOID, TIMESTAMPTZARRAYOID, TIMESTAMPTZOID, BYTEAARRAYOID, TIMESTAMPTZARRAYOID,
+         TIMESTAMPTZARRAYOID, BOOLARRAYOID});
+    std::vector<Datum> model, contact, score, fit, behavior, qualified, last, due, state, first, converted, exact;
+    std::vector<bool> last_null, due_null, first_null, converted_null;
     for (const auto& st : states) {
         if (!st.changed) continue;
         model.push_back(Int32GetDatum(st.model_id));
@@ -263,14 +276,21 @@ void write_states(std::vector<StoredState>& states) {
         due.push_back(TimestampTzGetDatum(st.due.value_or(0)));
         due_null.push_back(!st.due.has_value());
         state.push_back(state_datum(st.encoded));
+        first.push_back(TimestampTzGetDatum(st.first_event_at.value_or(0)));
+        first_null.push_back(!st.first_event_at.has_value());
+        converted.push_back(TimestampTzGetDatum(st.converted_at.value_or(0)));
+        converted_null.push_back(!st.converted_at.has_value());
+        exact.push_back(BoolGetDatum(st.facts_exact));
     }
     if (model.empty()) return;
     const TimestampTz now = call([]() -> TimestampTz { return GetCurrentTransactionStartTimestamp(); });
-    Datum args[10] = {make_array(model, {}, INT4OID),       make_array(contact, {}, INT8OID),
+    Datum args[13] = {make_array(model, {}, INT4OID),       make_array(contact, {}, INT8OID),
                       make_array(score, {}, NUMERICOID),    make_array(fit, {}, NUMERICOID),
                       make_array(behavior, {}, NUMERICOID), make_array(qualified, {}, BOOLOID),
                       make_array(last, last_null, TIMESTAMPTZOID), make_array(due, due_null, TIMESTAMPTZOID),
-                      TimestampTzGetDatum(now),             make_array(state, {}, BYTEAOID)};
+                      TimestampTzGetDatum(now),             make_array(state, {}, BYTEAOID),
+                      make_array(first, first_null, TIMESTAMPTZOID),
+                      make_array(converted, converted_null, TIMESTAMPTZOID), make_array(exact, {}, BOOLOID)};
     update.run(args, nullptr);
     write_window_awards(states);
 }

@@ -29,6 +29,12 @@ struct StoredState {
     ItemPointerData tid{};  // where the row is (set by lock_due_states only)
 
     std::string encoded;  // the state column to write (core::encode_state), filled by finish
+    // Conversion facts (contact_scores.first_event_at, converted_at, which band_summary
+    // reads): the earliest event and the earliest conversion event this statement saw.
+    // Written as the earlier of these and the stored ones, or as they are when
+    // `facts_exact` (recompute, which saw every event).
+    std::optional<core::Micros> first_event_at, converted_at;
+    bool facts_exact = false;
     // The window awards read from lead_scoring.window_awards into state.window_awards
     // (pg/window_store.hpp): writing compares them with what the state holds then.
     std::vector<core::WindowAward> loaded_awards;

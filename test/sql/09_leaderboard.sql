@@ -65,3 +65,30 @@ EXPLAIN (COSTS OFF) SELECT * FROM lead_scoring.scores WHERE model = 'other' AND 
 EXPLAIN (COSTS OFF) SELECT * FROM lead_scoring.group_scores WHERE model = 'other' AND contact_id = 1500;
 
 SELECT * FROM lead_scoring.band_summary WHERE model = 'm';
+
+-- band_summary reads the conversion facts kept with the scores (first event, first
+-- conversion), not an aggregate of every event; they equal what the events say (the
+-- conversions view) after a late event dated earlier, after a change of the model's
+-- conversion event type, and for a model added after the contacts' events.
+CREATE TEMP VIEW facts_vs_events AS
+SELECT count(*) AS rows_checked,
+       count(*) FILTER (WHERE s.first_event_at IS DISTINCT FROM c.first_event_at
+                           OR s.converted_at IS DISTINCT FROM c.converted_at) AS facts_differ
+  FROM lead_scoring.contact_scores s
+  JOIN lead_scoring.models m ON m.model_id = s.model_id AND m.conversion_event_type IS NOT NULL
+  LEFT JOIN lead_scoring.conversions c ON c.model_id = s.model_id AND c.contact_id = s.contact_id;
+SELECT * FROM facts_vs_events;
+INSERT INTO lead_scoring.events (contact_id, event_type, occurred_at) VALUES
+    (10, 'page_visit', '2020-01-01'), (11, 'purchase', '2020-02-01');
+SELECT * FROM facts_vs_events;
+UPDATE lead_scoring.models SET conversion_event_type = 'page_visit' WHERE name = 'm';
+SELECT * FROM facts_vs_events;
+INSERT INTO lead_scoring.models (name, conversion_event_type) VALUES ('late', 'purchase');
+INSERT INTO lead_scoring.events (contact_id, event_type) VALUES (10, 'page_visit'), (11, 'page_visit');
+SELECT * FROM facts_vs_events;
+SELECT model, contact_id, first_event_at, converted_at FROM lead_scoring.contact_scores
+ WHERE model = 'late' ORDER BY contact_id;
+SELECT lead_scoring.recompute('m') > 0 AS recomputed;
+SELECT * FROM facts_vs_events;
+UPDATE lead_scoring.models SET conversion_event_type = 'purchase' WHERE name = 'm';
+SELECT * FROM lead_scoring.band_summary WHERE model = 'm';
