@@ -27,23 +27,21 @@ struct MatchedEvent {
     core::Micros occurred_at = 0;
     uint32_t rules_begin = 0, rules_end = 0;            // into Batch::rules
     uint32_t thresholds_begin = 0, thresholds_end = 0;  // into Batch::thresholds
-    uint32_t type_index = 0;                            // into Batch::types
+    uint32_t type_index = 0;                            // its event type, numbered by Batch::type_of
 };
 
 struct Batch {
     std::vector<MatchedEvent> events;
     std::vector<const CompiledEventRule*> rules;  // the chosen rule of each (model, group)
     std::vector<const CompiledEventThreshold*> thresholds;
-    std::vector<std::string> types;  // the event types of the chunk (a conversion is one)
+    // The chunk's event types, numbered (a model's conversion type is compared by
+    // number, once per model and chunk).
     std::unordered_map<std::string, uint32_t> type_index;
 
     uint32_t type_of(const std::string& event_type) {
-        auto it = type_index.find(event_type);
-        if (it != type_index.end()) return it->second;
-        types.push_back(event_type);
-        return type_index[event_type] = static_cast<uint32_t>(types.size() - 1);
+        return type_index.emplace(event_type, static_cast<uint32_t>(type_index.size())).first->second;
     }
-    // The index of `event_type` among the chunk's types, if an event has it.
+    // The number of `event_type` in the chunk, if an event has it.
     std::optional<uint32_t> find_type(const std::optional<std::string>& event_type) const {
         if (!event_type) return std::nullopt;
         auto it = type_index.find(*event_type);
@@ -150,6 +148,11 @@ void score_chunk(std::shared_ptr<const RuleCache>& current, Batch& batch, Oid ac
         return batch.events[a].contact_id < batch.events[b].contact_id;
     });
 
+    // Each model's conversion type among the chunk's event types.
+    std::vector<std::optional<uint32_t>> conversion_type(rules.models.size());
+    for (size_t mi = 0; mi < rules.models.size(); ++mi)
+        conversion_type[mi] = batch.find_type(rules.models[mi].conversion_event_type);
+
     std::vector<LedgerRow> ledger;
     std::vector<AlertRow> alerts;
     std::vector<const core::EventRuleDef*> model_rules;
@@ -161,14 +164,10 @@ void score_chunk(std::shared_ptr<const RuleCache>& current, Batch& batch, Oid ac
         while (rules.models[mi].id != st.model_id) ++mi;
         const core::ModelDef& model = rules.models[mi];
 
-        // The conversion facts band_summary reads: this chunk's earliest event of the
-        // contact, and its earliest conversion event in this model.
-        const std::optional<uint32_t> conversion = batch.find_type(model.conversion_event_type);
+        const std::optional<uint32_t> conversion = conversion_type[mi];
         for (size_t k = first; k < order.size() && batch.events[order[k]].contact_id == st.contact_id; ++k) {
             const MatchedEvent& ev = batch.events[order[k]];
-            if (!st.first_event_at || ev.occurred_at < *st.first_event_at) st.first_event_at = ev.occurred_at;
-            if (conversion && ev.type_index == *conversion && (!st.converted_at || ev.occurred_at < *st.converted_at))
-                st.converted_at = ev.occurred_at;
+            st.facts.see(ev.occurred_at, conversion && ev.type_index == *conversion);
         }
         core::ContactScorer scorer(model, st.state, st.is_new);
         try {

@@ -21,7 +21,7 @@ core::FitResult evaluate_fit(const RuleCache& rules, size_t model_index, Datum a
     return fit;
 }
 
-void fit_contacts(const RuleCache& rules, const std::vector<ContactAttributes>& contacts, FitScope scope) {
+void fit_contacts(const RuleCache& rules, const std::vector<ContactAttributes>& contacts) {
     if (rules.models.empty() || contacts.empty()) return;
     std::vector<int64_t> ids;
     ids.reserve(contacts.size());
@@ -35,7 +35,6 @@ void fit_contacts(const RuleCache& rules, const std::vector<ContactAttributes>& 
         while (contacts[ci].contact_id != st.contact_id) ++ci;  // both sorted by contact
         size_t mi = 0;
         while (rules.models[mi].id != st.model_id) ++mi;
-        if (scope == FitScope::NewStatesOnly && !st.is_new) continue;
         const core::ModelDef& model = rules.models[mi];
         core::ContactScorer scorer(model, st.state, st.is_new);
         const core::FitResult fit = evaluate_fit(rules, mi, contacts[ci].attributes);
@@ -52,27 +51,6 @@ void fit_contacts(const RuleCache& rules, const std::vector<ContactAttributes>& 
     }
     write_states(states);
     write_alerts(alerts);
-}
-
-void fit_stored_contacts(const RuleCache& rules, const std::vector<int64_t>& contact_ids, FitScope scope) {
-    if (contact_ids.empty()) return;
-    static Statement s(
-        "SELECT contact_id, attributes FROM lead_scoring.contacts"
-        " WHERE contact_id OPERATOR(pg_catalog.=) ANY ($1) ORDER BY contact_id",
-        {INT8ARRAYOID});
-    std::vector<Datum> ids;
-    for (int64_t c : contact_ids) ids.push_back(Int64GetDatum(c));
-    Datum args[1] = {make_array(ids, {}, INT8OID)};
-    const uint64 n = s.run(args, nullptr);
-    std::vector<ContactAttributes> contacts;
-    for (uint64 r = 0; r < n; ++r) {
-        bool isnull;
-        Datum attrs = column(r, 2, &isnull);
-        // SPI's result lives until the next SPI call: keep a detoasted copy.
-        Datum copy = call([&]() -> Datum { return PointerGetDatum(PG_DETOAST_DATUM_COPY(attrs)); });
-        contacts.push_back(ContactAttributes{column_int64(r, 1), copy});
-    }
-    fit_contacts(rules, contacts, scope);
 }
 
 }  // namespace ls::pg

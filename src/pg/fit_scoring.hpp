@@ -15,19 +15,12 @@ struct ContactAttributes {
     Datum attributes = 0;  // detoasted jsonb
 };
 
-enum class FitScope {
-    AllStates,    // the attributes changed: refit in every model
-    NewStatesOnly // only create the rows a contact lacks (a model added later)
-};
-
 // What the attribute rules of the model (its index in the cache) give for these
 // attributes (detoasted jsonb).
 core::FitResult evaluate_fit(const RuleCache& rules, size_t model_index, Datum attributes);
 
-// `contacts` sorted by contact_id, distinct.
-void fit_contacts(const RuleCache& rules, const std::vector<ContactAttributes>& contacts, FitScope scope);
-
-// Loads the attributes of existing contacts (sorted, distinct ids) and fits them.
-void fit_stored_contacts(const RuleCache& rules, const std::vector<int64_t>& contact_ids, FitScope scope);
+// Fits `contacts` (sorted by contact_id, distinct; new, or whose attributes changed)
+// in every model.
+void fit_contacts(const RuleCache& rules, const std::vector<ContactAttributes>& contacts);
 
 }  // namespace ls::pg

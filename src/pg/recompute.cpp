@@ -85,7 +85,7 @@ struct StoredScores {
     int64_t contact_id = 0;
     core::Points total, fit_score, behavior_score;
     std::optional<core::Micros> due;
-    std::optional<core::Micros> first_event_at, converted_at;
+    core::ConversionFacts facts;
 };
 
 std::vector<StoredScores> read_stored_scores(int32_t model_id, const std::vector<int64_t>& contacts) {
@@ -109,9 +109,9 @@ std::vector<StoredScores> read_stored_scores(int32_t model_id, const std::vector
         Datum due = row.value(5, &isnull);
         if (!isnull) x.due = DatumGetTimestampTz(due);
         Datum first = row.value(6, &isnull);
-        if (!isnull) x.first_event_at = DatumGetTimestampTz(first);
+        if (!isnull) x.facts.first_event_at = DatumGetTimestampTz(first);
         Datum converted = row.value(7, &isnull);
-        if (!isnull) x.converted_at = DatumGetTimestampTz(converted);
+        if (!isnull) x.facts.converted_at = DatumGetTimestampTz(converted);
         out.push_back(x);
     }
     return out;
@@ -158,13 +158,10 @@ ChunkResult recompute_chunk(const RuleCache& rules, size_t mi, int64_t from, int
         while (ei < events.size() && events[ei].contact_id < st.contact_id) ++ei;
         while (ni < entries.size() && entries[ni].contact_id < st.contact_id) ++ni;
         contact_events.clear();
-        std::optional<core::Micros> first_event_at, converted_at;  // the conversion facts, from every event
+        core::ConversionFacts facts;  // from every event of the contact
         for (; ei < events.size() && events[ei].contact_id == st.contact_id; ++ei) {
-            const ChunkEvent& e = events[ei];
-            contact_events.push_back(e.replay);
-            if (!first_event_at || e.replay.occurred_at < *first_event_at) first_event_at = e.replay.occurred_at;
-            if (e.is_conversion && (!converted_at || e.replay.occurred_at < *converted_at))
-                converted_at = e.replay.occurred_at;
+            contact_events.push_back(events[ei].replay);
+            facts.see(events[ei].replay.occurred_at, events[ei].is_conversion);
         }
         contact_entries.clear();
         entry_sources.clear();
@@ -241,10 +238,9 @@ ChunkResult recompute_chunk(const RuleCache& rules, size_t mi, int64_t from, int
                                after.fit_score == now_stored->fit_score &&
                                after.behavior_score == now_stored->behavior_score &&
                                core::next_due(model, rebuilt) == now_stored->due &&
-                               first_event_at == now_stored->first_event_at && converted_at == now_stored->converted_at;
+                               facts == now_stored->facts;
         st.state = std::move(rebuilt);
-        st.first_event_at = first_event_at;
-        st.converted_at = converted_at;
+        st.facts = facts;
         st.facts_exact = true;
         if (!unchanged) st.finish(model, after);
     }

@@ -56,14 +56,14 @@ std::vector<StoredState> lock_ready_states(const RuleCache& rules, const std::ve
     // transaction created one of them in between.
     // One pass: the contacts trigger leaves the contacts created here alone, and
     // each state created here carries its fit (pending_fit) for the caller's scorer.
-    (void)lock_or_create_contacts(contacts, actor);
+    lock_or_create_contacts(contacts, actor);
     states = lock_states(rules, contacts);
     plan_fits(rules, states);
     return states;
 }
 
 void lock_contacts_only(const std::vector<int64_t>& contacts, Oid actor) {
-    (void)lock_or_create_contacts(contacts, actor);
+    lock_or_create_contacts(contacts, actor);
 }
 
 }  // namespace ls::pg

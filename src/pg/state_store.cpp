@@ -195,9 +195,8 @@ struct CreatingContacts {
 bool creating_contacts() { return inserting_contacts; }
 Oid creating_contacts_for() { return inserting_for; }
 
-std::vector<int64_t> lock_or_create_contacts(const std::vector<int64_t>& contacts, Oid actor) {
-    std::vector<int64_t> known;
-    if (contacts.empty()) return known;
+void lock_or_create_contacts(const std::vector<int64_t>& contacts, Oid actor) {
+    if (contacts.empty()) return;
     // Creating the missing ones, in id order: a contact another transaction is
     // creating is waited for here (that transaction fits it before it commits). Only
     // the contacts this statement does not see: an INSERT that meets a known
@@ -229,13 +228,13 @@ std::vector<int64_t> lock_or_create_contacts(const std::vector<int64_t>& contact
     created.reserve(n);
     for (uint64 r = 0; r < n; ++r) created.push_back(column_int64(r, 1));
     std::sort(created.begin(), created.end());
+    std::vector<int64_t> known;
     for (int64_t c : contacts)
         if (!std::binary_search(created.begin(), created.end(), c)) known.push_back(c);
     if (!known.empty()) {
         Datum known_args[1] = {int8_array(known)};
         share.run(known_args, nullptr);
     }
-    return known;
 }
 
 void write_states(std::vector<StoredState>& states) {
@@ -276,10 +275,10 @@ void write_states(std::vector<StoredState>& states) {
         due.push_back(TimestampTzGetDatum(st.due.value_or(0)));
         due_null.push_back(!st.due.has_value());
         state.push_back(state_datum(st.encoded));
-        first.push_back(TimestampTzGetDatum(st.first_event_at.value_or(0)));
-        first_null.push_back(!st.first_event_at.has_value());
-        converted.push_back(TimestampTzGetDatum(st.converted_at.value_or(0)));
-        converted_null.push_back(!st.converted_at.has_value());
+        first.push_back(TimestampTzGetDatum(st.facts.first_event_at.value_or(0)));
+        first_null.push_back(!st.facts.first_event_at.has_value());
+        converted.push_back(TimestampTzGetDatum(st.facts.converted_at.value_or(0)));
+        converted_null.push_back(!st.facts.converted_at.has_value());
         exact.push_back(BoolGetDatum(st.facts_exact));
     }
     if (model.empty()) return;

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "core/conversion_facts.hpp"
 #include "core/maintenance.hpp"
 #include "core/scoring.hpp"
 #include "core/state_codec.hpp"
@@ -29,11 +30,10 @@ struct StoredState {
     ItemPointerData tid{};  // where the row is (set by lock_due_states only)
 
     std::string encoded;  // the state column to write (core::encode_state), filled by finish
-    // Conversion facts (contact_scores.first_event_at, converted_at, which band_summary
-    // reads): the earliest event and the earliest conversion event this statement saw.
-    // Written as the earlier of these and the stored ones, or as they are when
-    // `facts_exact` (recompute, which saw every event).
-    std::optional<core::Micros> first_event_at, converted_at;
+    // The conversion facts of the events this statement saw. Written as the earlier
+    // of these and the stored ones, or as they are when `facts_exact` (recompute,
+    // which saw every event).
+    core::ConversionFacts facts;
     bool facts_exact = false;
     // The window awards read from lead_scoring.window_awards into state.window_awards
     // (pg/window_store.hpp): writing compares them with what the state holds then.
@@ -69,11 +69,10 @@ core::ContactState state_from_row(const ResultRow& row, int first_col, int32_t m
 Datum state_datum(const std::string& encoded);
 
 // Inserts the contacts of the sorted list that do not exist, with empty attributes,
-// in id order, then key-share locks the others; returns those others (the contacts
-// that were already known), sorted. The contacts trigger leaves the contacts it
+// in id order, then key-share locks the others. The contacts trigger leaves the contacts it
 // inserts alone (creating_contacts()): the caller fits their new states itself.
 // `actor` is the role the caller scores for: their attribute history names it.
-std::vector<int64_t> lock_or_create_contacts(const std::vector<int64_t>& contacts, Oid actor);
+void lock_or_create_contacts(const std::vector<int64_t>& contacts, Oid actor);
 // Whether this backend is inside lock_or_create_contacts' insert, and for whom.
 bool creating_contacts();
 Oid creating_contacts_for();
