@@ -51,6 +51,9 @@ PG_FUNCTION_INFO_V1(lead_scoring_fit_new_contacts);
 Datum lead_scoring_fit_new_contacts(PG_FUNCTION_ARGS) {
     return ls::pg::entry([&]() -> Datum {
         TriggerData* trigger = ls::pg::statement_trigger_data(fcinfo, "fit_new_contacts", false);
+        // Contacts the events path creates get their history and fit from it, in the
+        // same pass as their events (pg/state_store.cpp, pg/state_preparation.cpp).
+        if (ls::pg::creating_contacts()) return PointerGetDatum(nullptr);
         ls::pg::as_extension_owner(fcinfo, [&](Oid caller) {
             ls::pg::connect();
             std::vector<TimestampTz> times;
@@ -59,11 +62,8 @@ Datum lead_scoring_fit_new_contacts(PG_FUNCTION_ARGS) {
             std::vector<ls::pg::AttributeChange> history;
             for (size_t i = 0; i < contacts.size(); ++i)
                 history.push_back(ls::pg::AttributeChange{contacts[i].contact_id, times[i], contacts[i].attributes});
-            // (contacts the events path creates: by the role whose events created them)
-            ls::pg::append_attribute_history(history, ls::pg::creating_contacts() ? ls::pg::creating_contacts_for() : caller);
-            // Contacts the events path creates are fitted by it, in the same pass as
-            // their events (pg/state_preparation.cpp).
-            if (!contacts.empty() && !ls::pg::creating_contacts()) {
+            ls::pg::append_attribute_history(history, caller);
+            if (!contacts.empty()) {
                 sort_by_contact(contacts);
                 auto rules = ls::pg::current_rules();
                 ls::pg::fit_contacts(*rules, contacts);

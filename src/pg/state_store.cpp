@@ -165,10 +165,12 @@ std::vector<StoredState> lock_states(const RuleCache& rules, const std::vector<i
         const uint64 n = create_states_statement().run(args, nullptr);
         std::vector<std::pair<int32_t, int64_t>> created;
         for (uint64 r = 0; r < n; ++r) created.emplace_back(column_int32(r, 1), column_int64(r, 2));
+        // (sorted and searched: a linear search per state was quadratic in the chunk)
+        std::sort(created.begin(), created.end());
         states.clear();
         load_into(rules, contacts, states, only_model);
         for (auto& st : states)
-            st.is_new = std::find(created.begin(), created.end(), std::make_pair(st.model_id, st.contact_id)) != created.end();
+            st.is_new = std::binary_search(created.begin(), created.end(), std::make_pair(st.model_id, st.contact_id));
     }
     sort_states(rules, states);
     return states;
@@ -176,24 +178,16 @@ std::vector<StoredState> lock_states(const RuleCache& rules, const std::vector<i
 
 namespace {
 bool inserting_contacts = false;
-Oid inserting_for = InvalidOid;
 
 // Set while the insert runs; cleared when it returns or throws (a PostgreSQL error
 // comes back as an exception through pg::call, so the destructor runs).
 struct CreatingContacts {
-    explicit CreatingContacts(Oid actor) {
-        inserting_contacts = true;
-        inserting_for = actor;
-    }
-    ~CreatingContacts() {
-        inserting_contacts = false;
-        inserting_for = InvalidOid;
-    }
+    CreatingContacts() { inserting_contacts = true; }
+    ~CreatingContacts() { inserting_contacts = false; }
 };
 }  // namespace
 
 bool creating_contacts() { return inserting_contacts; }
-Oid creating_contacts_for() { return inserting_for; }
 
 void lock_or_create_contacts(const std::vector<int64_t>& contacts, Oid actor) {
     if (contacts.empty()) return;
@@ -202,12 +196,20 @@ void lock_or_create_contacts(const std::vector<int64_t>& contacts, Oid actor) {
     // the contacts this statement does not see: an INSERT that meets a known
     // contact, even with ON CONFLICT DO NOTHING, waits for a transaction updating
     // its attributes (the unique check), which may itself be waiting for our rows.
+    // The same statement starts their attribute history (the contacts trigger leaves
+    // contacts created here alone; one set-based insert costs less than reading them
+    // back from the trigger's transition table).
     static Statement create(
-        "INSERT INTO lead_scoring.contacts (contact_id)"
-        " SELECT c FROM pg_catalog.unnest($1::pg_catalog.int8[]) c"
-        "  WHERE NOT EXISTS (SELECT 1 FROM lead_scoring.contacts k WHERE k.contact_id OPERATOR(pg_catalog.=) c)"
-        "  ORDER BY c ON CONFLICT DO NOTHING RETURNING contact_id",
-        {INT8ARRAYOID});
+        "WITH created AS ("
+        "  INSERT INTO lead_scoring.contacts (contact_id)"
+        "  SELECT c FROM pg_catalog.unnest($1::pg_catalog.int8[]) c"
+        "   WHERE NOT EXISTS (SELECT 1 FROM lead_scoring.contacts k WHERE k.contact_id OPERATOR(pg_catalog.=) c)"
+        "   ORDER BY c ON CONFLICT DO NOTHING RETURNING contact_id, attributes, updated_at"
+        "), history AS ("
+        "  INSERT INTO lead_scoring.contact_attribute_history (contact_id, changed_at, attributes, actor)"
+        "  SELECT contact_id, updated_at, attributes, $2 FROM created ORDER BY contact_id"
+        ") SELECT contact_id FROM created",
+        {INT8ARRAYOID, TEXTOID});
     // Then a key-share lock on the others, in id order, before any score row: it
     // makes forget_contact wait for this transaction, and orders this batch against
     // the others that create contacts. It does not conflict with the CRM updating
@@ -218,10 +220,11 @@ void lock_or_create_contacts(const std::vector<int64_t>& contacts, Oid actor) {
         " WHERE k.contact_id OPERATOR(pg_catalog.=) ANY ($1::pg_catalog.int8[])"
         " ORDER BY k.contact_id FOR KEY SHARE",
         {INT8ARRAYOID});
-    Datum args[1] = {int8_array(contacts)};
+    Datum args[2] = {int8_array(contacts),
+                     call([&]() -> Datum { return PointerGetDatum(cstring_to_text(GetUserNameFromId(actor, false))); })};
     uint64 n;
     {
-        const CreatingContacts creating(actor);
+        const CreatingContacts creating;
         n = create.run(args, nullptr);
     }
     std::vector<int64_t> created;

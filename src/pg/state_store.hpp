@@ -73,9 +73,8 @@ Datum state_datum(const std::string& encoded);
 // inserts alone (creating_contacts()): the caller fits their new states itself.
 // `actor` is the role the caller scores for: their attribute history names it.
 void lock_or_create_contacts(const std::vector<int64_t>& contacts, Oid actor);
-// Whether this backend is inside lock_or_create_contacts' insert, and for whom.
+// Whether this backend is inside lock_or_create_contacts' insert.
 bool creating_contacts();
-Oid creating_contacts_for();
 
 // Writes every changed state back (one UPDATE from an array of rows).
 void write_states(std::vector<StoredState>& states);
