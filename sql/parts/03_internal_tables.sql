@@ -67,6 +67,22 @@ CREATE TABLE lead_scoring.window_awards (
     PRIMARY KEY (contact_id, model_id, group_id, occurred_at, event_id)
 );
 
+-- What each combination rule has seen of a contact per correlation value (the
+-- property's text, '' for a rule without correlate_by): the facts that happened, by
+-- name, and the value awarded for them (the tier's points; a cap may have cut the
+-- award). One row per set beside the score row: an event reads only the sets its
+-- facts touch (pg/combination_store.cpp). Keyed by contact first (Citus).
+CREATE TABLE lead_scoring.combination_sets (
+    contact_id  bigint NOT NULL,
+    model_id    integer NOT NULL,
+    rule_id     bigint NOT NULL,
+    correlation text NOT NULL,
+    facts       text[] NOT NULL,
+    points      numeric NOT NULL,
+    updated_at  timestamptz NOT NULL DEFAULT pg_catalog.now(),
+    PRIMARY KEY (contact_id, model_id, rule_id, correlation)
+);
+
 -- Every insert of a contact and every change of its attributes (SPEC "Attribute
 -- history"), written by the contacts triggers: when (the contact row's updated_at:
 -- the transaction's time, or the time a CRM set explicitly to sync an older

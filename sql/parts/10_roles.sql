@@ -32,7 +32,8 @@ GRANT SELECT ON lead_scoring.scores, lead_scoring.group_scores, lead_scoring.lea
                 lead_scoring.band_summary, lead_scoring.conversions,
                 lead_scoring.alerts, lead_scoring.ledger,
                 lead_scoring.models, lead_scoring.point_groups, lead_scoring.event_rules,
-                lead_scoring.attribute_rules, lead_scoring.thresholds, lead_scoring.bands
+                lead_scoring.attribute_rules, lead_scoring.thresholds, lead_scoring.bands,
+                lead_scoring.combination_rules, lead_scoring.combination_facts, lead_scoring.combination_tiers
     TO lead_scoring_reader;
 GRANT EXECUTE ON FUNCTION lead_scoring.points_of(bigint), lead_scoring.band_of(integer, numeric),
                           lead_scoring.model_id_of(text),
@@ -57,7 +58,8 @@ REVOKE UPDATE ON lead_scoring.events FROM lead_scoring_writer;
 GRANT lead_scoring_reader TO lead_scoring_admin;
 GRANT SELECT, INSERT, UPDATE, DELETE ON lead_scoring.models, lead_scoring.point_groups,
                 lead_scoring.event_rules, lead_scoring.attribute_rules, lead_scoring.thresholds,
-                lead_scoring.bands
+                lead_scoring.bands,
+                lead_scoring.combination_rules, lead_scoring.combination_facts, lead_scoring.combination_tiers
     TO lead_scoring_admin;
 GRANT UPDATE (acknowledged_at) ON lead_scoring.alerts TO lead_scoring_admin;
 GRANT EXECUTE ON FUNCTION lead_scoring.adjust(text, bigint, numeric, text, text),
@@ -77,5 +79,6 @@ GRANT EXECUTE ON FUNCTION lead_scoring.adjust(text, bigint, numeric, text, text)
                           lead_scoring.check_points(text, numeric),
                           lead_scoring.check_condition(text, jsonpath),
                           lead_scoring.check_match(text, jsonb),
-                          lead_scoring.resolve_group(text, integer, integer)
+                          lead_scoring.resolve_group(text, integer, integer),
+                          lead_scoring.refuse_named_fact(bigint, text, text)
     TO lead_scoring_admin;

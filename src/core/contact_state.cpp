@@ -1,5 +1,8 @@
 #include "core/contact_state.hpp"
 
+#include <algorithm>
+#include <tuple>
+
 namespace ls::core {
 
 GroupBalance& ContactState::group(int32_t group_id) {
@@ -26,6 +29,15 @@ const RuleLimit* ContactState::find_limit(int64_t rule_id) const {
     for (const auto& l : limits)
         if (l.rule_id == rule_id) return &l;
     return nullptr;
+}
+
+CombinationSet& ContactState::combination(int64_t rule_id, const std::string& correlation) {
+    auto at = std::lower_bound(combinations.begin(), combinations.end(), std::tie(rule_id, correlation),
+                               [](const CombinationSet& c, const auto& key) {
+                                   return std::tie(c.rule_id, c.correlation) < key;
+                               });
+    if (at != combinations.end() && at->rule_id == rule_id && at->correlation == correlation) return *at;
+    return *combinations.insert(at, CombinationSet{rule_id, correlation, 0, {}});
 }
 
 Points group_score(const GroupDef& group, const GroupBalance& state) {
@@ -72,8 +84,13 @@ Snapshot Snapshot::zero(const ModelDef& model) {
 bool same_state(const ContactState& a, const ContactState& b) {
     if (a.qualified != b.qualified || a.last_activity_at != b.last_activity_at || a.groups.size() != b.groups.size() ||
         a.window_awards.size() != b.window_awards.size() || a.limits.size() != b.limits.size() ||
-        a.fit.size() != b.fit.size())
+        a.fit.size() != b.fit.size() || a.combinations.size() != b.combinations.size())
         return false;
+    for (size_t i = 0; i < a.combinations.size(); ++i) {
+        const CombinationSet &x = a.combinations[i], &y = b.combinations[i];
+        if (x.rule_id != y.rule_id || x.correlation != y.correlation || x.facts != y.facts || !(x.value == y.value))
+            return false;
+    }
     for (size_t i = 0; i < a.groups.size(); ++i) {
         const GroupBalance &x = a.groups[i], &y = b.groups[i];
         if (x.group_id != y.group_id || !(x.fit == y.fit) || !(x.balance == y.balance) || x.decay_steps != y.decay_steps)

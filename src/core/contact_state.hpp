@@ -5,6 +5,7 @@
 #pragma once
 #include <cstdint>
 #include <optional>
+#include <string>
 #include <vector>
 
 #include "core/model.hpp"
@@ -42,9 +43,21 @@ struct WindowAward {
     int64_t event_id = 0;
 };
 
+// What one combination rule has seen of a contact for one value of its
+// correlate_by property: the facts that happened and the value awarded for them
+// (the tier value, before any cap cut the award). Kept in
+// lead_scoring.combination_sets; a statement reads the sets its events touch.
+struct CombinationSet {
+    int64_t rule_id = 0;
+    std::string correlation;  // the property's text ('' when the rule correlates nothing)
+    FactSet facts = 0;
+    Points value;
+};
+
 struct ContactState {
     std::vector<GroupBalance> groups;
     std::vector<WindowAward> window_awards;  // in windowed groups, not yet expired
+    std::vector<CombinationSet> combinations;  // sorted by (rule_id, correlation)
     std::vector<RuleLimit> limits;
     std::vector<FitMatch> fit;
     bool qualified = true;
@@ -54,6 +67,7 @@ struct ContactState {
     const GroupBalance* find_group(int32_t group_id) const;
     RuleLimit& limit(int64_t rule_id);      // added at 0 awards when missing
     const RuleLimit* find_limit(int64_t rule_id) const;
+    CombinationSet& combination(int64_t rule_id, const std::string& correlation);  // added empty when missing
 };
 
 // Whether two states are the same, element by element and in the same order (a

@@ -54,6 +54,31 @@ struct AttributeRuleDef {
     bool required = false;
 };
 
+// A combination rule (SPEC "Combination rules"): named facts (each an event filter
+// the adapter matches), correlated by a property, and tiers of facts that award
+// together. Facts are numbered by their place in `facts`; a set of them is a bitmask
+// (at most 64 facts per rule, enforced when written).
+using FactSet = uint64_t;
+
+struct CombinationTierDef {
+    FactSet facts = 0;  // every one of them must have happened
+    Points points;      // never negative (refused when written)
+};
+
+struct CombinationRuleDef {
+    int64_t id = 0;
+    int32_t group_id = 0;
+    std::string name;
+    std::vector<std::string> facts;  // bit i of a FactSet is facts[i]
+    std::vector<CombinationTierDef> tiers;
+
+    // The rule's value for the facts that happened: the greatest points of the tiers
+    // whose facts all happened, 0 when none.
+    Points value(FactSet happened) const;
+    // The bit of a fact by name (0: no such fact).
+    FactSet bit_of(const std::string& fact) const;
+};
+
 struct ThresholdDef {
     int64_t id = 0;
     std::string name;
@@ -71,8 +96,10 @@ struct ModelDef {
     std::vector<GroupDef> groups;
     std::vector<AttributeRuleDef> attribute_rules;
     std::vector<ThresholdDef> thresholds;
+    std::vector<CombinationRuleDef> combination_rules;  // by rule_id
 
     const GroupDef* group(int32_t group_id) const;
+    const CombinationRuleDef* combination_rule(int64_t rule_id) const;
 };
 
 // Orders rules of one model and group: the most specific first. The first rule in

@@ -19,6 +19,7 @@ struct ReplayEvent {
     int64_t event_id = 0;
     Micros occurred_at = 0;
     std::vector<const EventRuleDef*> rules;
+    std::vector<CombinationHit> combinations;  // of this model's combination rules
 };
 
 // An operator's adjustment (kind Manual: delta as recorded) or reset (kind Reset) of

@@ -67,7 +67,8 @@ ContactScorer::ContactScorer(const ModelDef& model, ContactState& state, bool is
 
 void ContactScorer::on_event(size_t event_index, int64_t event_id, Micros occurred_at,
                              const std::vector<const EventRuleDef*>& rules,
-                             const std::vector<const ThresholdDef*>& event_thresholds) {
+                             const std::vector<const ThresholdDef*>& event_thresholds,
+                             const std::vector<CombinationHit>& combinations) {
     on_due(occurred_at);
     if (!state_.last_activity_at || *state_.last_activity_at < occurred_at) {
         state_.last_activity_at = occurred_at;
@@ -85,6 +86,18 @@ void ContactScorer::on_event(size_t event_index, int64_t event_id, Micros occurr
         const GroupDef* group = model_.group(rule->group_id);
         if (group && group->window && *delta != Points{})
             state_.window_awards.push_back(WindowAward{rule->group_id, occurred_at, *delta, rule->id, event_id});
+    }
+    for (const CombinationHit& hit : combinations) {
+        const Points top_up = raise_combination(state_, hit);
+        if (top_up == Points{}) continue;
+        LedgerChange c;
+        c.kind = LedgerKind::Combination;
+        c.group_id = hit.rule->group_id;
+        // Cut by the cap like any award (combination rules never use windowed groups).
+        c.delta = apply_adjustment(model_, state_, hit.rule->group_id, top_up);
+        c.rule_id = hit.rule->id;
+        c.event_index = event_index;
+        ledger_.push_back(c);
     }
     Snapshot after = snapshot(model_, state_);
     collect_crossings(model_, current_, after, event_index, alerts_);

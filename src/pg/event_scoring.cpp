@@ -7,6 +7,8 @@
 #include <unordered_map>
 
 #include "core/scoring.hpp"
+#include "pg/combination_matching.hpp"
+#include "pg/combination_store.hpp"
 #include "pg/datum.hpp"
 #include "pg/rule_cache.hpp"
 #include "pg/settings.hpp"
@@ -27,6 +29,7 @@ struct MatchedEvent {
     core::Micros occurred_at = 0;
     uint32_t rules_begin = 0, rules_end = 0;            // into Batch::rules
     uint32_t thresholds_begin = 0, thresholds_end = 0;  // into Batch::thresholds
+    uint32_t combinations_begin = 0, combinations_end = 0;  // into Batch::combinations
     uint32_t type_index = 0;                            // its event type, numbered by Batch::type_of
 };
 
@@ -34,6 +37,7 @@ struct Batch {
     std::vector<MatchedEvent> events;
     std::vector<const CompiledEventRule*> rules;  // the chosen rule of each (model, group)
     std::vector<const CompiledEventThreshold*> thresholds;
+    std::vector<MatchedCombination> combinations;  // the facts of combination rules shown
     // The chunk's event types, numbered (a model's conversion type is compared by
     // number, once per model and chunk).
     std::unordered_map<std::string, uint32_t> type_index;
@@ -49,8 +53,10 @@ struct Batch {
     }
 };
 
-// Matches one event's properties against the rules and thresholds of its type.
-void match_event(const EventTypeRules& type, Datum properties, Batch& batch, MatchedEvent& ev) {
+// Matches one event's properties against the rules, thresholds and combination
+// facts of its type.
+void match_event(const RuleCache& rules, const EventTypeRules& type, Datum properties, Batch& batch,
+                 MatchedEvent& ev) {
     ev.rules_begin = static_cast<uint32_t>(batch.rules.size());
     type.choose(properties, std::nullopt, [&](const CompiledEventRule& rule) { batch.rules.push_back(&rule); });
     ev.rules_end = static_cast<uint32_t>(batch.rules.size());
@@ -58,6 +64,21 @@ void match_event(const EventTypeRules& type, Datum properties, Batch& batch, Mat
     for (const CompiledEventThreshold& t : type.thresholds)
         if (t.filter.holds_for(properties)) batch.thresholds.push_back(&t);
     ev.thresholds_end = static_cast<uint32_t>(batch.thresholds.size());
+    ev.combinations_begin = static_cast<uint32_t>(batch.combinations.size());
+    if (!type.facts.empty()) match_combinations(type, rules, properties, std::nullopt, batch.combinations);
+    ev.combinations_end = static_cast<uint32_t>(batch.combinations.size());
+}
+
+// The combination sets the chunk's events touch, to be read before scoring.
+std::vector<CombinationKey> combination_keys(const RuleCache& rules, const Batch& batch) {
+    std::vector<CombinationKey> keys;
+    for (const auto& ev : batch.events)
+        for (uint32_t c = ev.combinations_begin; c < ev.combinations_end; ++c) {
+            const MatchedCombination& m = batch.combinations[c];
+            keys.push_back(CombinationKey{ev.contact_id, rules.models[m.model_index].id, m.hit.rule->id,
+                                          m.hit.correlation});
+        }
+    return keys;
 }
 
 std::vector<int64_t> distinct_contacts(const Batch& batch) {
@@ -91,9 +112,11 @@ void rematch(const RuleCache& rules, Batch& batch) {
     });
     batch.rules.clear();
     batch.thresholds.clear();
+    batch.combinations.clear();
     for (auto& ev : batch.events) {
         ev.rules_begin = ev.rules_end = static_cast<uint32_t>(batch.rules.size());
         ev.thresholds_begin = ev.thresholds_end = static_cast<uint32_t>(batch.thresholds.size());
+        ev.combinations_begin = ev.combinations_end = static_cast<uint32_t>(batch.combinations.size());
         auto it = std::lower_bound(rows.begin(), rows.end(), std::make_pair(ev.event_id, uint64{0}));
         if (it == rows.end() || it->first != ev.event_id) continue;
         const EventTypeRules* type = rules.rules_for(column_text(it->second, 2));
@@ -102,7 +125,7 @@ void rematch(const RuleCache& rules, Batch& batch) {
         Datum raw = column(it->second, 3, &isnull);
         MemoryContext old = MemoryContextSwitchTo(per_event);
         Datum properties = call([&]() -> Datum { return PointerGetDatum(PG_DETOAST_DATUM(raw)); });
-        match_event(*type, properties, batch, ev);
+        match_event(rules, *type, properties, batch, ev);
         MemoryContextSwitchTo(old);
         MemoryContextReset(per_event);
     }
@@ -140,6 +163,7 @@ void score_chunk(std::shared_ptr<const RuleCache>& current, Batch& batch, Oid ac
     core::Micros latest = INT64_MIN;
     for (const auto& ev : batch.events) latest = std::max(latest, ev.occurred_at);
     load_window_awards(rules.models, states, AwardHorizon::at(latest));
+    load_combination_sets(rules.models, states, combination_keys(rules, batch));
 
     // Events of each contact in insertion order.
     std::vector<uint32_t> order(batch.events.size());
@@ -157,6 +181,7 @@ void score_chunk(std::shared_ptr<const RuleCache>& current, Batch& batch, Oid ac
     std::vector<AlertRow> alerts;
     std::vector<const core::EventRuleDef*> model_rules;
     std::vector<const core::ThresholdDef*> model_thresholds;
+    std::vector<core::CombinationHit> model_combinations;
     size_t first = 0;  // first index in `order` of the current contact
     for (auto& st : states) {
         while (first < order.size() && batch.events[order[first]].contact_id < st.contact_id) ++first;
@@ -181,7 +206,11 @@ void score_chunk(std::shared_ptr<const RuleCache>& current, Batch& batch, Oid ac
                 for (uint32_t t = ev.thresholds_begin; t < ev.thresholds_end; ++t)
                     if (batch.thresholds[t]->model_index == mi)
                         model_thresholds.push_back(&model.thresholds[batch.thresholds[t]->threshold_index]);
-                scorer.on_event(order[k], ev.event_id, ev.occurred_at, model_rules, model_thresholds);
+                model_combinations.clear();
+                for (uint32_t c = ev.combinations_begin; c < ev.combinations_end; ++c)
+                    if (batch.combinations[c].model_index == mi) model_combinations.push_back(batch.combinations[c].hit);
+                scorer.on_event(order[k], ev.event_id, ev.occurred_at, model_rules, model_thresholds,
+                                model_combinations);
             }
         } catch (const core::PointsError& e) {
             throw points_error(e, "scoring the events of contact " + std::to_string(st.contact_id) + " in model \"" +
@@ -189,7 +218,7 @@ void score_chunk(std::shared_ptr<const RuleCache>& current, Batch& batch, Oid ac
         }
         for (const auto& change : scorer.ledger()) {
             LedgerRow row = ledger_row(model.id, st.contact_id, change);
-            if (change.kind == core::LedgerKind::Rule) {
+            if (core::caused_by_event(change.kind)) {
                 const MatchedEvent& ev = batch.events[change.event_index];
                 row.event_id = ev.event_id;
                 row.occurred_at = ev.occurred_at;
@@ -248,7 +277,7 @@ void score_new_events(TriggerData* trigger, Oid actor) {
             Datum raw = rows.value(col_properties, &isnull);
             MemoryContext old = MemoryContextSwitchTo(per_event);
             Datum properties = call([&]() -> Datum { return PointerGetDatum(PG_DETOAST_DATUM(raw)); });
-            match_event(*type, properties, batch, ev);
+            match_event(*rules, *type, properties, batch, ev);
             MemoryContextSwitchTo(old);
             MemoryContextReset(per_event);
         }

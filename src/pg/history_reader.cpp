@@ -1,5 +1,6 @@
 #include "pg/history_reader.hpp"
 
+#include "pg/combination_matching.hpp"
 #include "pg/fit_scoring.hpp"
 
 #include <algorithm>
@@ -61,6 +62,7 @@ std::vector<ChunkEvent> read_events(const RuleCache& rules, size_t model_index, 
     });
     std::vector<ChunkEvent> out;
     out.reserve(n);
+    std::vector<MatchedCombination> matched;
     for (uint64 r = 0; r < n; ++r) {
         const ResultRow row(r);
         ChunkEvent ev;
@@ -80,6 +82,11 @@ std::vector<ChunkEvent> read_events(const RuleCache& rules, size_t model_index, 
                 Datum properties = call([&]() -> Datum { return PointerGetDatum(PG_DETOAST_DATUM(raw)); });
                 type->choose(properties, model_index,
                              [&](const CompiledEventRule& rule) { ev.replay.rules.push_back(&rule.def); });
+                if (!type->facts.empty()) {
+                    matched.clear();
+                    match_combinations(*type, rules, properties, model_index, matched);
+                    for (auto& m : matched) ev.replay.combinations.push_back(std::move(m.hit));
+                }
             }
             MemoryContextReset(per_event);
         }

@@ -42,4 +42,29 @@ bool jsonpath_holds(Datum doc, Datum path) {
     });
 }
 
+std::optional<std::string> property_text(Datum doc, const std::string& key) {
+    // PostgreSQL's part makes a palloc'd C string (nothing with a destructor lives
+    // where an error could unwind); the std::string is made after it returned.
+    const char* found = call([&]() -> const char* {
+        Jsonb* jb = DatumGetJsonbP(doc);
+        if (!JB_ROOT_IS_OBJECT(jb)) return nullptr;
+        JsonbValue v;
+        if (!getKeyJsonValueFromContainer(&jb->root, key.data(), static_cast<int>(key.size()), &v)) return nullptr;
+        switch (v.type) {
+            case jbvNull:
+                return nullptr;
+            case jbvString:
+                return pnstrdup(v.val.string.val, v.val.string.len);
+            case jbvBool:
+                return v.val.boolean ? "true" : "false";
+            case jbvNumeric:
+                return DatumGetCString(DirectFunctionCall1(numeric_out, NumericGetDatum(v.val.numeric)));
+            default:  // an object or array: its JSON text
+                return JsonbToCString(nullptr, v.val.binary.data, v.val.binary.len);
+        }
+    });
+    if (!found) return std::nullopt;
+    return std::string(found);
+}
+
 }  // namespace ls::pg

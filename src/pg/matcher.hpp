@@ -1,6 +1,9 @@
 // Filters of rules and thresholds, evaluated with PostgreSQL's own jsonb
 // containment and jsonpath (no expression parser of ours, ENGINEERING.md rule 6).
 #pragma once
+#include <optional>
+#include <string>
+
 #include "pg/guard.hpp"
 
 namespace ls::pg {
@@ -15,6 +18,12 @@ bool jsonb_contains_datum(Datum doc, Datum match);
 // failing, so no event's properties can make a condition raise an error (a
 // $variable, the one other such error, is refused when the condition is written).
 bool jsonpath_holds(Datum doc, Datum path);
+
+// The text of the top-level property `key` of a detoasted jsonb object, as
+// `doc ->> key` gives it (a string's characters, a number's or boolean's text, an
+// object's or array's JSON), or nothing when the key is missing or its value is
+// JSON null or `doc` is not an object.
+std::optional<std::string> property_text(Datum doc, const std::string& key);
 
 // One filter: optional containment and optional predicate; both must hold.
 struct Filter {

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <map>
+#include <tuple>
 
 #include "pg/datum.hpp"
 #include "pg/extension_version.hpp"
@@ -47,6 +48,72 @@ Datum keep_copy(MemoryContext context, Datum value) {
 std::optional<core::Micros> interval_micros(uint64 row, int col) {
     if (column_is_null(row, col)) return std::nullopt;
     return column_int64(row, col);
+}
+
+// Combination rules (SPEC "Combination rules"): each active rule of an active model
+// with its facts (numbered in name order) and tiers; each fact's filter goes to the
+// entry of its event type.
+void load_combination_rules(RuleCache& cache, const std::map<int32_t, size_t>& model_index) {
+    std::map<int64_t, std::pair<size_t, size_t>> where;  // rule_id -> (model, rule) index
+    std::map<int64_t, std::optional<std::string>> correlate_by;
+    run_sql("SELECT r.rule_id, r.model_id, r.group_id, r.name, r.correlate_by"
+            " FROM lead_scoring.combination_rules r JOIN lead_scoring.models m USING (model_id)"
+            " WHERE m.active AND r.active ORDER BY r.rule_id",
+            true);
+    for (uint64 r = 0; r < SPI_processed; ++r) {
+        const size_t mi = model_index.at(column_int32(r, 2));
+        core::CombinationRuleDef c;
+        c.id = column_int64(r, 1);
+        c.group_id = column_int32(r, 3);
+        c.name = column_text(r, 4);
+        if (!column_is_null(r, 5)) correlate_by[c.id] = column_text(r, 5);
+        where[c.id] = {mi, cache.models[mi].combination_rules.size()};
+        cache.models[mi].combination_rules.push_back(std::move(c));
+    }
+    if (where.empty()) return;
+
+    run_sql("SELECT f.rule_id, f.fact, f.event_type, f.properties_match, f.condition"
+            " FROM lead_scoring.combination_facts f ORDER BY f.rule_id, f.fact",
+            true);
+    for (uint64 r = 0; r < SPI_processed; ++r) {
+        auto it = where.find(column_int64(r, 1));
+        if (it == where.end()) continue;  // a rule not in use
+        core::CombinationRuleDef& rule = cache.models[it->second.first].combination_rules[it->second.second];
+        if (rule.facts.size() >= 64) continue;  // refused when written
+        CompiledCombinationFact f;
+        f.model_index = it->second.first;
+        f.rule_index = it->second.second;
+        f.bit = core::FactSet{1} << rule.facts.size();
+        f.correlate_by = correlate_by[rule.id];
+        bool isnull;
+        Datum match = column(r, 4, &isnull);
+        if (!isnull) f.filter.match = keep_copy(cache.context, match);
+        Datum condition = column(r, 5, &isnull);
+        if (!isnull) f.filter.condition = keep_copy(cache.context, condition);
+        rule.facts.push_back(column_text(r, 2));
+        cache.by_event_type[column_text(r, 3)].facts.push_back(std::move(f));
+    }
+
+    // One row per fact of a tier, the tier's rows together.
+    run_sql("SELECT t.rule_id, t.tier_id, t.points::pg_catalog.text, f.fact"
+            " FROM lead_scoring.combination_tiers t, pg_catalog.unnest(t.facts) f(fact)"
+            " ORDER BY t.rule_id, t.tier_id",
+            true);
+    int64_t last_tier = -1;
+    for (uint64 r = 0; r < SPI_processed; ++r) {
+        auto it = where.find(column_int64(r, 1));
+        if (it == where.end()) continue;
+        core::CombinationRuleDef& rule = cache.models[it->second.first].combination_rules[it->second.second];
+        const int64_t tier = column_int64(r, 2);
+        if (tier != last_tier) {
+            rule.tiers.push_back(core::CombinationTierDef{0, core::Points::parse(column_text(r, 3))});
+            last_tier = tier;
+        }
+        const core::FactSet bit = rule.bit_of(column_text(r, 4));
+        // A fact name the rule does not have (refused when written) makes the tier
+        // one that never holds: every bit, more than any set can have.
+        rule.tiers.back().facts |= bit ? bit : ~core::FactSet{0};
+    }
 }
 
 std::shared_ptr<RuleCache> build() {
@@ -178,12 +245,17 @@ std::shared_ptr<RuleCache> build() {
         c.def.has_condition = c.filter.condition != 0;
         cache->by_event_type[column_text(r, 5)].rules.push_back(std::move(c));
     }
+    load_combination_rules(*cache, model_index);
     for (auto& [type, entry] : cache->by_event_type) {
         std::sort(entry.rules.begin(), entry.rules.end(), [](const CompiledEventRule& a, const CompiledEventRule& b) {
             if (a.model_index != b.model_index) return a.model_index < b.model_index;
             if (a.def.group_id != b.def.group_id) return a.def.group_id < b.def.group_id;
             return core::more_specific(a.def, b.def);
         });
+        std::stable_sort(entry.facts.begin(), entry.facts.end(),
+                         [](const CompiledCombinationFact& a, const CompiledCombinationFact& b) {
+                             return std::tie(a.model_index, a.rule_index) < std::tie(b.model_index, b.rule_index);
+                         });
     }
     return cache;
 }

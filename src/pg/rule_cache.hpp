@@ -31,12 +31,25 @@ struct CompiledEventThreshold {
     Filter filter;
 };
 
+// A fact of a combination rule (core::CombinationRuleDef), matched like an event
+// rule's filter.
+struct CompiledCombinationFact {
+    size_t model_index = 0;
+    size_t rule_index = 0;  // into ModelDef::combination_rules
+    core::FactSet bit = 0;
+    std::optional<std::string> correlate_by;  // the rule's
+    Filter filter;
+};
+
 // Everything that can happen to an event of one type.
 struct EventTypeRules {
     // Sorted by (model, group, most specific first): within one (model, group) run
     // the first rule whose filter holds is the only one that awards.
     std::vector<CompiledEventRule> rules;
     std::vector<CompiledEventThreshold> thresholds;
+    // Sorted by (model, rule): pg/combination_matching.cpp merges one event's facts
+    // of a rule into one hit.
+    std::vector<CompiledCombinationFact> facts;
 
     // Calls on_rule for the rule that awards in each (model, group) for an event
     // with these properties (detoasted jsonb); with `only_model`, in that model only.

@@ -6,6 +6,7 @@
 
 #include "pg/datum.hpp"
 #include "pg/spi.hpp"
+#include "pg/combination_store.hpp"
 #include "pg/window_store.hpp"
 
 namespace ls::pg {
@@ -295,6 +296,7 @@ void write_states(std::vector<StoredState>& states) {
                       make_array(converted, converted_null, TIMESTAMPTZOID), make_array(exact, {}, BOOLOID)};
     update.run(args, nullptr);
     write_window_awards(states);
+    write_combination_sets(states);
 }
 
 LedgerRow ledger_row(int32_t model_id, int64_t contact_id, const core::LedgerChange& change) {

@@ -38,9 +38,16 @@ struct StoredState {
     // The window awards read from lead_scoring.window_awards into state.window_awards
     // (pg/window_store.hpp): writing compares them with what the state holds then.
     std::vector<core::WindowAward> loaded_awards;
+    // The combination sets read from lead_scoring.combination_sets
+    // (pg/combination_store.hpp), likewise.
+    std::vector<core::CombinationSet> loaded_combinations;
+    // The definitions `finish` encoded the state with (the combination sets are
+    // written with their rules' fact names).
+    const core::ModelDef* model = nullptr;
 
     // Marks the state for writing, with the scores it now has.
     void finish(const core::ModelDef& model, const core::Snapshot& now) {
+        this->model = &model;
         scores = now;
         due = core::next_due(model, state);
         encoded = core::encode_state(model, state);

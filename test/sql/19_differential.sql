@@ -1,5 +1,6 @@
 -- Differential test: for random models (filters, conditions, limits, cooldowns,
--- caps, clamps, negative and fractional points, decay, windows, fit) and random
+-- caps, clamps, negative and fractional points, decay, windows, fit, combination
+-- rules) and random
 -- events that arrive in time order, inserted live one by one and in batches, with
 -- changes of contacts' attributes between them (dated when they happen, so fit
 -- groups under a cap cut the awards differently before and after), then
@@ -16,6 +17,7 @@ CREATE FUNCTION pg_temp.random_model(name text) RETURNS void LANGUAGE plpgsql AS
 DECLARE
     m integer;
     g integer;
+    c bigint;
     groups integer[];
 BEGIN
     INSERT INTO lead_scoring.models (name, min_score, max_score)
@@ -49,6 +51,22 @@ BEGIN
     INSERT INTO lead_scoring.attribute_rules (model_id, group_id, name, condition, points, required)
     VALUES (m, pg_temp.pick(groups), 'big', '$.size > 100', pg_temp.pick(ARRAY[5, 15, 25]::numeric[]), false),
            (m, NULL, 'emea', '$.region == "emea"', 10, random() < 0.3);
+    -- Combination rules (not into the windowed group: refused), correlated by k or
+    -- not at all, with facts of the event types and tiers of random subsets.
+    FOR i IN 1..2 LOOP
+        INSERT INTO lead_scoring.combination_rules (model_id, group_id, name, correlate_by)
+        VALUES (m, pg_temp.pick(ARRAY[groups[1], groups[3]]), 'combo' || i, pg_temp.pick(ARRAY[NULL, 'k']))
+        RETURNING rule_id INTO c;
+        INSERT INTO lead_scoring.combination_facts (rule_id, fact, event_type, properties_match, condition)
+        SELECT c, 'f' || j, pg_temp.pick(ARRAY['a', 'b', 'c', 'd']),
+               CASE WHEN random() < 0.3 THEN jsonb_build_object('k', pg_temp.pick(ARRAY['x', 'y'])) END,
+               CASE WHEN random() < 0.3 THEN '$.n > 3'::jsonpath END
+          FROM generate_series(1, 3) j;
+        INSERT INTO lead_scoring.combination_tiers (rule_id, facts, points)
+        SELECT c, t.facts, pg_temp.pick(ARRAY[4, 7.5, 15, 30]::numeric[])
+          FROM (VALUES ('{f1}'::text[]), ('{f1,f2}'), ('{f2,f3}'), ('{f1,f2,f3}')) t(facts)
+         WHERE random() < 0.7;
+    END LOOP;
     INSERT INTO lead_scoring.thresholds (model_id, name, min_score) VALUES (m, 'mql', 40);
     INSERT INTO lead_scoring.thresholds (model_id, group_id, name, min_score) VALUES (m, groups[2], 'recent', 15);
 END $$;

@@ -37,6 +37,17 @@ $node->safe_psql('src', q{
     INSERT INTO lead_scoring.events (contact_id, event_type, properties)
     SELECT c, 'page_visit', '{"url": "/pricing"}' FROM generate_series(2, 40) c;
     UPDATE lead_scoring.contacts SET attributes = attributes || '{"stage": "lead"}' WHERE contact_id <= 10;
+    -- a combination rule, its sets to dump
+    INSERT INTO lead_scoring.combination_rules (model_id, name, correlate_by)
+    SELECT model_id, 'visit and webinar', 'topic' FROM lead_scoring.models WHERE name = 'sauna';
+    INSERT INTO lead_scoring.combination_facts (rule_id, fact, event_type)
+    SELECT rule_id, f.fact, f.event_type FROM lead_scoring.combination_rules,
+           (VALUES ('visited', 'page_visit'), ('attended', 'webinar_attended')) f(fact, event_type);
+    INSERT INTO lead_scoring.combination_tiers (rule_id, facts, points)
+    SELECT rule_id, '{visited,attended}', 7 FROM lead_scoring.combination_rules;
+    INSERT INTO lead_scoring.events (contact_id, event_type, properties)
+    SELECT c, 'page_visit', '{"topic": "saunas"}' FROM generate_series(1, 3) c;
+    INSERT INTO lead_scoring.events (contact_id, event_type, properties) VALUES (1, 'webinar_attended', '{"topic": "saunas"}');
     SELECT lead_scoring.adjust('sauna', 2, 12.5, 'met at the fair');
     SELECT lead_scoring.reset('sauna', 3, 'back to nurture');
     UPDATE lead_scoring.alerts SET acknowledged_at = '2026-05-01 10:00+00' WHERE contact_id = 1;
@@ -58,6 +69,10 @@ my %content = (
     alerts          => 'SELECT * FROM lead_scoring.alerts ORDER BY alert_id',
     window_awards   => 'SELECT * FROM lead_scoring.window_awards ORDER BY contact_id, model_id, group_id, occurred_at, event_id',
     history         => 'SELECT * FROM lead_scoring.contact_attribute_history ORDER BY contact_id, change_id',
+    combination_rules => 'SELECT * FROM lead_scoring.combination_rules ORDER BY rule_id',
+    combination_facts => 'SELECT * FROM lead_scoring.combination_facts ORDER BY rule_id, fact',
+    combination_tiers => 'SELECT * FROM lead_scoring.combination_tiers ORDER BY tier_id',
+    combination_sets  => 'SELECT * FROM lead_scoring.combination_sets ORDER BY contact_id, model_id, rule_id, correlation',
     leaderboard     => q{SELECT contact_id, score, band, rank FROM lead_scoring.leaderboard WHERE model = 'sauna' ORDER BY rank, contact_id},
 );
 
@@ -117,7 +132,8 @@ restored_into('dst_replica',
 # Scoring goes on identically: new events, a new contact, a new model (default group).
 my $more = q{
     INSERT INTO lead_scoring.events (contact_id, event_type, properties)
-    VALUES (1, 'page_visit', '{"url": "/pricing"}'), (2, 'webinar_attended', '{}'), (500, 'page_visit', '{"url": "/saunas"}');
+    VALUES (1, 'page_visit', '{"url": "/pricing"}'), (2, 'webinar_attended', '{}'), (500, 'page_visit', '{"url": "/saunas"}'),
+           (2, 'webinar_attended', '{"topic": "saunas"}');
     SELECT lead_scoring.adjust('sauna', 5, 1, 'after the restore');
     INSERT INTO lead_scoring.models (name) VALUES ('second');
     INSERT INTO lead_scoring.event_rules (model_id, name, event_type, points)

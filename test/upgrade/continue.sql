@@ -31,6 +31,18 @@ SELECT model_id, 'visit', 'page_visit', 1 FROM lead_scoring.models WHERE name = 
 INSERT INTO lead_scoring.events (contact_id, event_type, occurred_at)
 SELECT c, 'page_visit', '2026-07-25 12:00+00' FROM generate_series(1, 50) c;
 
+-- A combination rule (new in 0.2) on a model that recompute then rebuilds.
+INSERT INTO lead_scoring.combination_rules (model_id, name)
+SELECT model_id, 'engaged both ways' FROM lead_scoring.models WHERE name = 'ops';
+INSERT INTO lead_scoring.combination_facts (rule_id, fact, event_type)
+SELECT rule_id, f.fact, f.event_type FROM lead_scoring.combination_rules,
+       (VALUES ('read', 'email_open'), ('came', 'webinar_attended')) f(fact, event_type);
+INSERT INTO lead_scoring.combination_tiers (rule_id, facts, points)
+SELECT rule_id, '{read,came}', 15 FROM lead_scoring.combination_rules;
+INSERT INTO lead_scoring.events (contact_id, event_type, occurred_at)
+SELECT c, (ARRAY['email_open', 'webinar_attended'])[1 + c % 2], '2026-07-26 12:00+00'
+  FROM generate_series(1, 60) c;
+
 SELECT lead_scoring.run_maintenance('2026-08-15 00:00+00');
 SELECT lead_scoring.recompute('ops');
 SELECT * FROM lead_scoring.forget_contact(21);
