@@ -83,6 +83,31 @@ CREATE TABLE lead_scoring.combination_sets (
     PRIMARY KEY (contact_id, model_id, rule_id, correlation)
 );
 
+-- The deadlines of absence rules per contact and correlation value: armed by the
+-- first anchor (deadline_at), the earliest expected event seen (expected_at, also
+-- before any anchor), the penalty once it fired and whether an expected event in
+-- time took it back. due_at is the deadline while it is pending (armed, unsettled,
+-- not fired), else null: an event or maintenance reads a contact's pending
+-- deadlines up to its time through the partial index, and the score row's
+-- maintenance_due_at includes the earliest (pg/absence_store.cpp). Keyed by
+-- contact first (Citus).
+CREATE TABLE lead_scoring.absence_deadlines (
+    contact_id      bigint NOT NULL,
+    model_id        integer NOT NULL,
+    rule_id         bigint NOT NULL,
+    correlation     text NOT NULL,
+    anchor_event_id bigint,
+    deadline_at     timestamptz,
+    expected_at     timestamptz,
+    penalty         numeric,
+    taken_back      boolean NOT NULL DEFAULT false,
+    due_at          timestamptz,
+    updated_at      timestamptz NOT NULL DEFAULT pg_catalog.now(),
+    PRIMARY KEY (contact_id, model_id, rule_id, correlation)
+);
+CREATE INDEX absence_deadlines_due_idx
+    ON lead_scoring.absence_deadlines (contact_id, model_id, due_at) WHERE due_at IS NOT NULL;
+
 -- Every insert of a contact and every change of its attributes (SPEC "Attribute
 -- history"), written by the contacts triggers: when (the contact row's updated_at:
 -- the transaction's time, or the time a CRM set explicitly to sync an older

@@ -2,10 +2,22 @@
 -- Combination rules: refuse bad definitions when written (SPEC "Combination rules")
 ---------------------------------------------------------------------------
 
+-- A property named by a rule (correlate_by, deadline_property) is a plain
+-- top-level key, read as properties ->> key: 1 to 200 bytes, no jsonpath ('$...'),
+-- no path separators or brackets, no quotes, spaces or control characters.
+CREATE OR REPLACE FUNCTION lead_scoring.check_property_key(what text, field text, key text) RETURNS void
+LANGUAGE plpgsql IMMUTABLE SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+    IF key IS NOT NULL AND (key !~ '^[^$.\[\]"''[:space:][:cntrl:]][^.\[\]"''[:space:][:cntrl:]]*$'
+                            OR octet_length(key) > 200) THEN
+        RAISE EXCEPTION '%: % "%" is not a plain top-level property key', what, field, left(key, 80)
+            USING ERRCODE = 'invalid_parameter_value',
+                  HINT = 'Name the key itself, e.g. webinar_id (not $.webinar_id or a.b): it is read as properties ->> key.';
+    END IF;
+END $$;
+
 -- A rule: its group (the model's default when null; not one with a sliding window:
--- a top-up cannot expire on its own) and a correlate_by that is a plain top-level
--- key (compared as properties ->> key): 1 to 200 bytes, no jsonpath ('$...'), no
--- path separators or brackets, no quotes, spaces or control characters.
+-- a top-up cannot expire on its own) and a plain correlate_by key.
 CREATE OR REPLACE FUNCTION lead_scoring.validate_combination_rule() RETURNS trigger
 LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
@@ -20,12 +32,7 @@ BEGIN
               NEW.group_id
             USING ERRCODE = 'check_violation';
     END IF;
-    IF NEW.correlate_by IS NOT NULL AND (NEW.correlate_by !~ '^[^$.\[\]"''[:space:][:cntrl:]][^.\[\]"''[:space:][:cntrl:]]*$'
-                                         OR octet_length(NEW.correlate_by) > 200) THEN
-        RAISE EXCEPTION '%: correlate_by "%" is not a plain top-level property key', what, left(NEW.correlate_by, 80)
-            USING ERRCODE = 'invalid_parameter_value',
-                  HINT = 'Name the key itself, e.g. webinar_id (not $.webinar_id or a.b): the facts of one set have equal properties ->> key.';
-    END IF;
+    PERFORM lead_scoring.check_property_key(what, 'correlate_by', NEW.correlate_by);
     RETURN NEW;
 END $$;
 

@@ -167,11 +167,11 @@ BEGIN
             USING ERRCODE = 'check_violation';
     END IF;
     PERFORM lead_scoring.check_interval(what, 'window_size', NEW.window_size);
-    -- A combination's award is a top-up of what the set already earned: it cannot
-    -- expire on its own (05_combination_rules.sql).
-    IF NEW.window_size IS NOT NULL AND EXISTS (SELECT 1 FROM lead_scoring.combination_rules c
-                                                WHERE c.group_id = NEW.group_id) THEN
-        RAISE EXCEPTION '%: combination rules award into it, so it cannot have a sliding window', what
+    -- A combination's award is a top-up of what the set already earned, an absence
+    -- penalty a fact of a deadline: neither expires on its own.
+    IF NEW.window_size IS NOT NULL AND (EXISTS (SELECT 1 FROM lead_scoring.combination_rules c WHERE c.group_id = NEW.group_id)
+                                        OR EXISTS (SELECT 1 FROM lead_scoring.absence_rules a WHERE a.group_id = NEW.group_id)) THEN
+        RAISE EXCEPTION '%: combination or absence rules award into it, so it cannot have a sliding window', what
             USING ERRCODE = 'check_violation';
     END IF;
     IF NEW.decay_after IS NOT NULL OR NEW.decay_every IS NOT NULL
@@ -349,6 +349,7 @@ BEGIN
     DELETE FROM lead_scoring.contact_scores s WHERE s.model_id = OLD.model_id;
     DELETE FROM lead_scoring.window_awards w WHERE w.model_id = OLD.model_id;
     DELETE FROM lead_scoring.combination_sets c WHERE c.model_id = OLD.model_id;
+    DELETE FROM lead_scoring.absence_deadlines d WHERE d.model_id = OLD.model_id;
     RETURN OLD;
 END $$;
 CREATE OR REPLACE TRIGGER drop_scores AFTER DELETE ON lead_scoring.models

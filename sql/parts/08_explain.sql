@@ -59,13 +59,14 @@ LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
           JOIN groups g ON g.group_id = f.group_id
           LEFT JOIN lead_scoring.attribute_rules ar ON ar.rule_id = f.rule_id
         UNION ALL
-        SELECT g.name, l.kind, coalesce(er.name, cr.name, l.reason), l.event_id, coalesce(l.occurred_at, l.created_at),
+        SELECT g.name, l.kind, coalesce(er.name, cr.name, ab.name, l.reason), l.event_id, coalesce(l.occurred_at, l.created_at),
                l.delta, 2, l.entry_id
           FROM lead_scoring.ledger l
           JOIN m ON m.model_id = l.model_id
           JOIN groups g ON g.group_id = l.group_id
           LEFT JOIN lead_scoring.event_rules er ON er.rule_id = l.rule_id AND l.kind = ANY (lead_scoring.ledger_kinds(true))
           LEFT JOIN lead_scoring.combination_rules cr ON cr.rule_id = l.rule_id AND l.kind = 'combination'
+          LEFT JOIN lead_scoring.absence_rules ab ON ab.rule_id = l.rule_id AND l.kind = 'absence'
          WHERE l.contact_id = explain.contact_id
         UNION ALL
         SELECT g.name, 'clamp', 'max_points', NULL, NULL, g.score - (g.fit + g.balance), 3, g.group_id

@@ -124,6 +124,10 @@ BEGIN
     DELETE FROM lead_scoring.combination_sets c WHERE c.contact_id = id;
     GET DIAGNOSTICS rows = ROW_COUNT;
     RETURN NEXT;
+    relation := 'absence_deadlines';
+    DELETE FROM lead_scoring.absence_deadlines d WHERE d.contact_id = id;
+    GET DIAGNOSTICS rows = ROW_COUNT;
+    RETURN NEXT;
     relation := 'ledger';
     DELETE FROM lead_scoring.ledger l WHERE l.contact_id = id;
     GET DIAGNOSTICS rows = ROW_COUNT;
@@ -140,4 +144,4 @@ BEGIN
     PERFORM lead_scoring.end_erasure();
 END $$;
 COMMENT ON FUNCTION lead_scoring.forget_contact(bigint) IS
-    'GDPR erasure: deletes the contact, its events, attribute history, scores, window awards, combination sets, ledger entries and alerts; returns rows removed per table';
+    'GDPR erasure: deletes the contact, its events, attribute history, scores, window awards, combination sets, absence deadlines, ledger entries and alerts; returns rows removed per table';

@@ -33,7 +33,8 @@ GRANT SELECT ON lead_scoring.scores, lead_scoring.group_scores, lead_scoring.lea
                 lead_scoring.alerts, lead_scoring.ledger,
                 lead_scoring.models, lead_scoring.point_groups, lead_scoring.event_rules,
                 lead_scoring.attribute_rules, lead_scoring.thresholds, lead_scoring.bands,
-                lead_scoring.combination_rules, lead_scoring.combination_facts, lead_scoring.combination_tiers
+                lead_scoring.combination_rules, lead_scoring.combination_facts, lead_scoring.combination_tiers,
+                lead_scoring.absence_rules
     TO lead_scoring_reader;
 GRANT EXECUTE ON FUNCTION lead_scoring.points_of(bigint), lead_scoring.band_of(integer, numeric),
                           lead_scoring.model_id_of(text),
@@ -59,7 +60,8 @@ GRANT lead_scoring_reader TO lead_scoring_admin;
 GRANT SELECT, INSERT, UPDATE, DELETE ON lead_scoring.models, lead_scoring.point_groups,
                 lead_scoring.event_rules, lead_scoring.attribute_rules, lead_scoring.thresholds,
                 lead_scoring.bands,
-                lead_scoring.combination_rules, lead_scoring.combination_facts, lead_scoring.combination_tiers
+                lead_scoring.combination_rules, lead_scoring.combination_facts, lead_scoring.combination_tiers,
+                lead_scoring.absence_rules
     TO lead_scoring_admin;
 GRANT UPDATE (acknowledged_at) ON lead_scoring.alerts TO lead_scoring_admin;
 GRANT EXECUTE ON FUNCTION lead_scoring.adjust(text, bigint, numeric, text, text),
@@ -80,5 +82,6 @@ GRANT EXECUTE ON FUNCTION lead_scoring.adjust(text, bigint, numeric, text, text)
                           lead_scoring.check_condition(text, jsonpath),
                           lead_scoring.check_match(text, jsonb),
                           lead_scoring.resolve_group(text, integer, integer),
-                          lead_scoring.refuse_named_fact(bigint, text, text)
+                          lead_scoring.refuse_named_fact(bigint, text, text),
+                          lead_scoring.check_property_key(text, text, text)
     TO lead_scoring_admin;

@@ -12,6 +12,8 @@ SELECT pg_catalog.pg_extension_config_dump('lead_scoring.combination_rules', '')
 SELECT pg_catalog.pg_extension_config_dump('lead_scoring.combination_facts', '');
 SELECT pg_catalog.pg_extension_config_dump('lead_scoring.combination_tiers', '');
 SELECT pg_catalog.pg_extension_config_dump('lead_scoring.combination_sets', '');
+SELECT pg_catalog.pg_extension_config_dump('lead_scoring.absence_rules', '');
+SELECT pg_catalog.pg_extension_config_dump('lead_scoring.absence_deadlines', '');
 SELECT pg_catalog.pg_extension_config_dump('lead_scoring.contacts', '');
 SELECT pg_catalog.pg_extension_config_dump('lead_scoring.events', '');
 SELECT pg_catalog.pg_extension_config_dump('lead_scoring.contact_scores', '');
@@ -27,6 +29,7 @@ SELECT pg_catalog.pg_extension_config_dump('lead_scoring.attribute_rules_rule_id
 SELECT pg_catalog.pg_extension_config_dump('lead_scoring.thresholds_threshold_id_seq', '');
 SELECT pg_catalog.pg_extension_config_dump('lead_scoring.combination_rules_rule_id_seq', '');
 SELECT pg_catalog.pg_extension_config_dump('lead_scoring.combination_tiers_tier_id_seq', '');
+SELECT pg_catalog.pg_extension_config_dump('lead_scoring.absence_rules_rule_id_seq', '');
 SELECT pg_catalog.pg_extension_config_dump('lead_scoring.events_event_id_seq', '');
 SELECT pg_catalog.pg_extension_config_dump('lead_scoring.ledger_entry_id_seq', '');
 SELECT pg_catalog.pg_extension_config_dump('lead_scoring.alerts_alert_id_seq', '');

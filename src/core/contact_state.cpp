@@ -40,6 +40,18 @@ CombinationSet& ContactState::combination(int64_t rule_id, const std::string& co
     return *combinations.insert(at, CombinationSet{rule_id, correlation, 0, {}});
 }
 
+AbsenceDeadline& ContactState::absence(int64_t rule_id, const std::string& correlation) {
+    auto at = std::lower_bound(absences.begin(), absences.end(), std::tie(rule_id, correlation),
+                               [](const AbsenceDeadline& d, const auto& key) {
+                                   return std::tie(d.rule_id, d.correlation) < key;
+                               });
+    if (at != absences.end() && at->rule_id == rule_id && at->correlation == correlation) return *at;
+    AbsenceDeadline fresh;
+    fresh.rule_id = rule_id;
+    fresh.correlation = correlation;
+    return *absences.insert(at, std::move(fresh));
+}
+
 Points group_score(const GroupDef& group, const GroupBalance& state) {
     Points raw = state.fit + state.balance;
     return group.max_points ? min(raw, *group.max_points) : raw;
@@ -84,8 +96,16 @@ Snapshot Snapshot::zero(const ModelDef& model) {
 bool same_state(const ContactState& a, const ContactState& b) {
     if (a.qualified != b.qualified || a.last_activity_at != b.last_activity_at || a.groups.size() != b.groups.size() ||
         a.window_awards.size() != b.window_awards.size() || a.limits.size() != b.limits.size() ||
-        a.fit.size() != b.fit.size() || a.combinations.size() != b.combinations.size())
+        a.fit.size() != b.fit.size() || a.combinations.size() != b.combinations.size() ||
+        a.absences.size() != b.absences.size())
         return false;
+    for (size_t i = 0; i < a.absences.size(); ++i) {
+        const AbsenceDeadline &x = a.absences[i], &y = b.absences[i];
+        if (x.rule_id != y.rule_id || x.correlation != y.correlation || x.deadline != y.deadline ||
+            x.anchor_event_id != y.anchor_event_id || x.expected_at != y.expected_at || x.penalty != y.penalty ||
+            x.taken_back != y.taken_back)
+            return false;
+    }
     for (size_t i = 0; i < a.combinations.size(); ++i) {
         const CombinationSet &x = a.combinations[i], &y = b.combinations[i];
         if (x.rule_id != y.rule_id || x.correlation != y.correlation || x.facts != y.facts || !(x.value == y.value))

@@ -54,10 +54,28 @@ struct CombinationSet {
     Points value;
 };
 
+// One absence rule's deadline for a contact and one correlation value (kept in
+// lead_scoring.absence_deadlines; a statement reads those its events touch, those
+// due by its time and the next one).
+struct AbsenceDeadline {
+    int64_t rule_id = 0;
+    std::string correlation;
+    std::optional<Micros> deadline;     // armed by the first anchor: its time + deadline_after
+    int64_t anchor_event_id = 0;
+    std::optional<Micros> expected_at;  // the earliest expected event seen
+    std::optional<Points> penalty;      // what the penalty applied, once it fired
+    bool taken_back = false;            // an expected event in time came after the penalty
+
+    bool settled() const { return deadline && expected_at && *expected_at <= *deadline; }
+    // Armed, not settled, not fired: fires once time has passed the deadline.
+    bool pending() const { return deadline && !penalty && !settled(); }
+};
+
 struct ContactState {
     std::vector<GroupBalance> groups;
     std::vector<WindowAward> window_awards;  // in windowed groups, not yet expired
     std::vector<CombinationSet> combinations;  // sorted by (rule_id, correlation)
+    std::vector<AbsenceDeadline> absences;     // sorted by (rule_id, correlation)
     std::vector<RuleLimit> limits;
     std::vector<FitMatch> fit;
     bool qualified = true;
@@ -68,6 +86,7 @@ struct ContactState {
     RuleLimit& limit(int64_t rule_id);      // added at 0 awards when missing
     const RuleLimit* find_limit(int64_t rule_id) const;
     CombinationSet& combination(int64_t rule_id, const std::string& correlation);  // added empty when missing
+    AbsenceDeadline& absence(int64_t rule_id, const std::string& correlation);     // added unarmed when missing
 };
 
 // Whether two states are the same, element by element and in the same order (a

@@ -9,7 +9,7 @@
 
 namespace ls::core {
 
-enum class LedgerKind { Rule, Manual, Reset, Decay, Expiry, Combination };
+enum class LedgerKind { Rule, Manual, Reset, Decay, Expiry, Combination, Absence };
 
 // Every ledger kind, in one list: its `kind` text, and whether its rule_id names an
 // event rule (explain shows that rule's name). The ledger's CHECK constraint and
@@ -25,10 +25,15 @@ inline constexpr LedgerKindInfo kLedgerKinds[] = {
     {LedgerKind::Expiry, "expiry", true},  {LedgerKind::Reset, "reset", false},
     // rule_id names a combination rule (explain looks it up there).
     {LedgerKind::Combination, "combination", false},
+    // rule_id names an absence rule; a penalty is dated by its deadline (no event),
+    // its taking back by the expected event.
+    {LedgerKind::Absence, "absence", false},
 };
 
-// Whether changes of this kind are caused by an event (the ledger row names it).
-inline bool caused_by_event(LedgerKind kind) { return kind == LedgerKind::Rule || kind == LedgerKind::Combination; }
+struct LedgerChange;
+// Whether an event caused the change (its ledger row names the event): rule and
+// combination awards, and an absence penalty taken back.
+bool caused_by_event(const LedgerChange& change);
 
 // The ledger's `kind` text.
 const char* kind_name(LedgerKind kind);
@@ -40,8 +45,13 @@ struct LedgerChange {
     int64_t rule_id = 0;        // 0: none. Rule, Combination: the rule; Expiry: the rule of the expired award
     size_t event_index = 0;     // Rule, Combination: the caller's index of the event that caused it; Manual, Reset: of the request
     int64_t event_id = 0;       // Expiry: the event of the expired award (0: none)
-    std::optional<Micros> at;   // Decay: when the last step fell due; Expiry: when the award expired
+    std::optional<Micros> at;   // Decay: when the last step fell due; Expiry: when the award expired; Absence: the deadline of a penalty
     int64_t steps = 0;          // Decay: how many steps this change applied
 };
+
+inline bool caused_by_event(const LedgerChange& change) {
+    return change.kind == LedgerKind::Rule || change.kind == LedgerKind::Combination ||
+           (change.kind == LedgerKind::Absence && !change.at);
+}
 
 }  // namespace ls::core

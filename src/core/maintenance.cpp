@@ -1,5 +1,7 @@
 #include "core/maintenance.hpp"
 
+#include "core/absence.hpp"
+
 #include <algorithm>
 
 namespace ls::core {
@@ -108,6 +110,7 @@ size_t apply_due(const ModelDef& model, ContactState& state, Micros t, std::vect
         }
         state.window_awards = std::move(kept);
     }
+    if (!state.absences.empty()) changed += fire_deadlines(model, state, t, out);
     return changed;
 }
 
@@ -124,6 +127,7 @@ std::optional<Micros> next_due(const ModelDef& model, const ContactState& state)
         const GroupDef* def = model.group(a.group_id);
         if (def && def->window) consider(a.occurred_at + *def->window);
     }
+    if (auto deadline = next_deadline(state)) consider(*deadline);
     return due;
 }
 

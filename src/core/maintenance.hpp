@@ -26,8 +26,9 @@ int64_t decay_steps_due(const DecayPolicy& policy, Micros last_activity, Micros 
 // The balance after `steps` further steps from `balance`.
 Points decayed_balance(const DecayPolicy& policy, Points balance, int64_t steps);
 
-// Applies every decay step and window expiry due at t, appending one ledger change
-// per group that decayed and one per expired award. Returns how many balances changed.
+// Applies every decay step, window expiry and absence deadline due at t, appending
+// one ledger change per group that decayed, per expired award and per deadline that
+// fired (core/absence.hpp). Returns how many balances changed.
 size_t apply_due(const ModelDef& model, ContactState& state, Micros t, std::vector<LedgerChange>& out);
 
 // When the next step or expiry of this state falls due; nothing when no step or

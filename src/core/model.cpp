@@ -14,6 +14,12 @@ const CombinationRuleDef* ModelDef::combination_rule(int64_t rule_id) const {
     return nullptr;
 }
 
+const AbsenceRuleDef* ModelDef::absence_rule(int64_t rule_id) const {
+    for (const auto& r : absence_rules)
+        if (r.id == rule_id) return &r;
+    return nullptr;
+}
+
 Points CombinationRuleDef::value(FactSet happened) const {
     Points best;
     for (const auto& t : tiers)

@@ -79,6 +79,18 @@ struct CombinationRuleDef {
     FactSet bit_of(const std::string& fact) const;
 };
 
+// An absence rule (SPEC "Absence rules"): the first anchor event of a contact (per
+// correlation value) arms a deadline; an expected event at or before it settles it;
+// an unsettled deadline awards `points` once, when it has passed. The adapter
+// matches the anchor and expected filters and reads the anchor's time.
+struct AbsenceRuleDef {
+    int64_t id = 0;
+    int32_t group_id = 0;
+    std::string name;
+    Points points;
+    Micros deadline_after = 0;  // added to the anchor's time
+};
+
 struct ThresholdDef {
     int64_t id = 0;
     std::string name;
@@ -97,9 +109,11 @@ struct ModelDef {
     std::vector<AttributeRuleDef> attribute_rules;
     std::vector<ThresholdDef> thresholds;
     std::vector<CombinationRuleDef> combination_rules;  // by rule_id
+    std::vector<AbsenceRuleDef> absence_rules;          // by rule_id
 
     const GroupDef* group(int32_t group_id) const;
     const CombinationRuleDef* combination_rule(int64_t rule_id) const;
+    const AbsenceRuleDef* absence_rule(int64_t rule_id) const;
 };
 
 // Orders rules of one model and group: the most specific first. The first rule in

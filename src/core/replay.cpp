@@ -37,7 +37,7 @@ void replay_history(ContactScorer& scorer, const std::vector<ReplayEvent>& event
             }
             if (e.occurred_at > until) break;
             fits_until(e.occurred_at);
-            scorer.on_event(step.index, e.event_id, e.occurred_at, e.rules, no_thresholds, e.combinations);
+            scorer.on_event(step.index, e.event_id, e.occurred_at, e.rules, no_thresholds, e.combinations, e.absences);
         } else {
             const ReplayEntry& r = entries[step.index];
             if (r.at > until) break;

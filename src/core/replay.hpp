@@ -20,6 +20,7 @@ struct ReplayEvent {
     Micros occurred_at = 0;
     std::vector<const EventRuleDef*> rules;
     std::vector<CombinationHit> combinations;  // of this model's combination rules
+    std::vector<AbsenceHit> absences;          // of this model's absence rules
 };
 
 // An operator's adjustment (kind Manual: delta as recorded) or reset (kind Reset) of

@@ -68,7 +68,8 @@ ContactScorer::ContactScorer(const ModelDef& model, ContactState& state, bool is
 void ContactScorer::on_event(size_t event_index, int64_t event_id, Micros occurred_at,
                              const std::vector<const EventRuleDef*>& rules,
                              const std::vector<const ThresholdDef*>& event_thresholds,
-                             const std::vector<CombinationHit>& combinations) {
+                             const std::vector<CombinationHit>& combinations,
+                             const std::vector<AbsenceHit>& absences) {
     on_due(occurred_at);
     if (!state_.last_activity_at || *state_.last_activity_at < occurred_at) {
         state_.last_activity_at = occurred_at;
@@ -99,6 +100,7 @@ void ContactScorer::on_event(size_t event_index, int64_t event_id, Micros occurr
         c.event_index = event_index;
         ledger_.push_back(c);
     }
+    for (const AbsenceHit& hit : absences) apply_absence_hit(state_, hit, event_id, occurred_at, event_index, ledger_);
     Snapshot after = snapshot(model_, state_);
     collect_crossings(model_, current_, after, event_index, alerts_);
     for (const ThresholdDef* t : event_thresholds) {

@@ -7,6 +7,7 @@
 #include <optional>
 #include <vector>
 
+#include "core/absence.hpp"
 #include "core/combination.hpp"
 #include "core/contact_state.hpp"
 #include "core/ledger_change.hpp"
@@ -54,12 +55,15 @@ public:
     // An event of the contact: `rules` are the chosen rules of this model (one per
     // group at most), `event_thresholds` the on_event thresholds whose filter matched,
     // `combinations` the facts of this model's combination rules it satisfies (one
-    // hit per rule). Decay steps and expiries due at occurred_at are applied first;
-    // then the rules award, then the combinations top up (ledger kind combination).
+    // hit per rule), `absences` what it is to this model's absence rules. Decay
+    // steps, expiries and deadlines due at occurred_at are applied first; then the
+    // rules award, the combinations top up (ledger kind combination), and absence
+    // deadlines are armed or settled (a penalty taken back: ledger kind absence).
     void on_event(size_t event_index, int64_t event_id, Micros occurred_at,
                   const std::vector<const EventRuleDef*>& rules,
                   const std::vector<const ThresholdDef*>& event_thresholds,
-                  const std::vector<CombinationHit>& combinations = {});
+                  const std::vector<CombinationHit>& combinations = {},
+                  const std::vector<AbsenceHit>& absences = {});
     // Applies the decay steps and window expiries due at t. They only take back
     // points, so they fire no threshold (falling below re-arms one). Returns how
     // many balances changed.

@@ -64,12 +64,9 @@ bool by_key(const core::CombinationSet& a, const core::CombinationSet& b) {
 }  // namespace
 
 void load_combination_sets(const std::vector<core::ModelDef>& models, std::vector<StoredState>& states,
-                           std::vector<CombinationKey> keys) {
+                           std::vector<CorrelationKey> keys) {
     if (keys.empty() || states.empty()) return;
-    auto key = [](const CombinationKey& k) { return std::tie(k.contact_id, k.model_id, k.rule_id, k.correlation); };
-    std::sort(keys.begin(), keys.end(), [&](const auto& a, const auto& b) { return key(a) < key(b); });
-    keys.erase(std::unique(keys.begin(), keys.end(), [&](const auto& a, const auto& b) { return key(a) == key(b); }),
-               keys.end());
+    sort_unique(keys);
     std::vector<Datum> contacts, model_ids, rules, correlations;
     for (const auto& k : keys) {
         contacts.push_back(Int64GetDatum(k.contact_id));

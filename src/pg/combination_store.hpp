@@ -8,22 +8,16 @@
 #include <string>
 #include <vector>
 
+#include "pg/correlation_key.hpp"
 #include "pg/state_store.hpp"
 
 namespace ls::pg {
-
-struct CombinationKey {
-    int64_t contact_id = 0;
-    int32_t model_id = 0;
-    int64_t rule_id = 0;
-    std::string correlation;
-};
 
 // Reads the sets of `keys` (any order, duplicates allowed) into the states of the
 // same contact and model (state.combinations and loaded_combinations). A stored
 // fact the rule no longer has is dropped from the set.
 void load_combination_sets(const std::vector<core::ModelDef>& models, std::vector<StoredState>& states,
-                           std::vector<CombinationKey> keys);
+                           std::vector<CorrelationKey> keys);
 // Reads every set the states' contacts have in the states' models (recompute).
 void load_all_combination_sets(const std::vector<core::ModelDef>& models, std::vector<StoredState>& states);
 

@@ -53,14 +53,45 @@ std::optional<core::Points> optional_points(const std::string& text) {
     return core::Points::parse(text);
 }
 
-void require_scoring_time(TimestampTz t, const std::string& what) {
+bool in_scoring_range(TimestampTz t) {
     // date2j only computes; 0001-01-01 and 10000-01-01, midnight UTC.
     static const TimestampTz first = (date2j(1, 1, 1) - POSTGRES_EPOCH_JDATE) * USECS_PER_DAY;
     static const TimestampTz end = (date2j(10000, 1, 1) - POSTGRES_EPOCH_JDATE) * USECS_PER_DAY;
-    if (TIMESTAMP_NOT_FINITE(t) || t < first || t >= end)
+    return !TIMESTAMP_NOT_FINITE(t) && t >= first && t < end;
+}
+
+void require_scoring_time(TimestampTz t, const std::string& what) {
+    if (!in_scoring_range(t))
         throw SqlError(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE,
                        what + " must be a time between the years 1 and 9999",
                        "lead_scoring scores times of those years only (see events.occurred_at).");
+}
+
+std::optional<TimestampTz> parse_scoring_time(const std::string& text) {
+    // timestamptz_in's own steps, whose failures are return codes here rather than
+    // errors (timestamptz_in raises them): a property that is no time is no error.
+    if (text.empty() || text.size() > MAXDATELEN) return std::nullopt;
+    const char* input = text.c_str();
+    struct Parsed {
+        bool ok = false;
+        TimestampTz t = 0;
+    };
+    const Parsed parsed = call([&]() -> Parsed {
+        char workbuf[MAXDATELEN + MAXDATEFIELDS];
+        char* field[MAXDATEFIELDS];
+        int ftype[MAXDATEFIELDS];
+        int nf = 0, dtype = 0, tz = 0;
+        struct pg_tm tt;
+        fsec_t fsec = 0;
+        Parsed out;
+        if (ParseDateTime(input, workbuf, sizeof(workbuf), field, ftype, MAXDATEFIELDS, &nf) != 0) return out;
+        if (DecodeDateTime(field, ftype, nf, &dtype, &tt, &fsec, &tz) != 0 || dtype != DTK_DATE) return out;
+        if (tm2timestamp(&tt, fsec, &tz, &out.t) != 0) return out;
+        out.ok = true;
+        return out;
+    });
+    if (!parsed.ok || !in_scoring_range(parsed.t)) return std::nullopt;
+    return parsed.t;
 }
 
 Datum text_datum(const std::string& value) {

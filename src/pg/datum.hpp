@@ -24,6 +24,11 @@ std::string text_value(Datum text);
 // Refuses (SQLSTATE 22008) a time scoring cannot compute with: not finite, or
 // outside the years 1 to 9999, the range events.occurred_at allows. `what` names it.
 void require_scoring_time(TimestampTz t, const std::string& what);
+bool in_scoring_range(TimestampTz t);
+// A time written as text (what timestamptz input accepts: ISO 8601 and the other
+// forms, without a zone in the session's TimeZone), within the years 1 to 9999;
+// nothing (no error) for text that is no such time, 'infinity' or 'now' included.
+std::optional<TimestampTz> parse_scoring_time(const std::string& text);
 
 // A text Datum (palloc'd in the current context) holding `value`.
 Datum text_datum(const std::string& value);

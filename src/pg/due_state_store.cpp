@@ -2,6 +2,7 @@
 
 #include "pg/datum.hpp"
 #include "pg/spi.hpp"
+#include "pg/absence_store.hpp"
 #include "pg/window_store.hpp"
 
 namespace ls::pg {
@@ -79,6 +80,7 @@ void write_due_states(const std::vector<StoredState>& states) {
                      make_array(due, due_null, TIMESTAMPTZOID), make_array(state, {}, BYTEAOID)};
     update.run(args, nullptr);
     write_window_awards(states);
+    write_absence_deadlines(states);
 }
 
 }  // namespace ls::pg

@@ -7,6 +7,8 @@
 #include <unordered_map>
 
 #include "core/scoring.hpp"
+#include "pg/absence_matching.hpp"
+#include "pg/absence_store.hpp"
 #include "pg/combination_matching.hpp"
 #include "pg/combination_store.hpp"
 #include "pg/datum.hpp"
@@ -30,6 +32,7 @@ struct MatchedEvent {
     uint32_t rules_begin = 0, rules_end = 0;            // into Batch::rules
     uint32_t thresholds_begin = 0, thresholds_end = 0;  // into Batch::thresholds
     uint32_t combinations_begin = 0, combinations_end = 0;  // into Batch::combinations
+    uint32_t absences_begin = 0, absences_end = 0;          // into Batch::absences
     uint32_t type_index = 0;                            // its event type, numbered by Batch::type_of
 };
 
@@ -38,6 +41,7 @@ struct Batch {
     std::vector<const CompiledEventRule*> rules;  // the chosen rule of each (model, group)
     std::vector<const CompiledEventThreshold*> thresholds;
     std::vector<MatchedCombination> combinations;  // the facts of combination rules shown
+    std::vector<MatchedAbsence> absences;          // anchors and expected events of absence rules
     // The chunk's event types, numbered (a model's conversion type is compared by
     // number, once per model and chunk).
     std::unordered_map<std::string, uint32_t> type_index;
@@ -67,15 +71,31 @@ void match_event(const RuleCache& rules, const EventTypeRules& type, Datum prope
     ev.combinations_begin = static_cast<uint32_t>(batch.combinations.size());
     if (!type.facts.empty()) match_combinations(type, rules, properties, std::nullopt, batch.combinations);
     ev.combinations_end = static_cast<uint32_t>(batch.combinations.size());
+    ev.absences_begin = static_cast<uint32_t>(batch.absences.size());
+    if (!type.absences.empty())
+        match_absences(type, rules, properties, ev.occurred_at, std::nullopt, batch.absences);
+    ev.absences_end = static_cast<uint32_t>(batch.absences.size());
+}
+
+// The absence deadlines the chunk's events touch, to be read before scoring.
+std::vector<CorrelationKey> absence_keys(const RuleCache& rules, const Batch& batch) {
+    std::vector<CorrelationKey> keys;
+    for (const auto& ev : batch.events)
+        for (uint32_t a = ev.absences_begin; a < ev.absences_end; ++a) {
+            const MatchedAbsence& m = batch.absences[a];
+            keys.push_back(CorrelationKey{ev.contact_id, rules.models[m.model_index].id, m.hit.rule->id,
+                                          m.hit.correlation});
+        }
+    return keys;
 }
 
 // The combination sets the chunk's events touch, to be read before scoring.
-std::vector<CombinationKey> combination_keys(const RuleCache& rules, const Batch& batch) {
-    std::vector<CombinationKey> keys;
+std::vector<CorrelationKey> combination_keys(const RuleCache& rules, const Batch& batch) {
+    std::vector<CorrelationKey> keys;
     for (const auto& ev : batch.events)
         for (uint32_t c = ev.combinations_begin; c < ev.combinations_end; ++c) {
             const MatchedCombination& m = batch.combinations[c];
-            keys.push_back(CombinationKey{ev.contact_id, rules.models[m.model_index].id, m.hit.rule->id,
+            keys.push_back(CorrelationKey{ev.contact_id, rules.models[m.model_index].id, m.hit.rule->id,
                                           m.hit.correlation});
         }
     return keys;
@@ -113,10 +133,12 @@ void rematch(const RuleCache& rules, Batch& batch) {
     batch.rules.clear();
     batch.thresholds.clear();
     batch.combinations.clear();
+    batch.absences.clear();
     for (auto& ev : batch.events) {
         ev.rules_begin = ev.rules_end = static_cast<uint32_t>(batch.rules.size());
         ev.thresholds_begin = ev.thresholds_end = static_cast<uint32_t>(batch.thresholds.size());
         ev.combinations_begin = ev.combinations_end = static_cast<uint32_t>(batch.combinations.size());
+        ev.absences_begin = ev.absences_end = static_cast<uint32_t>(batch.absences.size());
         auto it = std::lower_bound(rows.begin(), rows.end(), std::make_pair(ev.event_id, uint64{0}));
         if (it == rows.end() || it->first != ev.event_id) continue;
         const EventTypeRules* type = rules.rules_for(column_text(it->second, 2));
@@ -164,6 +186,7 @@ void score_chunk(std::shared_ptr<const RuleCache>& current, Batch& batch, Oid ac
     for (const auto& ev : batch.events) latest = std::max(latest, ev.occurred_at);
     load_window_awards(rules.models, states, AwardHorizon::at(latest));
     load_combination_sets(rules.models, states, combination_keys(rules, batch));
+    load_absence_deadlines(rules.models, states, AwardHorizon::at(latest), absence_keys(rules, batch));
 
     // Events of each contact in insertion order.
     std::vector<uint32_t> order(batch.events.size());
@@ -182,6 +205,7 @@ void score_chunk(std::shared_ptr<const RuleCache>& current, Batch& batch, Oid ac
     std::vector<const core::EventRuleDef*> model_rules;
     std::vector<const core::ThresholdDef*> model_thresholds;
     std::vector<core::CombinationHit> model_combinations;
+    std::vector<core::AbsenceHit> model_absences;
     size_t first = 0;  // first index in `order` of the current contact
     for (auto& st : states) {
         while (first < order.size() && batch.events[order[first]].contact_id < st.contact_id) ++first;
@@ -209,8 +233,11 @@ void score_chunk(std::shared_ptr<const RuleCache>& current, Batch& batch, Oid ac
                 model_combinations.clear();
                 for (uint32_t c = ev.combinations_begin; c < ev.combinations_end; ++c)
                     if (batch.combinations[c].model_index == mi) model_combinations.push_back(batch.combinations[c].hit);
+                model_absences.clear();
+                for (uint32_t a = ev.absences_begin; a < ev.absences_end; ++a)
+                    if (batch.absences[a].model_index == mi) model_absences.push_back(batch.absences[a].hit);
                 scorer.on_event(order[k], ev.event_id, ev.occurred_at, model_rules, model_thresholds,
-                                model_combinations);
+                                model_combinations, model_absences);
             }
         } catch (const core::PointsError& e) {
             throw points_error(e, "scoring the events of contact " + std::to_string(st.contact_id) + " in model \"" +
@@ -218,7 +245,7 @@ void score_chunk(std::shared_ptr<const RuleCache>& current, Batch& batch, Oid ac
         }
         for (const auto& change : scorer.ledger()) {
             LedgerRow row = ledger_row(model.id, st.contact_id, change);
-            if (core::caused_by_event(change.kind)) {
+            if (core::caused_by_event(change)) {
                 const MatchedEvent& ev = batch.events[change.event_index];
                 row.event_id = ev.event_id;
                 row.occurred_at = ev.occurred_at;

@@ -1,6 +1,7 @@
 #include "pg/fit_scoring.hpp"
 
 #include "core/scoring.hpp"
+#include "pg/absence_store.hpp"
 #include "pg/datum.hpp"
 #include "pg/spi.hpp"
 #include "pg/state_store.hpp"
@@ -29,6 +30,7 @@ void fit_contacts(const RuleCache& rules, const std::vector<ContactAttributes>& 
 
     std::vector<StoredState> states = lock_states(rules, ids);
     load_window_awards(rules.models, states, AwardHorizon::next_only());  // a fit makes nothing due
+    load_absence_deadlines(rules.models, states, AwardHorizon::next_only());
     std::vector<AlertRow> alerts;
     size_t ci = 0;
     for (auto& st : states) {

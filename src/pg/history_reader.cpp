@@ -1,5 +1,6 @@
 #include "pg/history_reader.hpp"
 
+#include "pg/absence_matching.hpp"
 #include "pg/combination_matching.hpp"
 #include "pg/fit_scoring.hpp"
 
@@ -63,6 +64,7 @@ std::vector<ChunkEvent> read_events(const RuleCache& rules, size_t model_index, 
     std::vector<ChunkEvent> out;
     out.reserve(n);
     std::vector<MatchedCombination> matched;
+    std::vector<MatchedAbsence> absences;
     for (uint64 r = 0; r < n; ++r) {
         const ResultRow row(r);
         ChunkEvent ev;
@@ -82,6 +84,11 @@ std::vector<ChunkEvent> read_events(const RuleCache& rules, size_t model_index, 
                 Datum properties = call([&]() -> Datum { return PointerGetDatum(PG_DETOAST_DATUM(raw)); });
                 type->choose(properties, model_index,
                              [&](const CompiledEventRule& rule) { ev.replay.rules.push_back(&rule.def); });
+                if (!type->absences.empty()) {
+                    absences.clear();
+                    match_absences(*type, rules, properties, ev.replay.occurred_at, model_index, absences);
+                    for (auto& m : absences) ev.replay.absences.push_back(std::move(m.hit));
+                }
                 if (!type->facts.empty()) {
                     matched.clear();
                     match_combinations(*type, rules, properties, model_index, matched);

@@ -1,6 +1,7 @@
 #include "pg/maintenance.hpp"
 
 #include "core/scoring.hpp"
+#include "pg/absence_store.hpp"
 #include "pg/datum.hpp"
 #include "pg/due_state_store.hpp"
 #include "pg/state_store.hpp"
@@ -13,6 +14,7 @@ MaintenanceBatch maintenance_batch(const RuleCache& rules, TimestampTz as_of, in
     MaintenanceBatch result;
     std::vector<StoredState> states = lock_due_states(rules, as_of, batch_size, after, result.last);
     load_window_awards(rules.models, states, AwardHorizon::at(as_of));
+    load_absence_deadlines(rules.models, states, AwardHorizon::at(as_of));
     result.rows = static_cast<int64>(states.size());
     if (states.empty()) return result;
 

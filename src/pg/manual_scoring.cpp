@@ -4,6 +4,7 @@
 #include <cstring>
 
 #include "core/scoring.hpp"
+#include "pg/absence_store.hpp"
 #include "pg/datum.hpp"
 #include "pg/state_preparation.hpp"
 #include "pg/state_store.hpp"
@@ -28,6 +29,9 @@ core::Points change_score(const RuleCache& rules, const ManualChange& change, co
     std::vector<StoredState> states = lock_ready_states(rules, {change.contact_id}, change.actor);
     // All of the contact's window awards: a reset wipes those of its group.
     load_window_awards(rules.models, states, AwardHorizon::all());
+    // Deadlines passed by now fire first, as before an event.
+    load_absence_deadlines(rules.models, states,
+                           AwardHorizon::at(call([]() -> TimestampTz { return GetCurrentTransactionStartTimestamp(); })));
     StoredState* st = nullptr;
     for (auto& s : states)
         if (s.model_id == model.id) st = &s;

@@ -20,6 +20,7 @@ extern "C" {
 #include "utils/lsyscache.h"
 #include "utils/syscache.h"
 #include "utils/memutils.h"
+#include "utils/datetime.h"
 #include "utils/timestamp.h"
 #include "utils/typcache.h"
 #include "catalog/namespace.h"

@@ -6,6 +6,7 @@
 #include "core/maintenance.hpp"
 #include "core/replay.hpp"
 #include "core/scoring.hpp"
+#include "pg/absence_store.hpp"
 #include "pg/combination_store.hpp"
 #include "pg/datum.hpp"
 #include "pg/fit_scoring.hpp"
@@ -140,6 +141,7 @@ ChunkResult recompute_chunk(const RuleCache& rules, size_t mi, int64_t from, int
     std::vector<StoredState> states = lock_states(rules, ids, model.id);
     load_window_awards({model}, states, AwardHorizon::all());  // rebuilt whole: compared with all of them
     load_all_combination_sets({model}, states);
+    load_absence_deadlines({model}, states, AwardHorizon::all());
     const std::vector<ChunkEvent> events =
         read_events(rules, mi, ids.front(), ids.back(), false, model.conversion_event_type);
     const std::vector<StoredLedgerRow> stored = read_ledger(model.id, ids.front(), ids.back());
@@ -207,7 +209,7 @@ ChunkResult recompute_chunk(const RuleCache& rules, size_t mi, int64_t from, int
         std::vector<LedgerRow> rebuilt_rows;
         for (const auto& change : scorer.ledger()) {
             LedgerRow row = ledger_row(model.id, st.contact_id, change);
-            if (core::caused_by_event(change.kind)) {
+            if (core::caused_by_event(change)) {
                 const core::ReplayEvent& ev = contact_events[change.event_index];
                 row.event_id = ev.event_id;
                 row.occurred_at = ev.occurred_at;

@@ -116,6 +116,44 @@ void load_combination_rules(RuleCache& cache, const std::map<int32_t, size_t>& m
     }
 }
 
+// Absence rules (SPEC "Absence rules"): each active rule of an active model, its
+// anchor filter under the anchor's event type and its expected filter under the
+// expected one's.
+void load_absence_rules(RuleCache& cache, const std::map<int32_t, size_t>& model_index) {
+    run_sql("SELECT a.rule_id, a.model_id, a.group_id, a.name, a.points::pg_catalog.text,"
+            " (EXTRACT(epoch FROM a.deadline_after) * 1000000)::pg_catalog.int8,"
+            " a.anchor_event_type, a.anchor_match, a.expected_event_type, a.expected_match,"
+            " a.correlate_by, a.deadline_property"
+            " FROM lead_scoring.absence_rules a JOIN lead_scoring.models m USING (model_id)"
+            " WHERE m.active AND a.active ORDER BY a.rule_id",
+            true);
+    for (uint64 r = 0; r < SPI_processed; ++r) {
+        const size_t mi = model_index.at(column_int32(r, 2));
+        core::AbsenceRuleDef a;
+        a.id = column_int64(r, 1);
+        a.group_id = column_int32(r, 3);
+        a.name = column_text(r, 4);
+        a.points = core::Points::parse(column_text(r, 5));
+        a.deadline_after = column_int64(r, 6, 0);
+        std::optional<std::string> correlate_by, deadline_property;
+        if (!column_is_null(r, 11)) correlate_by = column_text(r, 11);
+        if (!column_is_null(r, 12)) deadline_property = column_text(r, 12);
+        for (bool anchor : {true, false}) {
+            CompiledAbsenceFilter f;
+            f.model_index = mi;
+            f.rule_index = cache.models[mi].absence_rules.size();
+            f.anchor = anchor;
+            f.correlate_by = correlate_by;
+            if (anchor) f.deadline_property = deadline_property;
+            bool isnull;
+            Datum match = column(r, anchor ? 8 : 10, &isnull);
+            if (!isnull) f.filter.match = keep_copy(cache.context, match);
+            cache.by_event_type[column_text(r, anchor ? 7 : 9)].absences.push_back(std::move(f));
+        }
+        cache.models[mi].absence_rules.push_back(std::move(a));
+    }
+}
+
 std::shared_ptr<RuleCache> build() {
     // No cache, and so no scoring, under another version's SQL.
     require_matching_sql();
@@ -246,12 +284,18 @@ std::shared_ptr<RuleCache> build() {
         cache->by_event_type[column_text(r, 5)].rules.push_back(std::move(c));
     }
     load_combination_rules(*cache, model_index);
+    load_absence_rules(*cache, model_index);
     for (auto& [type, entry] : cache->by_event_type) {
         std::sort(entry.rules.begin(), entry.rules.end(), [](const CompiledEventRule& a, const CompiledEventRule& b) {
             if (a.model_index != b.model_index) return a.model_index < b.model_index;
             if (a.def.group_id != b.def.group_id) return a.def.group_id < b.def.group_id;
             return core::more_specific(a.def, b.def);
         });
+        std::stable_sort(entry.absences.begin(), entry.absences.end(),
+                         [](const CompiledAbsenceFilter& a, const CompiledAbsenceFilter& b) {
+                             return std::make_tuple(a.model_index, a.rule_index, !a.anchor) <
+                                    std::make_tuple(b.model_index, b.rule_index, !b.anchor);
+                         });
         std::stable_sort(entry.facts.begin(), entry.facts.end(),
                          [](const CompiledCombinationFact& a, const CompiledCombinationFact& b) {
                              return std::tie(a.model_index, a.rule_index) < std::tie(b.model_index, b.rule_index);

@@ -41,6 +41,16 @@ struct CompiledCombinationFact {
     Filter filter;
 };
 
+// The anchor or the expected filter of an absence rule (core::AbsenceRuleDef).
+struct CompiledAbsenceFilter {
+    size_t model_index = 0;
+    size_t rule_index = 0;  // into ModelDef::absence_rules
+    bool anchor = false;    // the anchor's filter (else the expected event's)
+    std::optional<std::string> correlate_by;       // the rule's
+    std::optional<std::string> deadline_property;  // the rule's (anchors)
+    Filter filter;          // match only
+};
+
 // Everything that can happen to an event of one type.
 struct EventTypeRules {
     // Sorted by (model, group, most specific first): within one (model, group) run
@@ -50,6 +60,9 @@ struct EventTypeRules {
     // Sorted by (model, rule): pg/combination_matching.cpp merges one event's facts
     // of a rule into one hit.
     std::vector<CompiledCombinationFact> facts;
+    // Sorted by (model, rule, anchor first): pg/absence_matching.cpp makes one hit
+    // per rule.
+    std::vector<CompiledAbsenceFilter> absences;
 
     // Calls on_rule for the rule that awards in each (model, group) for an event
     // with these properties (detoasted jsonb); with `only_model`, in that model only.

@@ -9,7 +9,7 @@ namespace ls::pg {
 
 inline constexpr const char* kRuleTables[] = {"models",           "point_groups",      "event_rules",
                                               "attribute_rules",  "thresholds",        "combination_rules",
-                                              "combination_facts", "combination_tiers"};
+                                              "combination_facts", "combination_tiers", "absence_rules"};
 inline constexpr int kRuleTableCount = sizeof(kRuleTables) / sizeof(kRuleTables[0]);
 
 }  // namespace ls::pg

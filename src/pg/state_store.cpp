@@ -6,6 +6,7 @@
 
 #include "pg/datum.hpp"
 #include "pg/spi.hpp"
+#include "pg/absence_store.hpp"
 #include "pg/combination_store.hpp"
 #include "pg/window_store.hpp"
 
@@ -297,6 +298,7 @@ void write_states(std::vector<StoredState>& states) {
     update.run(args, nullptr);
     write_window_awards(states);
     write_combination_sets(states);
+    write_absence_deadlines(states);
 }
 
 LedgerRow ledger_row(int32_t model_id, int64_t contact_id, const core::LedgerChange& change) {

@@ -41,6 +41,9 @@ struct StoredState {
     // The combination sets read from lead_scoring.combination_sets
     // (pg/combination_store.hpp), likewise.
     std::vector<core::CombinationSet> loaded_combinations;
+    // The absence deadlines read from lead_scoring.absence_deadlines
+    // (pg/absence_store.hpp), likewise.
+    std::vector<core::AbsenceDeadline> loaded_absences;
     // The definitions `finish` encoded the state with (the combination sets are
     // written with their rules' fact names).
     const core::ModelDef* model = nullptr;

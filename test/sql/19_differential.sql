@@ -1,6 +1,6 @@
 -- Differential test: for random models (filters, conditions, limits, cooldowns,
 -- caps, clamps, negative and fractional points, decay, windows, fit, combination
--- rules) and random
+-- and absence rules) and random
 -- events that arrive in time order, inserted live one by one and in batches, with
 -- changes of contacts' attributes between them (dated when they happen, so fit
 -- groups under a cap cut the awards differently before and after), then
@@ -67,6 +67,17 @@ BEGIN
           FROM (VALUES ('{f1}'::text[]), ('{f1,f2}'), ('{f2,f3}'), ('{f1,f2,f3}')) t(facts)
          WHERE random() < 0.7;
     END LOOP;
+    -- Absence rules: an anchor and an expected event type (correlated by k or not),
+    -- deadlines from the anchor's time, some from a property of it.
+    INSERT INTO lead_scoring.absence_rules (model_id, group_id, name, anchor_event_type, expected_event_type,
+                                            correlate_by, deadline_property, deadline_after, points)
+    SELECT m, pg_temp.pick(ARRAY[groups[1], groups[3]]), 'absence' || i, t.anchor, t.expected,
+           pg_temp.pick(ARRAY[NULL, 'k']), CASE WHEN random() < 0.3 THEN 'due' END,
+           pg_temp.pick(ARRAY['0', '2 days', '6 days']::interval[]), pg_temp.pick(ARRAY[-12, -5.5, 8]::numeric[])
+      FROM generate_series(1, 2) i,
+           LATERAL (SELECT pg_temp.pick(ARRAY['a', 'b', 'c', 'd']) AS anchor,
+                           pg_temp.pick(ARRAY['a', 'b', 'c', 'd']) AS expected) t
+     WHERE t.anchor <> t.expected;
     INSERT INTO lead_scoring.thresholds (model_id, name, min_score) VALUES (m, 'mql', 40);
     INSERT INTO lead_scoring.thresholds (model_id, group_id, name, min_score) VALUES (m, groups[2], 'recent', 15);
 END $$;
@@ -99,7 +110,11 @@ BEGIN
     CREATE TEMP TABLE planned AS
     SELECT s AS seq, 1 + floor(random() * 30)::bigint AS contact_id, pg_temp.pick(ARRAY['a', 'b', 'c', 'd', 'e']) AS event_type,
            timestamptz '2026-01-01' + s * interval '97 minutes' + floor(random() * 90) * interval '1 minute' AS occurred_at,
-           jsonb_build_object('k', pg_temp.pick(ARRAY['x', 'y', 'z']), 'n', floor(random() * 10)::int) AS properties
+           jsonb_build_object('k', pg_temp.pick(ARRAY['x', 'y', 'z']), 'n', floor(random() * 10)::int)
+           -- a time an absence rule's deadline_property may name
+           || CASE WHEN random() < 0.5 THEN jsonb_build_object('due', (timestamptz '2026-01-01' + s * interval '97 minutes'
+                                                                       + random() * interval '5 days')::text)
+                   ELSE '{}' END AS properties
       FROM generate_series(1, 400) s;
     n_events := 400;
     WHILE i <= n_events LOOP

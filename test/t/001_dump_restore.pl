@@ -48,6 +48,11 @@ $node->safe_psql('src', q{
     INSERT INTO lead_scoring.events (contact_id, event_type, properties)
     SELECT c, 'page_visit', '{"topic": "saunas"}' FROM generate_series(1, 3) c;
     INSERT INTO lead_scoring.events (contact_id, event_type, properties) VALUES (1, 'webinar_attended', '{"topic": "saunas"}');
+    -- an absence rule: one deadline fired, one pending far ahead
+    INSERT INTO lead_scoring.absence_rules (model_id, name, anchor_event_type, expected_event_type, deadline_after, points)
+    SELECT model_id, 'visit, no webinar', 'page_visit', 'webinar_attended', '1 day', -4 FROM lead_scoring.models WHERE name = 'sauna';
+    INSERT INTO lead_scoring.events (contact_id, event_type, occurred_at) VALUES
+        (5, 'page_visit', '2026-01-01'), (5, 'page_visit', '2026-01-05'), (6, 'page_visit', '2999-01-01');
     SELECT lead_scoring.adjust('sauna', 2, 12.5, 'met at the fair');
     SELECT lead_scoring.reset('sauna', 3, 'back to nurture');
     UPDATE lead_scoring.alerts SET acknowledged_at = '2026-05-01 10:00+00' WHERE contact_id = 1;
@@ -73,6 +78,8 @@ my %content = (
     combination_facts => 'SELECT * FROM lead_scoring.combination_facts ORDER BY rule_id, fact',
     combination_tiers => 'SELECT * FROM lead_scoring.combination_tiers ORDER BY tier_id',
     combination_sets  => 'SELECT * FROM lead_scoring.combination_sets ORDER BY contact_id, model_id, rule_id, correlation',
+    absence_rules     => 'SELECT * FROM lead_scoring.absence_rules ORDER BY rule_id',
+    absence_deadlines => 'SELECT * FROM lead_scoring.absence_deadlines ORDER BY contact_id, model_id, rule_id, correlation',
     leaderboard     => q{SELECT contact_id, score, band, rank FROM lead_scoring.leaderboard WHERE model = 'sauna' ORDER BY rank, contact_id},
 );
 

@@ -29,7 +29,7 @@ ModelDef model(std::optional<Points> cap = std::nullopt, bool decay = false) {
 }
 
 
-ReplayEvent event(int64_t id, Micros at, const EventRuleDef* r) { return ReplayEvent{id, at, {r}, {}}; }
+ReplayEvent event(int64_t id, Micros at, const EventRuleDef* r) { return ReplayEvent{id, at, {r}, {}, {}}; }
 
 ReplayEntry adjustment(Micros at, const char* delta) { return ReplayEntry{LedgerKind::Manual, at, 10, P(delta)}; }
 ReplayEntry reset(Micros at) { return ReplayEntry{LedgerKind::Reset, at, 10, Points{}}; }

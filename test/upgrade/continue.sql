@@ -43,6 +43,14 @@ INSERT INTO lead_scoring.events (contact_id, event_type, occurred_at)
 SELECT c, (ARRAY['email_open', 'webinar_attended'])[1 + c % 2], '2026-07-26 12:00+00'
   FROM generate_series(1, 60) c;
 
+-- An absence rule (new in 0.2): a form without a purchase within 10 days costs 8,
+-- fired by maintenance, by later events, and replayed by recompute.
+INSERT INTO lead_scoring.absence_rules (model_id, name, anchor_event_type, expected_event_type, deadline_after, points)
+SELECT model_id, 'form, no purchase', 'form_submit', 'purchase', '10 days', -8 FROM lead_scoring.models WHERE name = 'ops';
+INSERT INTO lead_scoring.events (contact_id, event_type, occurred_at)
+SELECT c, (ARRAY['form_submit', 'purchase'])[1 + (c / 3) % 2], timestamptz '2026-07-27 12:00+00' + (c % 3) * interval '1 day'
+  FROM generate_series(1, 30) c;
+
 SELECT lead_scoring.run_maintenance('2026-08-15 00:00+00');
 SELECT lead_scoring.recompute('ops');
 SELECT * FROM lead_scoring.forget_contact(21);
