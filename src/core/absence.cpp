@@ -50,10 +50,10 @@ size_t fire_deadlines(const ModelDef& model, ContactState& state, Micros t, std:
     return due.size();
 }
 
-std::optional<Micros> next_deadline(const ContactState& state) {
+std::optional<Micros> next_deadline(const ModelDef& model, const ContactState& state) {
     std::optional<Micros> next;
     for (const auto& d : state.absences)
-        if (d.pending() && (!next || *d.deadline + 1 < *next)) next = *d.deadline + 1;
+        if (d.pending() && model.absence_rule(d.rule_id) && (!next || *d.deadline + 1 < *next)) next = *d.deadline + 1;
     return next;
 }
 

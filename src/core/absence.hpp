@@ -34,7 +34,8 @@ Points apply_absence_hit(ContactState& state, const AbsenceHit& hit, int64_t eve
 // one Absence change each with `at` = the deadline. Returns how many fired.
 size_t fire_deadlines(const ModelDef& model, ContactState& state, Micros t, std::vector<LedgerChange>& out);
 
-// The earliest time at which a pending deadline fires (its deadline + 1 µs).
-std::optional<Micros> next_deadline(const ContactState& state);
+// The earliest time at which a pending deadline of one of the model's rules fires
+// (its deadline + 1 µs). Deadlines of rules no longer in use never fire.
+std::optional<Micros> next_deadline(const ModelDef& model, const ContactState& state);
 
 }  // namespace ls::core

@@ -127,7 +127,7 @@ std::optional<Micros> next_due(const ModelDef& model, const ContactState& state)
         const GroupDef* def = model.group(a.group_id);
         if (def && def->window) consider(a.occurred_at + *def->window);
     }
-    if (auto deadline = next_deadline(state)) consider(*deadline);
+    if (auto deadline = next_deadline(model, state)) consider(*deadline);
     return due;
 }
 

@@ -128,6 +128,18 @@ BOOST_AUTO_TEST_CASE(a_penalty_fires_no_threshold_and_re_arms_it) {
     BOOST_TEST(scorer.alerts().size() == 2u);
 }
 
+BOOST_AUTO_TEST_CASE(a_deadline_of_a_rule_no_longer_in_use_never_falls_due) {
+    const ModelDef m = model_with_threshold();
+    ContactState state;
+    ContactScorer scorer(m, state, true);
+    scorer.on_event(0, 1, 0, {}, {}, {}, {anchor(m, 0)});
+    ModelDef without = m;
+    without.absence_rules.clear();
+    BOOST_TEST(!next_due(without, state).has_value());
+    ContactScorer later(without, state, false);
+    BOOST_TEST(later.on_due(10 * kDay) == 0u);
+}
+
 BOOST_AUTO_TEST_CASE(replay_gives_what_live_scoring_gave) {
     const ModelDef m = model_with_threshold();
     std::vector<ReplayEvent> events(2);
