@@ -29,7 +29,7 @@ ISOLATION_OPTS = --inputdir=test --outputdir=test/results/isolation --load-exten
 
 PG_CONFIG ?= pg_config
 PG_CXXFLAGS = -std=c++17 -Wno-register -Wall -Wextra -Wno-unused-parameter -Wno-missing-field-initializers -fPIC -Isrc
-PG_CPPFLAGS = -Isrc
+PG_CPPFLAGS = -Isrc -I/usr/include/eigen3
 # The library refuses to score under another version's SQL (pg/extension_version.cpp).
 PG_CPPFLAGS += -DLEAD_SCORING_VERSION='"$(EXTVERSION)"'
 # Header dependencies: Debian's PGXS does not track them, and an object built

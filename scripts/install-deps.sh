@@ -2,7 +2,7 @@
 # Installs what building, testing and the demo need on Debian 12 (run as root).
 set -euo pipefail
 packages=(postgresql-15 postgresql-server-dev-15 postgresql-contrib libpq-dev
-          g++ make cmake libboost-test-dev libipc-run-perl)
+          g++ make cmake libboost-test-dev libipc-run-perl libeigen3-dev)
 missing=()
 for p in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
