@@ -1,0 +1,83 @@
+// Predictive scoring's features (SPEC "Predictive scoring"): what a contact's
+// history gives each feature as of a judgement time (the adapter extracts the raw
+// values: event counts, attribute numbers, categories, flags), and how raw values
+// become the columns of the logistic regression (core/logistic.hpp): log1p where
+// asked, numbers standardised on the training rows (a missing number is the mean),
+// categories one column per level seen at least min_count times in training, the
+// rarer ones together as "other" and a missing value as its own level "missing",
+// flags 0/1. Column 0 is the intercept.
+#pragma once
+#include <cmath>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace ls::core {
+
+enum class FeatureKind { EventCount, AttributeNumber, AttributeCategory, AttributeFlag };
+
+struct FeatureDef {
+    std::string name;
+    FeatureKind kind = FeatureKind::EventCount;
+    bool log1p = false;
+    int min_count = 30;  // categories
+};
+
+// One feature's raw value for one contact: a number (NaN: missing) or a category
+// (none: missing).
+struct RawValue {
+    double number = std::nan("");
+    std::optional<std::string> category;
+};
+using RawRow = std::vector<RawValue>;  // one per feature, in the model's feature order
+
+// A raw row as bytes and back (rows wait in a tuplestore between iterations).
+std::string encode_raw_row(const RawRow& row);
+RawRow decode_raw_row(const std::string& bytes, size_t features);
+
+// One column of the regression.
+struct Term {
+    std::string name;     // "(intercept)", the feature's name, or "feature=level"
+    int feature = -1;     // index into the features; -1: the intercept
+    std::string level;    // a category's level ("other", "missing" included); "" otherwise
+    double mean = 0;      // numbers: subtracted, then
+    double scale = 1;     //   divided by (the training standard deviation, 1 when 0)
+};
+
+class FeatureEncoder {
+public:
+    explicit FeatureEncoder(std::vector<FeatureDef> features);
+    // Rebuilds an encoder from stored terms (a fit read back).
+    FeatureEncoder(std::vector<FeatureDef> features, std::vector<Term> terms);
+
+    // Training, pass 1: every training row once, then finish() builds the terms.
+    void observe(const RawRow& row);
+    void finish();
+
+    // The row's columns (x[0] = 1), one per term.
+    void encode(const RawRow& row, std::vector<double>& x) const;
+    // A raw value as the regression sees it before standardising (log1p applied;
+    // a flag 0/1; a category 1 for its level's term).
+    double transformed(const RawRow& row, const Term& term) const;
+
+    const std::vector<Term>& terms() const { return terms_; }
+    const std::vector<FeatureDef>& features() const { return features_; }
+
+private:
+    double number_of(const FeatureDef& f, const RawValue& v) const;  // NaN: missing
+    std::string level_of(size_t feature, const RawValue& v) const;
+
+    std::vector<FeatureDef> features_;
+    std::vector<Term> terms_;
+    // Pass 1 sums (numbers) and counts (categories) per feature.
+    std::vector<double> sum_, sum_sq_;
+    std::vector<int64_t> seen_;
+    std::vector<std::map<std::string, int64_t>> levels_;
+    // The term of each (feature, level) after finish.
+    std::vector<std::map<std::string, size_t>> level_term_;
+    std::vector<size_t> number_term_;
+};
+
+}  // namespace ls::core
