@@ -31,6 +31,9 @@ CREATE TABLE lead_scoring.contact_scores (
     -- the model's conversion_event_type.
     first_event_at   timestamptz,
     converted_at     timestamptz,
+    -- The model's predicted probability of conversion (predictive scoring), set by
+    -- train() for every contact of a model with a fit; null without one.
+    conversion_probability double precision,
     -- Contact first: scoring looks rows up by contact (contact_id = ANY (...)), which
     -- the key then serves whatever the planner believes of the table (with model
     -- first, a table not yet analyzed got a plan that filtered every row of the
@@ -43,6 +46,10 @@ CREATE TABLE lead_scoring.contact_scores (
 -- model_id would need a join with models, and a join loses the index order.
 CREATE INDEX contact_scores_rank_idx
     ON lead_scoring.contact_scores (model, score DESC, contact_id);
+-- "Top 20 by probability": rows of models without a fit never enter it.
+CREATE INDEX contact_scores_probability_idx
+    ON lead_scoring.contact_scores (model, conversion_probability DESC, contact_id)
+    WHERE conversion_probability IS NOT NULL;
 -- Partial: rows of models without decay or windows never enter it, so their
 -- updates stay as cheap as before.
 -- (due, contact, model): maintenance batches go through it in this order, each

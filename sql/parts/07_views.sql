@@ -19,7 +19,7 @@ END;
 CREATE OR REPLACE VIEW lead_scoring.scores AS
 SELECT s.model, s.contact_id, s.score, s.fit_score, s.behavior_score,
        lead_scoring.band_of(s.model_id, s.score) AS band,
-       s.qualified, s.last_activity_at, s.updated_at
+       s.qualified, s.last_activity_at, s.updated_at, s.conversion_probability
   FROM lead_scoring.contact_scores s;
 
 -- Each group's score as scoring stored it (its cap applied by the core).
@@ -40,7 +40,7 @@ SELECT s.model, g.name AS point_group, s.contact_id, u.score, u.fit_score, u.beh
 CREATE OR REPLACE VIEW lead_scoring.leaderboard AS
 SELECT s.model, s.contact_id, s.score, s.fit_score, s.behavior_score,
        lead_scoring.band_of(s.model_id, s.score) AS band,
-       s.qualified, s.last_activity_at, s.updated_at,
+       s.qualified, s.last_activity_at, s.updated_at, s.conversion_probability,
        pg_catalog.rank() OVER (PARTITION BY s.model ORDER BY s.score DESC
                                ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS rank
   FROM lead_scoring.contact_scores s;

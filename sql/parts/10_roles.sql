@@ -34,7 +34,8 @@ GRANT SELECT ON lead_scoring.scores, lead_scoring.group_scores, lead_scoring.lea
                 lead_scoring.models, lead_scoring.point_groups, lead_scoring.event_rules,
                 lead_scoring.attribute_rules, lead_scoring.thresholds, lead_scoring.bands,
                 lead_scoring.combination_rules, lead_scoring.combination_facts, lead_scoring.combination_tiers,
-                lead_scoring.absence_rules
+                lead_scoring.absence_rules,
+                lead_scoring.predictive_features, lead_scoring.predictive_fits, lead_scoring.predictive_terms
     TO lead_scoring_reader;
 GRANT EXECUTE ON FUNCTION lead_scoring.points_of(bigint), lead_scoring.band_of(integer, numeric),
                           lead_scoring.model_id_of(text),
@@ -44,7 +45,9 @@ GRANT EXECUTE ON FUNCTION lead_scoring.points_of(bigint), lead_scoring.band_of(i
                           lead_scoring.judged_scores(text, timestamptz),
                           lead_scoring.auc(numeric[], numeric[]),
                           lead_scoring.evaluate(text, timestamptz),
-                          lead_scoring.band_report(text, timestamptz)
+                          lead_scoring.band_report(text, timestamptz),
+                          lead_scoring.explain_prediction(text, bigint),
+                          lead_scoring.suggest_points(text)
     TO lead_scoring_reader;
 
 GRANT SELECT, INSERT, UPDATE ON lead_scoring.contacts TO lead_scoring_writer;
@@ -61,7 +64,7 @@ GRANT SELECT, INSERT, UPDATE, DELETE ON lead_scoring.models, lead_scoring.point_
                 lead_scoring.event_rules, lead_scoring.attribute_rules, lead_scoring.thresholds,
                 lead_scoring.bands,
                 lead_scoring.combination_rules, lead_scoring.combination_facts, lead_scoring.combination_tiers,
-                lead_scoring.absence_rules
+                lead_scoring.absence_rules, lead_scoring.predictive_features
     TO lead_scoring_admin;
 GRANT UPDATE (acknowledged_at) ON lead_scoring.alerts TO lead_scoring_admin;
 GRANT EXECUTE ON FUNCTION lead_scoring.adjust(text, bigint, numeric, text, text),
@@ -83,5 +86,8 @@ GRANT EXECUTE ON FUNCTION lead_scoring.adjust(text, bigint, numeric, text, text)
                           lead_scoring.check_match(text, jsonb),
                           lead_scoring.resolve_group(text, integer, integer),
                           lead_scoring.refuse_named_fact(bigint, text, text),
-                          lead_scoring.check_property_key(text, text, text)
+                          lead_scoring.check_property_key(text, text, text),
+                          lead_scoring.train(text, timestamptz, double precision),
+                          lead_scoring.apply_suggested_points(text),
+                          lead_scoring.predictive_feature_set(integer)
     TO lead_scoring_admin;

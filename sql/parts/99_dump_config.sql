@@ -14,6 +14,9 @@ SELECT pg_catalog.pg_extension_config_dump('lead_scoring.combination_tiers', '')
 SELECT pg_catalog.pg_extension_config_dump('lead_scoring.combination_sets', '');
 SELECT pg_catalog.pg_extension_config_dump('lead_scoring.absence_rules', '');
 SELECT pg_catalog.pg_extension_config_dump('lead_scoring.absence_deadlines', '');
+SELECT pg_catalog.pg_extension_config_dump('lead_scoring.predictive_features', '');
+SELECT pg_catalog.pg_extension_config_dump('lead_scoring.predictive_fits', '');
+SELECT pg_catalog.pg_extension_config_dump('lead_scoring.predictive_terms', '');
 SELECT pg_catalog.pg_extension_config_dump('lead_scoring.contacts', '');
 SELECT pg_catalog.pg_extension_config_dump('lead_scoring.events', '');
 SELECT pg_catalog.pg_extension_config_dump('lead_scoring.contact_scores', '');
@@ -30,6 +33,7 @@ SELECT pg_catalog.pg_extension_config_dump('lead_scoring.thresholds_threshold_id
 SELECT pg_catalog.pg_extension_config_dump('lead_scoring.combination_rules_rule_id_seq', '');
 SELECT pg_catalog.pg_extension_config_dump('lead_scoring.combination_tiers_tier_id_seq', '');
 SELECT pg_catalog.pg_extension_config_dump('lead_scoring.absence_rules_rule_id_seq', '');
+SELECT pg_catalog.pg_extension_config_dump('lead_scoring.predictive_features_feature_id_seq', '');
 SELECT pg_catalog.pg_extension_config_dump('lead_scoring.events_event_id_seq', '');
 SELECT pg_catalog.pg_extension_config_dump('lead_scoring.ledger_entry_id_seq', '');
 SELECT pg_catalog.pg_extension_config_dump('lead_scoring.alerts_alert_id_seq', '');

@@ -85,7 +85,7 @@ std::pair<size_t, int64_t> judge_chunk(const RuleCache& rules, size_t mi, const 
 }  // namespace
 
 void judge_contacts(const RuleCache& rules, const std::string& model, core::Micros as_of,
-                    const std::function<void(const JudgedContact&)>& out) {
+                    const std::function<void(const JudgedContact&)>& out, const std::function<void()>& after_chunk) {
     const size_t mi = model_index(rules, model);
     connect();
     const std::string conversion = conversion_type_of(model);
@@ -95,6 +95,7 @@ void judge_contacts(const RuleCache& rules, const std::string& model, core::Micr
         call([] { CHECK_FOR_INTERRUPTS(); });
         connect();  // one SPI connection per chunk: finishing it frees what the chunk read
         const auto [read, last] = judge_chunk(rules, mi, conversion, from, as_of, out);
+        if (after_chunk) after_chunk();
         finish();
         if (read < static_cast<size_t>(kChunkContacts) || last == INT64_MAX) break;
         from = last + 1;

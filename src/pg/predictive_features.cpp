@@ -1,0 +1,170 @@
+#include "pg/predictive_features.hpp"
+
+#include <cmath>
+
+#include "pg/datum.hpp"
+#include "pg/spi.hpp"
+
+namespace ls::pg {
+
+namespace {
+
+core::FeatureKind kind_of(const std::string& kind) {
+    if (kind == "event_count") return core::FeatureKind::EventCount;
+    if (kind == "attribute_number") return core::FeatureKind::AttributeNumber;
+    if (kind == "attribute_category") return core::FeatureKind::AttributeCategory;
+    return core::FeatureKind::AttributeFlag;
+}
+
+// The first value `path` gives in `doc` (silently: errors are no value), as a
+// palloc'd jsonb, or null.
+Datum first_value(Datum doc, Datum path) {
+    static Datum no_vars = 0;
+    return call([&]() -> Datum {
+        if (no_vars == 0) {
+            MemoryContext old = MemoryContextSwitchTo(TopMemoryContext);
+            no_vars = DirectFunctionCall1(jsonb_in, CStringGetDatum("{}"));
+            MemoryContextSwitchTo(old);
+        }
+        LOCAL_FCINFO(fcinfo, 4);
+        InitFunctionCallInfoData(*fcinfo, nullptr, 4, InvalidOid, nullptr, nullptr);
+        fcinfo->args[0].value = doc;
+        fcinfo->args[0].isnull = false;
+        fcinfo->args[1].value = path;
+        fcinfo->args[1].isnull = false;
+        fcinfo->args[2].value = no_vars;
+        fcinfo->args[2].isnull = false;
+        fcinfo->args[3].value = BoolGetDatum(true);
+        fcinfo->args[3].isnull = false;
+        Datum result = jsonb_path_query_first_tz(fcinfo);
+        return fcinfo->isnull ? Datum(0) : result;
+    });
+}
+
+// A scalar jsonb's number (NaN: not a number) and text (null: not a scalar).
+struct Scalar {
+    double number = std::nan("");
+    const char* text = nullptr;
+    bool is_true = false;
+};
+
+Scalar scalar_of(Datum jsonb) {
+    return call([&]() -> Scalar {
+        Scalar out;
+        Jsonb* jb = DatumGetJsonbP(jsonb);
+        JsonbValue v;
+        if (!JsonbExtractScalar(&jb->root, &v)) return out;
+        switch (v.type) {
+            case jbvNumeric:
+                out.number = DatumGetFloat8(DirectFunctionCall1(numeric_float8, NumericGetDatum(v.val.numeric)));
+                out.text = DatumGetCString(DirectFunctionCall1(numeric_out, NumericGetDatum(v.val.numeric)));
+                break;
+            case jbvString:
+                out.text = pnstrdup(v.val.string.val, v.val.string.len);
+                break;
+            case jbvBool:
+                out.is_true = v.val.boolean;
+                out.text = v.val.boolean ? "true" : "false";
+                break;
+            default:
+                break;
+        }
+        return out;
+    });
+}
+
+}  // namespace
+
+FeatureSet::FeatureSet(Datum features) {
+    context_ = call([]() -> MemoryContext {
+        return AllocSetContextCreate(TopTransactionContext, "lead_scoring predictive features", ALLOCSET_SMALL_SIZES);
+    });
+    static Statement s(
+        "SELECT f->>'name', f->>'kind', f->>'event_type',"
+        "       CASE WHEN pg_catalog.jsonb_typeof(f->'properties_match') OPERATOR(pg_catalog.=) 'object'"
+        "            THEN f->'properties_match' END,"
+        "       (f->>'condition')::pg_catalog.jsonpath,"
+        "       (f->>'path')::pg_catalog.jsonpath, f->>'transform', (f->>'min_count')::pg_catalog.int4,"
+        "       lead_scoring.jsonpath_is_predicate((f->>'path')::pg_catalog.jsonpath), f->>'rule_kind',"
+        "       (f->>'rule_id')::pg_catalog.int8"
+        "  FROM pg_catalog.jsonb_array_elements($1) WITH ORDINALITY x(f, n) ORDER BY n",
+        {JSONBOID});
+    Datum args[1] = {features};
+    const uint64 n = s.run(args, nullptr, true);
+    auto keep = [&](uint64 r, int col) -> Datum {
+        bool isnull;
+        Datum d = column(r, col, &isnull);
+        if (isnull) return Datum(0);
+        MemoryContext target = context_;
+        return call([&]() -> Datum {
+            MemoryContext old = MemoryContextSwitchTo(target);
+            Datum copy = PointerGetDatum(PG_DETOAST_DATUM_COPY(d));
+            MemoryContextSwitchTo(old);
+            return copy;
+        });
+    };
+    for (uint64 r = 0; r < n; ++r) {
+        CompiledFeature f;
+        f.def.name = column_text(r, 1);
+        f.def.kind = kind_of(column_text(r, 2));
+        f.def.log1p = column_text(r, 7) == "log1p";
+        f.def.min_count = column_int32(r, 8, 30);
+        f.filter.match = keep(r, 4);
+        f.filter.condition = keep(r, 5);
+        f.path = keep(r, 6);
+        f.path_is_predicate = column_bool(r, 9);
+        f.rule_kind = column_text(r, 10);
+        f.rule_id = column_int64(r, 11);
+        if (f.def.kind == core::FeatureKind::EventCount) by_event_type_[column_text(r, 3)].push_back(features_.size());
+        features_.push_back(std::move(f));
+    }
+}
+
+FeatureSet::~FeatureSet() {
+    if (context_) MemoryContextDelete(context_);
+}
+
+std::vector<core::FeatureDef> FeatureSet::defs() const {
+    std::vector<core::FeatureDef> out;
+    for (const auto& f : features_) out.push_back(f.def);
+    return out;
+}
+
+void FeatureSet::start(core::RawRow& row) const {
+    row.assign(features_.size(), core::RawValue{});
+    for (size_t i = 0; i < features_.size(); ++i)
+        if (features_[i].def.kind == core::FeatureKind::EventCount) row[i].number = 0;
+}
+
+void FeatureSet::count_event(core::RawRow& row, const std::string& event_type, Datum properties) const {
+    auto it = by_event_type_.find(event_type);
+    if (it == by_event_type_.end()) return;
+    for (size_t i : it->second)
+        if (features_[i].filter.holds_for(properties)) row[i].number += 1;
+}
+
+void FeatureSet::finish(core::RawRow& row, Datum attributes) const {
+    for (size_t i = 0; i < features_.size(); ++i) {
+        const CompiledFeature& f = features_[i];
+        if (f.def.kind == core::FeatureKind::EventCount || f.path == 0) continue;
+        if (f.def.kind == core::FeatureKind::AttributeFlag && f.path_is_predicate) {
+            row[i].number = jsonpath_holds(attributes, f.path) ? 1 : 0;
+            continue;
+        }
+        const Datum value = first_value(attributes, f.path);
+        const Scalar s = value ? scalar_of(value) : Scalar{};
+        switch (f.def.kind) {
+            case core::FeatureKind::AttributeNumber:
+                row[i].number = s.number;
+                break;
+            case core::FeatureKind::AttributeCategory:
+                if (s.text) row[i].category = std::string(s.text);
+                break;
+            default:  // a flag read from a value: JSON true
+                row[i].number = s.is_true ? 1 : 0;
+                break;
+        }
+    }
+}
+
+}  // namespace ls::pg

@@ -1,0 +1,417 @@
+#include "pg/training.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <functional>
+#include <memory>
+
+#include "core/evaluation.hpp"
+#include "core/logistic.hpp"
+#include "pg/datum.hpp"
+#include "pg/evaluation.hpp"
+#include "pg/predictive_features.hpp"
+#include "pg/spi.hpp"
+
+namespace ls::pg {
+
+namespace {
+
+constexpr int64_t kMinimumPerSide = 20;
+constexpr int64_t kChunkContacts = 1000;
+
+// A contact to extract features for, and the moment they are taken at: events
+// before `until` (exclusive when `before`), the attributes in force at `until`.
+struct Moment {
+    int64_t contact_id = 0;
+    core::Micros until = 0;
+    bool before = false;  // events strictly before `until` (a conversion's time)
+    double label = 0;
+};
+
+// Raw rows of `moments` (sorted by contact, all in [first, last]), in their order.
+// `current`: the contacts' events of any time and their current attributes.
+void raw_rows(const FeatureSet& features, const std::vector<Moment>& moments, bool current,
+              const std::function<void(const Moment&, const core::RawRow&)>& out) {
+    if (moments.empty()) return;
+    const int64_t first = moments.front().contact_id, last = moments.back().contact_id;
+    static Statement events(
+        "SELECT contact_id, event_type, occurred_at, properties FROM lead_scoring.events"
+        " WHERE contact_id OPERATOR(pg_catalog.>=) $1 AND contact_id OPERATOR(pg_catalog.<=) $2"
+        " ORDER BY contact_id, occurred_at, event_id",
+        {INT8OID, INT8OID});
+    Datum args[2] = {Int64GetDatum(first), Int64GetDatum(last)};
+    events.run(args, nullptr, true);
+    SPITupleTable* event_rows = SPI_tuptable;
+    const uint64 n_events = SPI_processed;
+    SPI_tuptable = nullptr;  // kept: the next statement must not free it
+    // The attributes: the history (each moment takes the latest change at or before
+    // it, else the first), or the contacts' current attributes.
+    static Statement history(
+        "SELECT h.contact_id, h.changed_at, h.attributes FROM lead_scoring.contact_attribute_history h"
+        " WHERE h.contact_id OPERATOR(pg_catalog.>=) $1 AND h.contact_id OPERATOR(pg_catalog.<=) $2"
+        " ORDER BY h.contact_id, h.changed_at, h.change_id",
+        {INT8OID, INT8OID});
+    static Statement now("SELECT contact_id, NULL::pg_catalog.timestamptz, attributes FROM lead_scoring.contacts"
+                         " WHERE contact_id OPERATOR(pg_catalog.>=) $1 AND contact_id OPERATOR(pg_catalog.<=) $2"
+                         " ORDER BY contact_id",
+                         {INT8OID, INT8OID});
+    (current ? now : history).run(args, nullptr, true);
+    SPITupleTable* attribute_rows = SPI_tuptable;
+    const uint64 n_attributes = SPI_processed;
+
+    auto value = [](SPITupleTable* t, uint64 r, int col, bool* isnull) {
+        return call([&]() -> Datum { return SPI_getbinval(t->vals[r], t->tupdesc, col, isnull); });
+    };
+    MemoryContext per_row = call([]() -> MemoryContext {
+        return AllocSetContextCreate(CurrentMemoryContext, "lead_scoring feature rows", ALLOCSET_DEFAULT_SIZES);
+    });
+    core::RawRow row;
+    uint64 e = 0, a = 0;
+    for (const Moment& m : moments) {
+        features.start(row);
+        bool isnull;
+        while (e < n_events && DatumGetInt64(value(event_rows, e, 1, &isnull)) < m.contact_id) ++e;
+        for (; e < n_events && DatumGetInt64(value(event_rows, e, 1, &isnull)) == m.contact_id; ++e) {
+            const core::Micros at = DatumGetTimestampTz(value(event_rows, e, 3, &isnull));
+            if (!current && (m.before ? at >= m.until : at > m.until)) continue;
+            const std::string type = text_value(value(event_rows, e, 2, &isnull));
+            const Datum raw = value(event_rows, e, 4, &isnull);
+            MemoryContext old = MemoryContextSwitchTo(per_row);
+            const Datum properties = call([&]() -> Datum { return PointerGetDatum(PG_DETOAST_DATUM(raw)); });
+            features.count_event(row, type, properties);
+            MemoryContextSwitchTo(old);
+            MemoryContextReset(per_row);
+        }
+        while (a < n_attributes && DatumGetInt64(value(attribute_rows, a, 1, &isnull)) < m.contact_id) ++a;
+        Datum attributes = 0;
+        for (uint64 k = a; k < n_attributes && DatumGetInt64(value(attribute_rows, k, 1, &isnull)) == m.contact_id; ++k) {
+            const Datum at = value(attribute_rows, k, 2, &isnull);
+            if (attributes != 0 && !isnull && DatumGetTimestampTz(at) > m.until) break;
+            attributes = value(attribute_rows, k, 3, &isnull);
+        }
+        MemoryContext old = MemoryContextSwitchTo(per_row);
+        if (attributes == 0) attributes = call([]() -> Datum { return DirectFunctionCall1(jsonb_in, CStringGetDatum("{}")); });
+        const Datum detoasted = call([&]() -> Datum { return PointerGetDatum(PG_DETOAST_DATUM(attributes)); });
+        features.finish(row, detoasted);
+        MemoryContextSwitchTo(old);
+        MemoryContextReset(per_row);
+        out(m, row);
+    }
+    MemoryContextDelete(per_row);
+    call([&] { SPI_freetuptable(event_rows); });
+}
+
+// The training rows, kept in a tuplestore: (label, raw row bytes).
+class TrainingRows : public core::RowSource {
+public:
+    TrainingRows(const core::FeatureEncoder& encoder, size_t features) : encoder_(encoder), features_(features) {
+        call([&] {
+            context_ = AllocSetContextCreate(CurrentMemoryContext, "lead_scoring training rows", ALLOCSET_DEFAULT_SIZES);
+            MemoryContext old = MemoryContextSwitchTo(context_);
+            desc_ = CreateTemplateTupleDesc(2);
+            TupleDescInitEntry(desc_, 1, "label", FLOAT8OID, -1, 0);
+            TupleDescInitEntry(desc_, 2, "raw", BYTEAOID, -1, 0);
+            store_ = tuplestore_begin_heap(false, false, work_mem);
+            slot_ = MakeSingleTupleTableSlot(desc_, &TTSOpsMinimalTuple);
+            MemoryContextSwitchTo(old);
+        });
+    }
+    ~TrainingRows() override {
+        // Frees the tuplestore's memory and temporary files; raises no error.
+        tuplestore_end(store_);
+        MemoryContextDelete(context_);
+    }
+    TrainingRows(const TrainingRows&) = delete;
+    TrainingRows& operator=(const TrainingRows&) = delete;
+
+    void put(double label, const core::RawRow& row) {
+        const std::string bytes = core::encode_raw_row(row);
+        const char* data = bytes.data();
+        const size_t len = bytes.size();
+        call([&] {
+            bytea* b = static_cast<bytea*>(palloc(len + VARHDRSZ));
+            SET_VARSIZE(b, len + VARHDRSZ);
+            memcpy(VARDATA(b), data, len);
+            Datum values[2] = {Float8GetDatum(label), PointerGetDatum(b)};
+            bool nulls[2] = {false, false};
+            tuplestore_putvalues(store_, desc_, values, nulls);
+            pfree(b);
+        });
+    }
+    void rewind() override {
+        call([&] { tuplestore_rescan(store_); });
+    }
+    bool next(std::vector<double>& x, double& y) override {
+        core::RawRow raw;
+        if (!next_raw(raw, y)) return false;
+        encoder_.encode(raw, x);
+        return true;
+    }
+    bool next_raw(core::RawRow& raw, double& y) {
+        struct Read {
+            bool found = false;
+            double label = 0;
+            const char* data = nullptr;
+            size_t len = 0;
+        };
+        const Read r = call([&]() -> Read {
+            Read out;
+            if (!tuplestore_gettupleslot(store_, true, false, slot_)) return out;
+            bool isnull;
+            out.label = DatumGetFloat8(slot_getattr(slot_, 1, &isnull));
+            bytea* b = DatumGetByteaPP(slot_getattr(slot_, 2, &isnull));
+            out.data = VARDATA_ANY(b);
+            out.len = VARSIZE_ANY_EXHDR(b);
+            out.found = true;
+            return out;
+        });
+        if (!r.found) return false;
+        y = r.label;
+        raw = core::decode_raw_row(std::string(r.data, r.len), features_);
+        return true;
+    }
+
+private:
+    const core::FeatureEncoder& encoder_;
+    size_t features_;
+    MemoryContext context_ = nullptr;
+    TupleDesc desc_ = nullptr;
+    Tuplestorestate* store_ = nullptr;
+    TupleTableSlot* slot_ = nullptr;
+};
+
+// Reads the model's stored fit: its features (compiled) and terms.
+struct StoredFit {
+    std::unique_ptr<FeatureSet> features;
+    std::vector<core::Term> terms;
+    std::vector<double> coefficients;
+};
+
+StoredFit read_fit(int32_t model_id, const std::string& model) {
+    static Statement fit("SELECT features FROM lead_scoring.predictive_fits WHERE model_id OPERATOR(pg_catalog.=) $1",
+                         {INT4OID});
+    Datum args[1] = {Int32GetDatum(model_id)};
+    if (fit.run(args, nullptr, true) == 0)
+        throw SqlError(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE, "model \"" + model + "\" has no predictive fit",
+                       "Fit one with lead_scoring.train('" + model + "').");
+    bool isnull;
+    StoredFit out;
+    out.features = std::make_unique<FeatureSet>(column(0, 1, &isnull));
+    static Statement terms("SELECT term, feature, level, mean, scale, coefficient FROM lead_scoring.predictive_terms"
+                           " WHERE model_id OPERATOR(pg_catalog.=) $1 ORDER BY term_no",
+                           {INT4OID});
+    const uint64 n = terms.run(args, nullptr, true);
+    for (uint64 r = 0; r < n; ++r) {
+        core::Term t;
+        t.name = column_text(r, 1);
+        t.feature = column_is_null(r, 2) ? -1 : column_int32(r, 2);
+        t.level = column_text(r, 3);
+        t.mean = DatumGetFloat8(column(r, 4, &isnull));
+        t.scale = DatumGetFloat8(column(r, 5, &isnull));
+        out.coefficients.push_back(DatumGetFloat8(column(r, 6, &isnull)));
+        out.terms.push_back(std::move(t));
+    }
+    return out;
+}
+
+double logit(const std::vector<double>& x, const std::vector<double>& beta) {
+    double z = 0;
+    for (size_t i = 0; i < x.size() && i < beta.size(); ++i) z += x[i] * beta[i];
+    return z;
+}
+
+// Sets conversion_probability of every score row of the model from its current
+// events and attributes.
+void refresh_probabilities(int32_t model_id, const FeatureSet& features, const core::FeatureEncoder& encoder,
+                           const std::vector<double>& beta) {
+    int64_t from = INT64_MIN;
+    static Statement ids("SELECT contact_id FROM lead_scoring.contact_scores"
+                         " WHERE model_id OPERATOR(pg_catalog.=) $1 AND contact_id OPERATOR(pg_catalog.>=) $2"
+                         " ORDER BY contact_id LIMIT $3",
+                         {INT4OID, INT8OID, INT8OID});
+    static Statement update(
+        "UPDATE lead_scoring.contact_scores s SET conversion_probability = u.p"
+        "  FROM ROWS FROM (pg_catalog.unnest($2::pg_catalog.int8[]), pg_catalog.unnest($3::pg_catalog.float8[])) u(c, p)"
+        " WHERE s.model_id OPERATOR(pg_catalog.=) $1 AND s.contact_id OPERATOR(pg_catalog.=) u.c",
+        {INT4OID, INT8ARRAYOID, FLOAT8ARRAYOID});
+    for (;;) {
+        call([] { CHECK_FOR_INTERRUPTS(); });
+        connect();
+        Datum args[3] = {Int32GetDatum(model_id), Int64GetDatum(from), Int64GetDatum(kChunkContacts)};
+        const uint64 n = ids.run(args, nullptr, true);
+        std::vector<Moment> moments;
+        for (uint64 r = 0; r < n; ++r) moments.push_back(Moment{column_int64(r, 1), 0, false, 0});
+        std::vector<Datum> contacts, probabilities;
+        std::vector<double> x;
+        raw_rows(features, moments, true, [&](const Moment& m, const core::RawRow& row) {
+            encoder.encode(row, x);
+            contacts.push_back(Int64GetDatum(m.contact_id));
+            probabilities.push_back(Float8GetDatum(core::sigmoid(logit(x, beta))));
+        });
+        if (!contacts.empty()) {
+            Datum u[3] = {Int32GetDatum(model_id), make_array(contacts, {}, INT8OID),
+                          make_array(probabilities, {}, FLOAT8OID)};
+            update.run(u, nullptr);
+        }
+        finish();
+        if (n < static_cast<uint64>(kChunkContacts)) break;
+        from = moments.back().contact_id + 1;
+        if (moments.back().contact_id == INT64_MAX) break;
+    }
+}
+
+}  // namespace
+
+std::vector<TrainedTerm> train_model(const RuleCache& rules, const std::string& model, core::Micros as_of, double l2) {
+    if (!(l2 > 0) || !std::isfinite(l2))
+        throw SqlError(ERRCODE_INVALID_PARAMETER_VALUE, "train: l2 must be a positive number",
+                       "1.0 is the default; larger values shrink the coefficients more.");
+    const size_t mi = model_index(rules, model);
+    const int32_t model_id = rules.models[mi].id;
+    if (!rules.models[mi].conversion_event_type)
+        throw SqlError(ERRCODE_INVALID_PARAMETER_VALUE, "train: model \"" + model + "\" has no conversion_event_type",
+                       "Set lead_scoring.models.conversion_event_type to the event type that marks a conversion.");
+
+    connect();
+    static Statement feature_set("SELECT lead_scoring.predictive_feature_set($1)", {INT4OID});
+    Datum fargs[1] = {Int32GetDatum(model_id)};
+    feature_set.run(fargs, nullptr, true);
+    bool isnull;
+    const Datum features_datum = column(0, 1, &isnull);
+    // Kept as text to store with the fit (the SPI memory goes with finish()).
+    const std::string features_json(
+        call([&]() -> const char* { return DatumGetCString(DirectFunctionCall1(jsonb_out, features_datum)); }));
+    FeatureSet features(features_datum);
+    finish();
+    if (features.features().empty())
+        throw SqlError(ERRCODE_INVALID_PARAMETER_VALUE, "train: model \"" + model + "\" has no features",
+                       "Declare some in lead_scoring.predictive_features, or give the model active rules.");
+
+    // Pass 1: judge, extract, observe; the rows wait in a tuplestore.
+    core::FeatureEncoder encoder(features.defs());
+    TrainingRows rows(encoder, features.features().size());
+    std::vector<Moment> chunk;
+    std::vector<double> rule_scores_converted, rule_scores_others;
+    int64_t converted = 0, others = 0;
+    judge_contacts(
+        rules, model, as_of,
+        [&](const JudgedContact& j) {
+            Moment m;
+            m.contact_id = j.contact_id;
+            m.label = j.converted_at ? 1 : 0;
+            m.until = j.converted_at.value_or(as_of);
+            m.before = j.converted_at.has_value();
+            chunk.push_back(m);
+            const double score = static_cast<double>(j.score.units());
+            (j.converted_at ? rule_scores_converted : rule_scores_others).push_back(score);
+            ++(j.converted_at ? converted : others);
+        },
+        [&] {
+            raw_rows(features, chunk, false, [&](const Moment& m, const core::RawRow& row) {
+                encoder.observe(row);
+                rows.put(m.label, row);
+            });
+            chunk.clear();
+        });
+    if (converted < kMinimumPerSide || others < kMinimumPerSide)
+        throw SqlError(ERRCODE_INVALID_PARAMETER_VALUE,
+                       "train: model \"" + model + "\" has " + std::to_string(converted) + " converted and " +
+                           std::to_string(others) + " other contacts at as_of; at least " +
+                           std::to_string(kMinimumPerSide) + " of each are needed",
+                       "Train at a later as_of, or check the model's conversion_event_type.");
+    encoder.finish();
+
+    core::LogisticFit fit;
+    try {
+        fit = core::fit_logistic(rows, encoder.terms().size(), core::LogisticOptions{l2, 100, 1e-8});
+    } catch (const core::FitError& e) {
+        throw SqlError(ERRCODE_DATA_EXCEPTION, std::string("train: model \"") + model + "\": " + e.what());
+    }
+    // The fit's AUC on its training rows, and the rules' on the same contacts.
+    std::vector<double> p_converted, p_others, x;
+    double y = 0;
+    rows.rewind();
+    while (rows.next(x, y)) (y > 0.5 ? p_converted : p_others).push_back(logit(x, fit.coefficients));
+    const std::optional<double> auc = core::auc(p_converted, p_others);
+    const std::optional<double> rules_auc = core::auc(rule_scores_converted, rule_scores_others);
+
+    // Store the fit (one per model) and its terms.
+    connect();
+    static Statement drop("DELETE FROM lead_scoring.predictive_fits WHERE model_id OPERATOR(pg_catalog.=) $1", {INT4OID});
+    Datum dargs[1] = {Int32GetDatum(model_id)};
+    drop.run(dargs, nullptr);
+    static Statement insert_fit(
+        "INSERT INTO lead_scoring.predictive_fits (model_id, as_of, l2, contacts, converted, auc, rules_auc, iterations, features)"
+        " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::pg_catalog.jsonb)",
+        {INT4OID, TIMESTAMPTZOID, FLOAT8OID, INT8OID, INT8OID, FLOAT8OID, FLOAT8OID, INT4OID, TEXTOID});
+    Datum iargs[9] = {Int32GetDatum(model_id),       TimestampTzGetDatum(as_of),       Float8GetDatum(l2),
+                      Int64GetDatum(converted + others), Int64GetDatum(converted),      Float8GetDatum(auc.value_or(0)),
+                      Float8GetDatum(rules_auc.value_or(0)), Int32GetDatum(fit.iterations), text_datum(features_json)};
+    const char inulls[10] = {' ', ' ', ' ', ' ', ' ', auc ? ' ' : 'n', rules_auc ? ' ' : 'n', ' ', ' ', '\0'};
+    insert_fit.run(iargs, inulls);
+    std::vector<Datum> tn, tt, tf, tl, tm, ts, tc, te;
+    std::vector<bool> tf_null;
+    std::vector<TrainedTerm> out;
+    for (size_t i = 0; i < encoder.terms().size(); ++i) {
+        const core::Term& t = encoder.terms()[i];
+        tn.push_back(Int32GetDatum(static_cast<int32>(i)));
+        tt.push_back(text_datum(t.name));
+        tf.push_back(Int32GetDatum(t.feature));
+        tf_null.push_back(t.feature < 0);
+        tl.push_back(text_datum(t.level));
+        tm.push_back(Float8GetDatum(t.mean));
+        ts.push_back(Float8GetDatum(t.scale));
+        tc.push_back(Float8GetDatum(fit.coefficients[i]));
+        te.push_back(Float8GetDatum(fit.std_errors[i]));
+        out.push_back(TrainedTerm{t.name, fit.coefficients[i], fit.std_errors[i]});
+    }
+    static Statement insert_terms(
+        "INSERT INTO lead_scoring.predictive_terms (model_id, term_no, term, feature, level, mean, scale, coefficient, std_error)"
+        " SELECT $1, u.n, u.t, u.f, NULLIF(u.l, ''), u.m, u.s, u.c, u.e"
+        "   FROM ROWS FROM (pg_catalog.unnest($2::pg_catalog.int4[]), pg_catalog.unnest($3::pg_catalog.text[]),"
+        "   pg_catalog.unnest($4::pg_catalog.int4[]), pg_catalog.unnest($5::pg_catalog.text[]),"
+        "   pg_catalog.unnest($6::pg_catalog.float8[]), pg_catalog.unnest($7::pg_catalog.float8[]),"
+        "   pg_catalog.unnest($8::pg_catalog.float8[]), pg_catalog.unnest($9::pg_catalog.float8[])) u(n, t, f, l, m, s, c, e)",
+        {INT4OID, INT4ARRAYOID, TEXTARRAYOID, INT4ARRAYOID, TEXTARRAYOID, FLOAT8ARRAYOID, FLOAT8ARRAYOID, FLOAT8ARRAYOID,
+         FLOAT8ARRAYOID});
+    Datum targs[9] = {Int32GetDatum(model_id),          make_array(tn, {}, INT4OID),
+                      make_array(tt, {}, TEXTOID),      make_array(tf, tf_null, INT4OID),
+                      make_array(tl, {}, TEXTOID),      make_array(tm, {}, FLOAT8OID),
+                      make_array(ts, {}, FLOAT8OID),    make_array(tc, {}, FLOAT8OID),
+                      make_array(te, {}, FLOAT8OID)};
+    insert_terms.run(targs, nullptr);
+    finish();
+
+    refresh_probabilities(model_id, features, encoder, fit.coefficients);
+    return out;
+}
+
+std::vector<Contribution> explain_prediction(const RuleCache& rules, const std::string& model, int64_t contact_id) {
+    const size_t mi = model_index(rules, model);
+    const int32_t model_id = rules.models[mi].id;
+    connect();
+    StoredFit fit = read_fit(model_id, model);
+    const core::FeatureEncoder encoder(fit.features->defs(), fit.terms);
+    std::vector<Contribution> out;
+    std::vector<Moment> one{Moment{contact_id, 0, false, 0}};
+    std::vector<double> x;
+    raw_rows(*fit.features, one, true, [&](const Moment&, const core::RawRow& row) {
+        encoder.encode(row, x);
+        for (size_t i = 0; i < encoder.terms().size(); ++i) {
+            const core::Term& t = encoder.terms()[i];
+            const double v = encoder.transformed(row, t);
+            // A category's other levels are not the contact's: left out.
+            if (t.feature >= 0 && fit.features->features()[static_cast<size_t>(t.feature)].def.kind ==
+                                      core::FeatureKind::AttributeCategory && v == 0)
+                continue;
+            out.push_back(Contribution{t.name, std::isnan(v) ? std::nan("") : v, fit.coefficients[i] * x[i]});
+        }
+    });
+    finish();
+    std::stable_sort(out.begin(), out.end(), [](const Contribution& a, const Contribution& b) {
+        return std::abs(a.contribution) > std::abs(b.contribution);
+    });
+    return out;
+}
+
+}  // namespace ls::pg
