@@ -34,6 +34,7 @@ SELECT pg_catalog.pg_extension_config_dump('lead_scoring.combination_rules_rule_
 SELECT pg_catalog.pg_extension_config_dump('lead_scoring.combination_tiers_tier_id_seq', '');
 SELECT pg_catalog.pg_extension_config_dump('lead_scoring.absence_rules_rule_id_seq', '');
 SELECT pg_catalog.pg_extension_config_dump('lead_scoring.predictive_features_feature_id_seq', '');
+SELECT pg_catalog.pg_extension_config_dump('lead_scoring.predictive_fits_fit_id_seq', '');
 SELECT pg_catalog.pg_extension_config_dump('lead_scoring.events_event_id_seq', '');
 SELECT pg_catalog.pg_extension_config_dump('lead_scoring.ledger_entry_id_seq', '');
 SELECT pg_catalog.pg_extension_config_dump('lead_scoring.alerts_alert_id_seq', '');

@@ -229,6 +229,7 @@ CREATE TABLE lead_scoring.predictive_features (
 );
 CREATE TABLE lead_scoring.predictive_fits (
     model_id   integer PRIMARY KEY REFERENCES lead_scoring.models ON DELETE CASCADE,
+    fit_id     bigint GENERATED ALWAYS AS IDENTITY UNIQUE,  -- each train() a new one: live states name theirs
     trained_at timestamptz NOT NULL DEFAULT pg_catalog.now(),
     as_of      timestamptz NOT NULL,
     l2         double precision NOT NULL,

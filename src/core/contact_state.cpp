@@ -97,7 +97,10 @@ bool same_state(const ContactState& a, const ContactState& b) {
     if (a.qualified != b.qualified || a.last_activity_at != b.last_activity_at || a.groups.size() != b.groups.size() ||
         a.window_awards.size() != b.window_awards.size() || a.limits.size() != b.limits.size() ||
         a.fit.size() != b.fit.size() || a.combinations.size() != b.combinations.size() ||
-        a.absences.size() != b.absences.size())
+        a.absences.size() != b.absences.size() || a.predictive.has_value() != b.predictive.has_value())
+        return false;
+    if (a.predictive && (a.predictive->fit_id != b.predictive->fit_id || a.predictive->counts != b.predictive->counts ||
+                         a.predictive->attribute_logit != b.predictive->attribute_logit))
         return false;
     for (size_t i = 0; i < a.absences.size(); ++i) {
         const AbsenceDeadline &x = a.absences[i], &y = b.absences[i];

@@ -71,6 +71,17 @@ struct AbsenceDeadline {
     bool pending() const { return deadline && !penalty && !settled(); }
 };
 
+// What live predictive scoring keeps of a contact (SPEC "Predictive scoring"):
+// its event counts per event_count feature of the model's fit and the attribute
+// features' part of the log-odds, so that an event or an attribute change updates
+// the probability without recounting the history. Set for every contact by
+// train(); belongs to one fit (fit_id): another fit's counts are not used.
+struct PredictiveState {
+    int64_t fit_id = 0;
+    std::vector<int64_t> counts;  // per feature of the fit (0 for non-count features)
+    double attribute_logit = 0;
+};
+
 struct ContactState {
     std::vector<GroupBalance> groups;
     std::vector<WindowAward> window_awards;  // in windowed groups, not yet expired
@@ -80,6 +91,7 @@ struct ContactState {
     std::vector<FitMatch> fit;
     bool qualified = true;
     std::optional<Micros> last_activity_at;
+    std::optional<PredictiveState> predictive;
 
     GroupBalance& group(int32_t group_id);  // added at 0/0 when missing
     const GroupBalance* find_group(int32_t group_id) const;

@@ -4,11 +4,13 @@
 // adapter, which then asks the core what the matching rules award.
 #pragma once
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "core/points.hpp"
+#include "core/predictive.hpp"
 
 namespace ls::core {
 
@@ -91,6 +93,14 @@ struct AbsenceRuleDef {
     Micros deadline_after = 0;  // added to the anchor's time
 };
 
+// A model's stored predictive fit, as live scoring uses it: its features (in the
+// fit's order), the encoder rebuilt from its terms, and the coefficients.
+struct PredictiveFitDef {
+    int64_t fit_id = 0;
+    std::shared_ptr<const FeatureEncoder> encoder;
+    std::vector<double> coefficients;  // one per term of the encoder
+};
+
 struct ThresholdDef {
     int64_t id = 0;
     std::string name;
@@ -110,6 +120,7 @@ struct ModelDef {
     std::vector<ThresholdDef> thresholds;
     std::vector<CombinationRuleDef> combination_rules;  // by rule_id
     std::vector<AbsenceRuleDef> absence_rules;          // by rule_id
+    std::optional<PredictiveFitDef> predictive;         // with a fit (train)
 
     const GroupDef* group(int32_t group_id) const;
     const CombinationRuleDef* combination_rule(int64_t rule_id) const;

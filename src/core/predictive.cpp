@@ -1,6 +1,10 @@
 #include "core/predictive.hpp"
 
+#include "core/contact_state.hpp"
+#include "core/model.hpp"
+
 #include <cstring>
+#include "core/logistic.hpp"
 #include <stdexcept>
 
 namespace ls::core {
@@ -171,6 +175,55 @@ void FeatureEncoder::encode(const RawRow& row, std::vector<double>& x) const {
         else
             x[t] = v;
     }
+}
+
+namespace {
+
+bool is_count_term(const FeatureEncoder& enc, const Term& t) {
+    return t.feature < 0 || enc.features()[static_cast<size_t>(t.feature)].kind == FeatureKind::EventCount;
+}
+
+}  // namespace
+
+double attribute_logit(const PredictiveFitDef& fit, const RawRow& row) {
+    std::vector<double> x;
+    fit.encoder->encode(row, x);
+    double z = 0;
+    for (size_t t = 0; t < x.size() && t < fit.coefficients.size(); ++t)
+        if (!is_count_term(*fit.encoder, fit.encoder->terms()[t])) z += fit.coefficients[t] * x[t];
+    return z;
+}
+
+std::optional<double> conversion_probability(const PredictiveFitDef& fit, const PredictiveState& state) {
+    if (state.fit_id != fit.fit_id) return std::nullopt;
+    const auto& features = fit.encoder->features();
+    RawRow row(features.size());
+    for (size_t f = 0; f < features.size(); ++f)
+        if (features[f].kind == FeatureKind::EventCount)
+            row[f].number = f < state.counts.size() ? static_cast<double>(state.counts[f]) : 0.0;
+    std::vector<double> x;
+    fit.encoder->encode(row, x);
+    double z = state.attribute_logit;
+    for (size_t t = 0; t < x.size() && t < fit.coefficients.size(); ++t)
+        if (is_count_term(*fit.encoder, fit.encoder->terms()[t])) z += fit.coefficients[t] * x[t];
+    return sigmoid(z);
+}
+
+PredictiveState predictive_state(const PredictiveFitDef& fit, const RawRow& row) {
+    PredictiveState s;
+    s.fit_id = fit.fit_id;
+    const auto& features = fit.encoder->features();
+    s.counts.assign(features.size(), 0);
+    for (size_t f = 0; f < features.size() && f < row.size(); ++f)
+        if (features[f].kind == FeatureKind::EventCount && !std::isnan(row[f].number))
+            s.counts[f] = static_cast<int64_t>(row[f].number);
+    s.attribute_logit = attribute_logit(fit, row);
+    return s;
+}
+
+void count_events(PredictiveState& state, const std::vector<uint32_t>& features) {
+    for (uint32_t f : features)
+        if (f < state.counts.size()) ++state.counts[f];
 }
 
 }  // namespace ls::core

@@ -80,4 +80,18 @@ private:
     std::vector<size_t> number_term_;
 };
 
+struct PredictiveFitDef;
+struct PredictiveState;
+
+// The log-odds part of a raw row's attribute features under a fit (its event
+// counts are not read).
+double attribute_logit(const PredictiveFitDef& fit, const RawRow& row);
+// A contact's conversion probability from its predictive state: the intercept, its
+// counts' terms and its attribute part. None when the state belongs to another fit.
+std::optional<double> conversion_probability(const PredictiveFitDef& fit, const PredictiveState& state);
+// The state of a contact with these raw values under the fit (train's refresh).
+PredictiveState predictive_state(const PredictiveFitDef& fit, const RawRow& row);
+// Adds one to the counts of these features (an event matched them).
+void count_events(PredictiveState& state, const std::vector<uint32_t>& features);
+
 }  // namespace ls::core

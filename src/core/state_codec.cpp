@@ -1,6 +1,8 @@
 #include "core/state_codec.hpp"
 
+#include <cmath>
 #include <cstdio>
+#include <cstring>
 
 namespace ls::core {
 
@@ -112,7 +114,7 @@ namespace {
 
 std::string encode_parts(const ContactState& s, const std::vector<Points>& scores) {
     Writer w;
-    w.byte(kStateFormat);
+    w.byte(s.predictive ? kStateFormatPredictive : kStateFormat);
     w.put_count(s.groups.size());
     for (size_t i = 0; i < s.groups.size(); ++i) {
         const GroupBalance& g = s.groups[i];
@@ -135,6 +137,14 @@ std::string encode_parts(const ContactState& s, const std::vector<Points>& score
         w.put(l.awards);
         w.put(l.last_award_at);
     }
+    if (s.predictive) {
+        w.put(s.predictive->fit_id);
+        w.put_count(s.predictive->counts.size());
+        for (int64_t c : s.predictive->counts) w.put(c);
+        int64_t bits;
+        std::memcpy(&bits, &s.predictive->attribute_logit, sizeof bits);
+        w.put(bits);
+    }
     return w.take();
 }
 
@@ -142,9 +152,10 @@ std::string encode_parts(const ContactState& s, const std::vector<Points>& score
 
 DecodedState decode_state(const uint8_t* data, size_t size) {
     if (size == 0) throw StateFormatError("contact state is empty");
-    if (data[0] != kStateFormat)
+    if (data[0] != kStateFormat && data[0] != kStateFormatPredictive)
         throw StateFormatError("contact state has format version " + std::to_string(data[0]) + "; this library reads " +
-                               std::to_string(kStateFormat));
+                               std::to_string(kStateFormat) + " and " + std::to_string(kStateFormatPredictive));
+    const bool predictive = data[0] == kStateFormatPredictive;
     Reader r(data + 1, size - 1);
     DecodedState d;
     ContactState& s = d.state;
@@ -178,6 +189,16 @@ DecodedState decode_state(const uint8_t* data, size_t size) {
         l.last_award_at = r.get();
         s.limits.push_back(l);
     }
+    if (predictive) {
+        PredictiveState p;
+        p.fit_id = r.get();
+        const size_t n = r.count();
+        p.counts.reserve(n);
+        for (size_t i = 0; i < n; ++i) p.counts.push_back(r.get());
+        const int64_t bits = r.get();
+        std::memcpy(&p.attribute_logit, &bits, sizeof bits);
+        s.predictive = std::move(p);
+    }
     if (!r.done()) throw StateFormatError("contact state has trailing bytes");
     return d;
 }
@@ -187,7 +208,7 @@ std::string state_to_json(const DecodedState& d) {
     const ContactState& s = d.state;
     std::string out = "{";
     json_key(out, "format");
-    out += std::to_string(kStateFormat);
+    out += std::to_string(s.predictive ? kStateFormatPredictive : kStateFormat);
     out += ", ";
     json_key(out, "groups");
     out += '[';
@@ -216,7 +237,18 @@ std::string state_to_json(const DecodedState& d) {
         out += "{\"rule_id\": " + std::to_string(l.rule_id) + ", \"awards\": " + std::to_string(l.awards) +
                ", \"last_award_at\": \"" + iso_utc(l.last_award_at) + "\"}";
     }
-    out += "]}";
+    out += "]";
+    if (s.predictive) {
+        out += ", ";
+        json_key(out, "predictive");
+        out += "{\"fit_id\": " + std::to_string(s.predictive->fit_id) + ", \"counts\": [";
+        for (size_t i = 0; i < s.predictive->counts.size(); ++i)
+            out += (i ? ", " : "") + std::to_string(s.predictive->counts[i]);
+        char logit[64];
+        std::snprintf(logit, sizeof logit, "%.17g", s.predictive->attribute_logit);
+        out += std::string("], \"attribute_logit\": ") + (std::isfinite(s.predictive->attribute_logit) ? logit : "null") + "}";
+    }
+    out += "}";
     return out;
 }
 

@@ -12,6 +12,9 @@
 //     groups:        group_id, fit units, balance units, decay steps, score units
 //     fit matches:   rule_id, group_id, units
 //     rule limits:   rule_id, awards, last award time (µs)
+//   format 2 only (a state with a predictive part; format 1 otherwise):
+//     predictive:    fit_id, a count of counts, the counts, attribute_logit's
+//                    IEEE 754 bits as one varint
 // The awards of windowed groups are not part of it: they grow without bound, so
 // they live in their own table (lead_scoring.window_awards, pg/window_store.hpp).
 // A group's score is stored as the core worked it out (its cap applied), so that
@@ -26,7 +29,8 @@
 
 namespace ls::core {
 
-constexpr uint8_t kStateFormat = 1;
+constexpr uint8_t kStateFormat = 1;            // without a predictive part
+constexpr uint8_t kStateFormatPredictive = 2; // with one
 
 // A stored state that cannot be read (cut short, trailing bytes, unknown version).
 struct StateFormatError : std::runtime_error {

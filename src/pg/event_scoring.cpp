@@ -33,6 +33,7 @@ struct MatchedEvent {
     uint32_t thresholds_begin = 0, thresholds_end = 0;  // into Batch::thresholds
     uint32_t combinations_begin = 0, combinations_end = 0;  // into Batch::combinations
     uint32_t absences_begin = 0, absences_end = 0;          // into Batch::absences
+    uint32_t counts_begin = 0, counts_end = 0;              // into Batch::predictive_counts
     uint32_t type_index = 0;                            // its event type, numbered by Batch::type_of
 };
 
@@ -42,6 +43,7 @@ struct Batch {
     std::vector<const CompiledEventThreshold*> thresholds;
     std::vector<MatchedCombination> combinations;  // the facts of combination rules shown
     std::vector<MatchedAbsence> absences;          // anchors and expected events of absence rules
+    std::vector<const CompiledPredictiveCount*> predictive_counts;  // features of predictive fits matched
     // The chunk's event types, numbered (a model's conversion type is compared by
     // number, once per model and chunk).
     std::unordered_map<std::string, uint32_t> type_index;
@@ -75,6 +77,10 @@ void match_event(const RuleCache& rules, const EventTypeRules& type, Datum prope
     if (!type.absences.empty())
         match_absences(type, rules, properties, ev.occurred_at, std::nullopt, batch.absences);
     ev.absences_end = static_cast<uint32_t>(batch.absences.size());
+    ev.counts_begin = static_cast<uint32_t>(batch.predictive_counts.size());
+    for (const CompiledPredictiveCount& c : type.predictive_counts)
+        if (c.filter->holds_for(properties)) batch.predictive_counts.push_back(&c);
+    ev.counts_end = static_cast<uint32_t>(batch.predictive_counts.size());
 }
 
 // The absence deadlines the chunk's events touch, to be read before scoring.
@@ -134,11 +140,13 @@ void rematch(const RuleCache& rules, Batch& batch) {
     batch.thresholds.clear();
     batch.combinations.clear();
     batch.absences.clear();
+    batch.predictive_counts.clear();
     for (auto& ev : batch.events) {
         ev.rules_begin = ev.rules_end = static_cast<uint32_t>(batch.rules.size());
         ev.thresholds_begin = ev.thresholds_end = static_cast<uint32_t>(batch.thresholds.size());
         ev.combinations_begin = ev.combinations_end = static_cast<uint32_t>(batch.combinations.size());
         ev.absences_begin = ev.absences_end = static_cast<uint32_t>(batch.absences.size());
+        ev.counts_begin = ev.counts_end = static_cast<uint32_t>(batch.predictive_counts.size());
         auto it = std::lower_bound(rows.begin(), rows.end(), std::make_pair(ev.event_id, uint64{0}));
         if (it == rows.end() || it->first != ev.event_id) continue;
         const EventTypeRules* type = rules.rules_for(column_text(it->second, 2));
@@ -206,6 +214,7 @@ void score_chunk(std::shared_ptr<const RuleCache>& current, Batch& batch, Oid ac
     std::vector<const core::ThresholdDef*> model_thresholds;
     std::vector<core::CombinationHit> model_combinations;
     std::vector<core::AbsenceHit> model_absences;
+    std::vector<uint32_t> model_counts;
     size_t first = 0;  // first index in `order` of the current contact
     for (auto& st : states) {
         while (first < order.size() && batch.events[order[first]].contact_id < st.contact_id) ++first;
@@ -238,6 +247,13 @@ void score_chunk(std::shared_ptr<const RuleCache>& current, Batch& batch, Oid ac
                     if (batch.absences[a].model_index == mi) model_absences.push_back(batch.absences[a].hit);
                 scorer.on_event(order[k], ev.event_id, ev.occurred_at, model_rules, model_thresholds,
                                 model_combinations, model_absences);
+                if (st.state.predictive && ev.counts_end > ev.counts_begin) {
+                    model_counts.clear();
+                    for (uint32_t c = ev.counts_begin; c < ev.counts_end; ++c)
+                        if (batch.predictive_counts[c]->model_index == mi)
+                            model_counts.push_back(batch.predictive_counts[c]->feature);
+                    core::count_events(*st.state.predictive, model_counts);
+                }
             }
         } catch (const core::PointsError& e) {
             throw points_error(e, "scoring the events of contact " + std::to_string(st.contact_id) + " in model \"" +

@@ -3,6 +3,7 @@
 #include "core/scoring.hpp"
 #include "pg/absence_store.hpp"
 #include "pg/datum.hpp"
+#include "pg/predictive_live.hpp"
 #include "pg/spi.hpp"
 #include "pg/state_store.hpp"
 #include "pg/window_store.hpp"
@@ -41,11 +42,15 @@ void fit_contacts(const RuleCache& rules, const std::vector<ContactAttributes>& 
         core::ContactScorer scorer(model, st.state, st.is_new);
         const core::FitResult fit = evaluate_fit(rules, mi, contacts[ci].attributes);
         scorer.on_fit(fit);
+        if (st.is_new)
+            st.state.predictive = fresh_predictive_state(rules, mi, contacts[ci].attributes);
+        else
+            refit_predictive_attributes(rules, mi, st.state, contacts[ci].attributes);
         // A row just created with its defaults (score 0, qualified, no fit) that no
         // attribute rule changes is right as it is: not writing it saves a second
         // version of every new contact's row (events for new contacts create many).
         if (st.is_new && fit.matches.empty() && fit.qualified && scorer.alerts().empty() &&
-            scorer.current().total == core::Points{})
+            scorer.current().total == core::Points{} && !st.state.predictive)
             continue;
         for (const auto& a : scorer.alerts())
             alerts.push_back(AlertRow{a.threshold->id, model.id, st.contact_id, a.score, 0});

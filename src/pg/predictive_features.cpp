@@ -75,9 +75,9 @@ Scalar scalar_of(Datum jsonb) {
 
 }  // namespace
 
-FeatureSet::FeatureSet(Datum features) {
-    context_ = call([]() -> MemoryContext {
-        return AllocSetContextCreate(TopTransactionContext, "lead_scoring predictive features", ALLOCSET_SMALL_SIZES);
+FeatureSet::FeatureSet(Datum features, MemoryContext parent) {
+    context_ = call([&]() -> MemoryContext {
+        return AllocSetContextCreate(parent, "lead_scoring predictive features", ALLOCSET_SMALL_SIZES);
     });
     static Statement s(
         "SELECT f->>'name', f->>'kind', f->>'event_type',"

@@ -25,13 +25,16 @@ struct CompiledFeature {
 
 class FeatureSet {
 public:
-    // Compiles a feature-set JSON array (a jsonb Datum). Needs an SPI connection.
-    explicit FeatureSet(Datum features);
+    // Compiles a feature-set JSON array (a jsonb Datum) into a memory context under
+    // `parent` (the rule cache's, or the transaction's). Needs an SPI connection.
+    FeatureSet(Datum features, MemoryContext parent);
     ~FeatureSet();
     FeatureSet(const FeatureSet&) = delete;
     FeatureSet& operator=(const FeatureSet&) = delete;
 
     std::vector<core::FeatureDef> defs() const;
+    // The event_count features of each event type (indices into features()).
+    const std::unordered_map<std::string, std::vector<size_t>>& event_features() const { return by_event_type_; }
     const std::vector<CompiledFeature>& features() const { return features_; }
 
     // One contact's raw row: start, count its events (detoasted properties), then

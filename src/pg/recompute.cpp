@@ -236,6 +236,9 @@ ChunkResult recompute_chunk(const RuleCache& rules, size_t mi, int64_t from, int
         std::vector<core::AlertIntent> crossings;
         core::collect_crossings(model, before, scorer.current(), std::nullopt, crossings);
         for (const auto& a : crossings) alerts.push_back(AlertRow{a.threshold->id, model.id, st.contact_id, a.score, 0});
+        // The predictive counts and attribute part count the same events and
+        // attributes whatever the rules: carried over.
+        rebuilt.predictive = st.state.predictive;
         // A row whose state, scores and due time come out exactly as stored is not written.
         const core::Snapshot& after = scorer.current();
         const bool unchanged = now_stored && core::same_state(st.state, rebuilt) && after.total == now_stored->total &&

@@ -6,6 +6,7 @@
 #include <tuple>
 
 #include "pg/datum.hpp"
+#include "pg/predictive_features.hpp"
 #include "pg/extension_version.hpp"
 #include "pg/spi.hpp"
 
@@ -154,6 +155,60 @@ void load_absence_rules(RuleCache& cache, const std::map<int32_t, size_t>& model
     }
 }
 
+// Predictive fits (SPEC "Predictive scoring"): per active model with one, its
+// features compiled (the event_count ones go to their event types) and its terms
+// as an encoder.
+void load_predictive_fits(RuleCache& cache, const std::map<int32_t, size_t>& model_index) {
+    cache.predictive_features.resize(cache.models.size());
+    run_sql("SELECT f.model_id, f.fit_id, f.features FROM lead_scoring.predictive_fits f"
+            " JOIN lead_scoring.models m USING (model_id) WHERE m.active ORDER BY f.model_id",
+            true);
+    struct Fit {
+        size_t mi;
+        int64_t fit_id;
+    };
+    std::vector<Fit> fits;
+    SPITupleTable* rows = SPI_tuptable;
+    const uint64 n = SPI_processed;
+    for (uint64 r = 0; r < n; ++r) {
+        SPI_tuptable = rows;
+        const size_t mi = model_index.at(column_int32(r, 1));
+        const int64_t fit_id = column_int64(r, 2);
+        bool isnull;
+        const Datum features = column(r, 3, &isnull);
+        cache.predictive_features[mi] = std::make_shared<FeatureSet>(features, cache.context);
+        fits.push_back(Fit{mi, fit_id});
+    }
+    for (const Fit& f : fits) {
+        static Statement terms("SELECT term, feature, level, mean, scale, coefficient FROM lead_scoring.predictive_terms"
+                               " WHERE model_id OPERATOR(pg_catalog.=) $1 ORDER BY term_no",
+                               {INT4OID});
+        Datum args[1] = {Int32GetDatum(cache.models[f.mi].id)};
+        const uint64 nt = terms.run(args, nullptr, true);
+        std::vector<core::Term> ts;
+        core::PredictiveFitDef def;
+        def.fit_id = f.fit_id;
+        bool isnull;
+        for (uint64 r = 0; r < nt; ++r) {
+            core::Term t;
+            t.name = column_text(r, 1);
+            t.feature = column_is_null(r, 2) ? -1 : column_int32(r, 2);
+            t.level = column_text(r, 3);
+            t.mean = DatumGetFloat8(column(r, 4, &isnull));
+            t.scale = DatumGetFloat8(column(r, 5, &isnull));
+            def.coefficients.push_back(DatumGetFloat8(column(r, 6, &isnull)));
+            ts.push_back(std::move(t));
+        }
+        const FeatureSet& set = *cache.predictive_features[f.mi];
+        def.encoder = std::make_shared<core::FeatureEncoder>(set.defs(), std::move(ts));
+        cache.models[f.mi].predictive = std::move(def);
+        for (const auto& [type, indices] : set.event_features())
+            for (size_t i : indices)
+                cache.by_event_type[type].predictive_counts.push_back(
+                    CompiledPredictiveCount{f.mi, static_cast<uint32_t>(i), &set.features()[i].filter});
+    }
+}
+
 std::shared_ptr<RuleCache> build() {
     // No cache, and so no scoring, under another version's SQL.
     require_matching_sql();
@@ -285,6 +340,7 @@ std::shared_ptr<RuleCache> build() {
     }
     load_combination_rules(*cache, model_index);
     load_absence_rules(*cache, model_index);
+    load_predictive_fits(*cache, model_index);
     for (auto& [type, entry] : cache->by_event_type) {
         std::sort(entry.rules.begin(), entry.rules.end(), [](const CompiledEventRule& a, const CompiledEventRule& b) {
             if (a.model_index != b.model_index) return a.model_index < b.model_index;
@@ -307,6 +363,8 @@ std::shared_ptr<RuleCache> build() {
 }  // namespace
 
 RuleCache::~RuleCache() {
+    // The feature sets' contexts are children of `context`: they go first.
+    predictive_features.clear();
     // MemoryContextDelete only frees memory; it does not raise errors.
     if (context) MemoryContextDelete(context);
 }

@@ -51,6 +51,13 @@ struct CompiledAbsenceFilter {
     Filter filter;          // match only
 };
 
+// An event_count feature of a model's predictive fit.
+struct CompiledPredictiveCount {
+    size_t model_index = 0;
+    uint32_t feature = 0;          // its index among the fit's features
+    const Filter* filter = nullptr; // kept by RuleCache::predictive_features
+};
+
 // Everything that can happen to an event of one type.
 struct EventTypeRules {
     // Sorted by (model, group, most specific first): within one (model, group) run
@@ -63,6 +70,7 @@ struct EventTypeRules {
     // Sorted by (model, rule, anchor first): pg/absence_matching.cpp makes one hit
     // per rule.
     std::vector<CompiledAbsenceFilter> absences;
+    std::vector<CompiledPredictiveCount> predictive_counts;
 
     // Calls on_rule for the rule that awards in each (model, group) for an event
     // with these properties (detoasted jsonb); with `only_model`, in that model only.
@@ -90,12 +98,16 @@ struct CompiledAttributeRule {
     Filter filter;               // condition only
 };
 
+class FeatureSet;
+
 class RuleCache {
 public:
     ~RuleCache();
     std::vector<core::ModelDef> models;                          // active models, by model_id
     std::vector<std::vector<CompiledAttributeRule>> attribute_rules;  // per model
     std::unordered_map<std::string, EventTypeRules> by_event_type;
+    // Per model: the compiled features of its predictive fit (null: no fit).
+    std::vector<std::shared_ptr<const FeatureSet>> predictive_features;
 
     const EventTypeRules* rules_for(const std::string& event_type) const {
         auto it = by_event_type.find(event_type);

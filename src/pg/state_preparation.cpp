@@ -4,6 +4,7 @@
 
 #include "pg/datum.hpp"
 #include "pg/fit_scoring.hpp"
+#include "pg/predictive_live.hpp"
 #include "pg/spi.hpp"
 
 namespace ls::pg {
@@ -35,6 +36,7 @@ void plan_fits(const RuleCache& rules, std::vector<StoredState>& states) {
         const Datum attributes = column(r, 2, &isnull);
         const Datum detoasted = call([&]() -> Datum { return PointerGetDatum(PG_DETOAST_DATUM(attributes)); });
         st.pending_fit = evaluate_fit(rules, mi, detoasted);
+        st.state.predictive = fresh_predictive_state(rules, mi, detoasted);
     }
 }
 

@@ -252,21 +252,24 @@ void write_states(std::vector<StoredState>& states) {
         "     first_event_at = CASE WHEN u.exact THEN u.first_event_at"
         "                           ELSE LEAST(s.first_event_at, u.first_event_at) END,"
         "     converted_at = CASE WHEN u.exact THEN u.converted_at"
-        "                         ELSE LEAST(s.converted_at, u.converted_at) END"
+        "                         ELSE LEAST(s.converted_at, u.converted_at) END,"
+        "     conversion_probability = u.probability"
         " FROM ROWS FROM (pg_catalog.unnest($1::pg_catalog.int4[]), pg_catalog.unnest($2::pg_catalog.int8[]),"
         "   pg_catalog.unnest($3::pg_catalog.numeric[]), pg_catalog.unnest($4::pg_catalog.numeric[]),"
         "   pg_catalog.unnest($5::pg_catalog.numeric[]), pg_catalog.unnest($6::pg_catalog.bool[]),"
         "   pg_catalog.unnest($7::pg_catalog.timestamptz[]), pg_catalog.unnest($8::pg_catalog.timestamptz[]),"
         "   pg_catalog.unnest($10::pg_catalog.bytea[]), pg_catalog.unnest($11::pg_catalog.timestamptz[]),"
-        "   pg_catalog.unnest($12::pg_catalog.timestamptz[]), pg_catalog.unnest($13::pg_catalog.bool[]))"
+        "   pg_catalog.unnest($12::pg_catalog.timestamptz[]), pg_catalog.unnest($13::pg_catalog.bool[]),"
+        "   pg_catalog.unnest($14::pg_catalog.float8[]))"
         "   AS u(model_id, contact_id, score, fit_score, behavior_score, qualified, last_activity_at, due, state,"
-        "        first_event_at, converted_at, exact)"
+        "        first_event_at, converted_at, exact, probability)"
         " WHERE s.model_id OPERATOR(pg_catalog.=) u.model_id AND s.contact_id OPERATOR(pg_catalog.=) u.contact_id",
         {INT4ARRAYOID, INT8ARRAYOID, NUMERICARRAYOID, NUMERICARRAYOID, NUMERICARRAYOID, BOOLARRAYOID,
          TIMESTAMPTZARRAYOID, TIMESTAMPTZARRAYOID, TIMESTAMPTZOID, BYTEAARRAYOID, TIMESTAMPTZARRAYOID,
-         TIMESTAMPTZARRAYOID, BOOLARRAYOID});
-    std::vector<Datum> model, contact, score, fit, behavior, qualified, last, due, state, first, converted, exact;
-    std::vector<bool> last_null, due_null, first_null, converted_null;
+         TIMESTAMPTZARRAYOID, BOOLARRAYOID, FLOAT8ARRAYOID});
+    std::vector<Datum> model, contact, score, fit, behavior, qualified, last, due, state, first, converted, exact,
+        probability;
+    std::vector<bool> last_null, due_null, first_null, converted_null, probability_null;
     for (const auto& st : states) {
         if (!st.changed) continue;
         model.push_back(Int32GetDatum(st.model_id));
@@ -285,16 +288,19 @@ void write_states(std::vector<StoredState>& states) {
         converted.push_back(TimestampTzGetDatum(st.facts.converted_at.value_or(0)));
         converted_null.push_back(!st.facts.converted_at.has_value());
         exact.push_back(BoolGetDatum(st.facts_exact));
+        probability.push_back(Float8GetDatum(st.probability.value_or(0)));
+        probability_null.push_back(!st.probability.has_value());
     }
     if (model.empty()) return;
     const TimestampTz now = call([]() -> TimestampTz { return GetCurrentTransactionStartTimestamp(); });
-    Datum args[13] = {make_array(model, {}, INT4OID),       make_array(contact, {}, INT8OID),
+    Datum args[14] = {make_array(model, {}, INT4OID),       make_array(contact, {}, INT8OID),
                       make_array(score, {}, NUMERICOID),    make_array(fit, {}, NUMERICOID),
                       make_array(behavior, {}, NUMERICOID), make_array(qualified, {}, BOOLOID),
                       make_array(last, last_null, TIMESTAMPTZOID), make_array(due, due_null, TIMESTAMPTZOID),
                       TimestampTzGetDatum(now),             make_array(state, {}, BYTEAOID),
                       make_array(first, first_null, TIMESTAMPTZOID),
-                      make_array(converted, converted_null, TIMESTAMPTZOID), make_array(exact, {}, BOOLOID)};
+                      make_array(converted, converted_null, TIMESTAMPTZOID), make_array(exact, {}, BOOLOID),
+                      make_array(probability, probability_null, FLOAT8OID)};
     update.run(args, nullptr);
     write_window_awards(states);
     write_combination_sets(states);
@@ -377,7 +383,7 @@ void append_ledger(const std::vector<LedgerRow>& rows, Oid actor) {
         }
     }
     const char* kind_c = kind;
-    Datum args[13] = {make_array(m, {}, INT4OID),     make_array(g, {}, INT4OID),
+    Datum args[14] = {make_array(m, {}, INT4OID),     make_array(g, {}, INT4OID),
                      make_array(c, {}, INT8OID),     make_array(d, {}, NUMERICOID),
                      make_array(r, r_null, INT8OID), make_array(e, e_null, INT8OID),
                      make_array(o, o_null, TIMESTAMPTZOID), make_array(n, n_null, TEXTOID),

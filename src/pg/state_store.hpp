@@ -47,10 +47,16 @@ struct StoredState {
     // The definitions `finish` encoded the state with (the combination sets are
     // written with their rules' fact names).
     const core::ModelDef* model = nullptr;
+    // conversion_probability to write (none: the model has no fit, or the state
+    // was counted for another one), filled by finish.
+    std::optional<double> probability;
 
     // Marks the state for writing, with the scores it now has.
     void finish(const core::ModelDef& model, const core::Snapshot& now) {
         this->model = &model;
+        probability = model.predictive && state.predictive
+                          ? core::conversion_probability(*model.predictive, *state.predictive)
+                          : std::nullopt;
         scores = now;
         due = core::next_due(model, state);
         encoded = core::encode_state(model, state);

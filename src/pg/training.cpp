@@ -10,7 +10,10 @@
 #include "pg/datum.hpp"
 #include "pg/evaluation.hpp"
 #include "pg/predictive_features.hpp"
+#include "pg/absence_store.hpp"
 #include "pg/spi.hpp"
+#include "pg/state_store.hpp"
+#include "pg/window_store.hpp"
 
 namespace ls::pg {
 
@@ -196,7 +199,7 @@ StoredFit read_fit(int32_t model_id, const std::string& model) {
                        "Fit one with lead_scoring.train('" + model + "').");
     bool isnull;
     StoredFit out;
-    out.features = std::make_unique<FeatureSet>(column(0, 1, &isnull));
+    out.features = std::make_unique<FeatureSet>(column(0, 1, &isnull), TopTransactionContext);
     static Statement terms("SELECT term, feature, level, mean, scale, coefficient FROM lead_scoring.predictive_terms"
                            " WHERE model_id OPERATOR(pg_catalog.=) $1 ORDER BY term_no",
                            {INT4OID});
@@ -220,43 +223,52 @@ double logit(const std::vector<double>& x, const std::vector<double>& beta) {
     return z;
 }
 
-// Sets conversion_probability of every score row of the model from its current
-// events and attributes.
-void refresh_probabilities(int32_t model_id, const FeatureSet& features, const core::FeatureEncoder& encoder,
-                           const std::vector<double>& beta) {
-    int64_t from = INT64_MIN;
+// Gives every score row of the model its predictive state under the fit just
+// stored (the cache rebuilt with it): its counts and attribute part from its
+// current events and attributes, and so its conversion_probability. Rows are
+// locked first, then read: an event committed meanwhile is counted.
+void refresh_probabilities(const std::string& model) {
+    connect();
+    std::shared_ptr<const RuleCache> rules = current_rules();
+    finish();
+    const size_t mi = model_index(*rules, model);
+    const core::ModelDef& def = rules->models[mi];
+    if (!def.predictive || !rules->predictive_features[mi])
+        throw SqlError(ERRCODE_INTERNAL_ERROR, "lead_scoring: the fit just stored is not in the rule cache");
+    const FeatureSet& features = *rules->predictive_features[mi];
     static Statement ids("SELECT contact_id FROM lead_scoring.contact_scores"
                          " WHERE model_id OPERATOR(pg_catalog.=) $1 AND contact_id OPERATOR(pg_catalog.>=) $2"
                          " ORDER BY contact_id LIMIT $3",
                          {INT4OID, INT8OID, INT8OID});
-    static Statement update(
-        "UPDATE lead_scoring.contact_scores s SET conversion_probability = u.p"
-        "  FROM ROWS FROM (pg_catalog.unnest($2::pg_catalog.int8[]), pg_catalog.unnest($3::pg_catalog.float8[])) u(c, p)"
-        " WHERE s.model_id OPERATOR(pg_catalog.=) $1 AND s.contact_id OPERATOR(pg_catalog.=) u.c",
-        {INT4OID, INT8ARRAYOID, FLOAT8ARRAYOID});
+    int64_t from = INT64_MIN;
     for (;;) {
         call([] { CHECK_FOR_INTERRUPTS(); });
         connect();
-        Datum args[3] = {Int32GetDatum(model_id), Int64GetDatum(from), Int64GetDatum(kChunkContacts)};
+        Datum args[3] = {Int32GetDatum(def.id), Int64GetDatum(from), Int64GetDatum(kChunkContacts)};
         const uint64 n = ids.run(args, nullptr, true);
-        std::vector<Moment> moments;
-        for (uint64 r = 0; r < n; ++r) moments.push_back(Moment{column_int64(r, 1), 0, false, 0});
-        std::vector<Datum> contacts, probabilities;
-        std::vector<double> x;
-        raw_rows(features, moments, true, [&](const Moment& m, const core::RawRow& row) {
-            encoder.encode(row, x);
-            contacts.push_back(Int64GetDatum(m.contact_id));
-            probabilities.push_back(Float8GetDatum(core::sigmoid(logit(x, beta))));
-        });
-        if (!contacts.empty()) {
-            Datum u[3] = {Int32GetDatum(model_id), make_array(contacts, {}, INT8OID),
-                          make_array(probabilities, {}, FLOAT8OID)};
-            update.run(u, nullptr);
+        std::vector<int64_t> contacts;
+        for (uint64 r = 0; r < n; ++r) contacts.push_back(column_int64(r, 1));
+        if (contacts.empty()) {
+            finish();
+            break;
         }
+        std::vector<StoredState> states = lock_states(*rules, contacts, def.id);
+        // finish() works out the due time: it needs each state's next expiry and deadline.
+        load_window_awards(rules->models, states, AwardHorizon::next_only());
+        load_absence_deadlines(rules->models, states, AwardHorizon::next_only());
+        std::vector<Moment> moments;
+        for (const auto& st : states) moments.push_back(Moment{st.contact_id, 0, false, 0});
+        size_t k = 0;
+        raw_rows(features, moments, true, [&](const Moment& m, const core::RawRow& row) {
+            while (states[k].contact_id != m.contact_id) ++k;
+            StoredState& st = states[k];
+            st.state.predictive = core::predictive_state(*def.predictive, row);
+            st.finish(def, core::snapshot(def, st.state));
+        });
+        write_states(states);
         finish();
-        if (n < static_cast<uint64>(kChunkContacts)) break;
-        from = moments.back().contact_id + 1;
-        if (moments.back().contact_id == INT64_MAX) break;
+        if (n < static_cast<uint64>(kChunkContacts) || contacts.back() == INT64_MAX) break;
+        from = contacts.back() + 1;
     }
 }
 
@@ -281,7 +293,7 @@ std::vector<TrainedTerm> train_model(const RuleCache& rules, const std::string& 
     // Kept as text to store with the fit (the SPI memory goes with finish()).
     const std::string features_json(
         call([&]() -> const char* { return DatumGetCString(DirectFunctionCall1(jsonb_out, features_datum)); }));
-    FeatureSet features(features_datum);
+    FeatureSet features(features_datum, TopTransactionContext);
     finish();
     if (features.features().empty())
         throw SqlError(ERRCODE_INVALID_PARAMETER_VALUE, "train: model \"" + model + "\" has no features",
@@ -382,7 +394,7 @@ std::vector<TrainedTerm> train_model(const RuleCache& rules, const std::string& 
     insert_terms.run(targs, nullptr);
     finish();
 
-    refresh_probabilities(model_id, features, encoder, fit.coefficients);
+    refresh_probabilities(model);
     return out;
 }
 

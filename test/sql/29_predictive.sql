@@ -73,6 +73,33 @@ SELECT model_id, 'size', 'attribute_category', '$.employees', 30 FROM lead_scori
 SELECT term, round(coefficient::numeric, 2) AS coefficient FROM lead_scoring.train('p', '2026-04-01');
 SELECT rule FROM lead_scoring.suggest_points('p');  -- declared features: refused
 
+-- Live: events and attribute changes move the probability in their transaction,
+-- from counts kept with the score (no recount): it always equals what
+-- explain_prediction works out from the contact's whole history.
+CREATE TEMP TABLE before AS SELECT contact_id, conversion_probability AS p FROM lead_scoring.scores;
+SELECT lead_scoring.state_as_jsonb(state)->'predictive'->'counts' AS counts FROM lead_scoring.contact_scores WHERE contact_id = 7;
+BEGIN;
+INSERT INTO lead_scoring.events (contact_id, event_type) VALUES (7, 'demo'), (7, 'visit');
+SELECT s.conversion_probability > b.p AS demo_raised_it FROM lead_scoring.scores s JOIN before b USING (contact_id)
+ WHERE contact_id = 7;
+ROLLBACK;
+SELECT s.conversion_probability = b.p AS rolled_back FROM lead_scoring.scores s JOIN before b USING (contact_id)
+ WHERE contact_id = 7;
+INSERT INTO lead_scoring.events (contact_id, event_type) SELECT c, 'demo' FROM generate_series(1, 50) c;
+UPDATE lead_scoring.contacts SET attributes = '{"employees": 500}' WHERE contact_id BETWEEN 51 AND 60;
+UPDATE lead_scoring.contacts SET attributes = '{}' WHERE contact_id BETWEEN 61 AND 65;  -- size missing
+INSERT INTO lead_scoring.events (contact_id, event_type) VALUES (5001, 'demo'), (5001, 'demo');  -- a new contact
+SELECT count(*) FILTER (WHERE s.conversion_probability <> b.p) AS changed,
+       count(*) FILTER (WHERE b.p IS NULL) AS new_contacts FROM lead_scoring.scores s LEFT JOIN before b USING (contact_id);
+SELECT count(*) AS probability_mismatches FROM lead_scoring.scores s
+ WHERE abs(s.conversion_probability
+           - 1 / (1 + exp(-(SELECT sum(contribution) FROM lead_scoring.explain_prediction('p', s.contact_id))))) > 1e-12;
+-- recompute and maintenance leave it as it is.
+CREATE TEMP TABLE before_recompute AS SELECT contact_id, conversion_probability AS p FROM lead_scoring.scores;
+SELECT lead_scoring.recompute('p') > 0 AS recomputed;
+SELECT count(*) AS changed_by_recompute FROM lead_scoring.scores s JOIN before_recompute b USING (contact_id)
+ WHERE s.conversion_probability IS DISTINCT FROM b.p;
+
 -- Refusals.
 \set VERBOSITY terse
 SELECT * FROM lead_scoring.train('p', '2026-02-01');  -- nobody converted yet

@@ -3,6 +3,9 @@
 // the raw-row codec, and an encoder rebuilt from its terms encoding alike.
 #include <boost/test/unit_test.hpp>
 
+#include "core/contact_state.hpp"
+#include "core/logistic.hpp"
+#include "core/model.hpp"
 #include "core/predictive.hpp"
 
 using namespace ls::core;
@@ -79,6 +82,32 @@ BOOST_AUTO_TEST_CASE(raw_rows_round_trip) {
     BOOST_TEST((back[1].category == std::string("a\0b", 3)));
     BOOST_TEST(!back[2].category.has_value());
     BOOST_CHECK_THROW(decode_raw_row("abc", 3), std::runtime_error);
+}
+
+BOOST_AUTO_TEST_CASE(live_counts_give_the_probability_of_the_whole_row) {
+    FeatureEncoder enc(features());
+    for (const auto& r : {row(0, "saas", 1), row(3, "saas", 0), row(7, std::nullopt, 1), row(1, "saas", 0)}) enc.observe(r);
+    enc.finish();
+    PredictiveFitDef fit;
+    fit.fit_id = 3;
+    fit.encoder = std::make_shared<FeatureEncoder>(enc);
+    fit.coefficients = {-0.5, 0.8, 0.3, -0.2, 1.1};
+    BOOST_TEST_REQUIRE(fit.coefficients.size() == enc.terms().size());
+    auto whole = [&](const RawRow& r) {
+        std::vector<double> x;
+        enc.encode(r, x);
+        double z = 0;
+        for (size_t i = 0; i < x.size(); ++i) z += x[i] * fit.coefficients[i];
+        return sigmoid(z);
+    };
+    // Counted live: two visits, then two more, with the attributes of the row.
+    PredictiveState live = predictive_state(fit, row(2, "saas", 1));
+    BOOST_TEST(std::abs(*conversion_probability(fit, live) - whole(row(2, "saas", 1))) < 1e-12);
+    count_events(live, {0, 0});
+    BOOST_TEST(live.counts[0] == 4);
+    BOOST_TEST(std::abs(*conversion_probability(fit, live) - whole(row(4, "saas", 1))) < 1e-12);
+    live.fit_id = 2;  // counted for another fit: no probability
+    BOOST_TEST(!conversion_probability(fit, live).has_value());
 }
 
 BOOST_AUTO_TEST_SUITE_END()

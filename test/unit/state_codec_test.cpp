@@ -36,6 +36,13 @@ ContactState random_state(std::mt19937_64& rng) {
     for (int i = count(rng); i > 0; --i) s.limits.push_back(RuleLimit{any(rng), id(rng), any(rng)});
     for (int i = count(rng); i > 0; --i)
         s.window_awards.push_back(WindowAward{id(rng), any(rng), Points::from_units(units(rng)), any(rng), any(rng)});
+    if (count(rng) % 2) {  // every other state has a predictive part (format 2)
+        PredictiveState p;
+        p.fit_id = any(rng);
+        for (int i = count(rng); i > 0; --i) p.counts.push_back(any(rng));
+        p.attribute_logit = std::uniform_real_distribution<double>(-50, 50)(rng);
+        s.predictive = p;
+    }
     return s;
 }
 
@@ -59,6 +66,21 @@ BOOST_AUTO_TEST_CASE(random_states_round_trip) {
         BOOST_TEST(same_state(s, d.state));
         BOOST_TEST(d.group_scores.size() == s.groups.size());
     }
+}
+
+BOOST_AUTO_TEST_CASE(a_predictive_part_is_format_2_and_the_rest_stays_format_1) {
+    const ModelDef m = capped_model();
+    ContactState s;
+    BOOST_TEST(encode_state(m, s)[0] == char(kStateFormat));
+    s.predictive = PredictiveState{7, {3, 0, 12}, -0.25};
+    const std::string bytes = encode_state(m, s);
+    BOOST_TEST(bytes[0] == char(kStateFormatPredictive));
+    const DecodedState d = decode_state(reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size());
+    BOOST_TEST_REQUIRE(d.state.predictive.has_value());
+    BOOST_TEST(d.state.predictive->counts == std::vector<int64_t>({3, 0, 12}), boost::test_tools::per_element());
+    BOOST_TEST(d.state.predictive->attribute_logit == -0.25);
+    BOOST_TEST(state_to_json(d).find("\"predictive\": {\"fit_id\": 7, \"counts\": [3, 0, 12], \"attribute_logit\": -0.25}") !=
+               std::string::npos);
 }
 
 BOOST_AUTO_TEST_CASE(an_empty_state_is_the_version_and_three_zero_counts) {
