@@ -31,25 +31,50 @@ LogisticFit fit_logistic(RowSource& rows, size_t columns, const LogisticOptions&
     Eigen::MatrixXd hessian(k, k);
     Eigen::VectorXd gradient(k);
     Eigen::LDLT<Eigen::MatrixXd> solver;
-    for (int iteration = 1; iteration <= options.max_iterations; ++iteration) {
+    // Rows are taken a block at a time: X'WX grows by one symmetric rank-B update
+    // per block (a matrix product Eigen vectorises) instead of one rank-1 update per
+    // row, several times faster at a hundred columns.
+    constexpr Eigen::Index kBlock = 256;
+    Eigen::MatrixXd block(k, kBlock);
+    Eigen::VectorXd labels(kBlock);
+    // One pass over the rows at `beta`: the Hessian's lower triangle, the gradient and
+    // the log-likelihood. Returns the number of rows.
+    auto accumulate = [&](double& log_likelihood) -> size_t {
         hessian.setZero();
         gradient.setZero();
-        double log_likelihood = 0;
+        log_likelihood = 0;
         size_t n = 0;
+        Eigen::Index filled = 0;
+        auto flush = [&] {
+            if (filled == 0) return;
+            auto xb = block.leftCols(filled);
+            const Eigen::VectorXd z = xb.transpose() * beta;
+            Eigen::VectorXd p(filled), w(filled);
+            for (Eigen::Index i = 0; i < filled; ++i) {
+                p(i) = sigmoid(z(i));
+                w(i) = std::sqrt(std::max(p(i) * (1 - p(i)), 1e-12));
+                log_likelihood += labels(i) * z(i) - softplus(z(i));
+            }
+            hessian.selfadjointView<Eigen::Lower>().rankUpdate(xb * w.asDiagonal());
+            gradient.noalias() += xb * (labels.head(filled) - p);
+            filled = 0;
+        };
         rows.rewind();
         while (rows.next(x, y)) {
             if (x.size() != columns) throw FitError("a row has the wrong number of columns");
             const Eigen::Map<const Eigen::VectorXd> xi(x.data(), k);
             if (!xi.allFinite() || !std::isfinite(y)) throw FitError("a row has a value that is not finite");
-            const double z = xi.dot(beta);
-            const double p = sigmoid(z);
-            const double w = std::max(p * (1 - p), 1e-12);
-            // Only the lower triangle: LDLT reads that one.
-            hessian.selfadjointView<Eigen::Lower>().rankUpdate(xi, w);
-            gradient.noalias() += (y - p) * xi;
-            log_likelihood += y * z - softplus(z);
+            block.col(filled) = xi;
+            labels(filled) = y;
+            if (++filled == kBlock) flush();
             ++n;
         }
+        flush();
+        return n;
+    };
+    for (int iteration = 1; iteration <= options.max_iterations; ++iteration) {
+        double log_likelihood = 0;
+        const size_t n = accumulate(log_likelihood);
         if (n == 0) throw FitError("there are no rows to fit");
         fit.rows = n;
         fit.log_likelihood = log_likelihood;
@@ -66,16 +91,8 @@ LogisticFit fit_logistic(RowSource& rows, size_t columns, const LogisticOptions&
         }
     }
     // Standard errors from the penalised Hessian at the final coefficients.
-    hessian.setZero();
-    rows.rewind();
     double log_likelihood = 0;
-    while (rows.next(x, y)) {
-        const Eigen::Map<const Eigen::VectorXd> xi(x.data(), k);
-        const double z = xi.dot(beta);
-        const double p = sigmoid(z);
-        hessian.selfadjointView<Eigen::Lower>().rankUpdate(xi, std::max(p * (1 - p), 1e-12));
-        log_likelihood += y * z - softplus(z);
-    }
+    accumulate(log_likelihood);
     fit.log_likelihood = log_likelihood;
     hessian.diagonal() += penalty;
     const Eigen::MatrixXd full = hessian.selfadjointView<Eigen::Lower>();

@@ -24,7 +24,6 @@ T take(const std::string& in, size_t& at) {
     return v;
 }
 
-bool is_number(FeatureKind k) { return k == FeatureKind::EventCount || k == FeatureKind::AttributeNumber; }
 
 }  // namespace
 
@@ -161,19 +160,29 @@ double FeatureEncoder::transformed(const RawRow& row, const Term& term) const {
 }
 
 void FeatureEncoder::encode(const RawRow& row, std::vector<double>& x) const {
+    // Feature by feature (a category's level is looked up once, not per term).
     x.assign(terms_.size(), 0.0);
-    for (size_t t = 0; t < terms_.size(); ++t) {
-        const Term& term = terms_[t];
-        if (term.feature < 0) {
-            x[t] = 1.0;
+    if (!terms_.empty() && terms_[0].feature < 0) x[0] = 1.0;
+    static const std::string kMissing = "\x01missing", kOther = "\x01other";
+    for (size_t f = 0; f < features_.size(); ++f) {
+        const FeatureDef& def = features_[f];
+        const RawValue& v = row[f];
+        if (def.kind == FeatureKind::AttributeCategory) {
+            const auto& levels = level_term_[f];
+            auto it = v.category ? levels.find(*v.category) : levels.end();
+            if (it == levels.end() || it->first.empty() || it->first[0] == '\x01')
+                it = levels.find(v.category ? kOther : kMissing);
+            if (it != levels.end()) x[it->second] = 1.0;
             continue;
         }
-        const double v = transformed(row, term);
-        const FeatureDef& def = features_[static_cast<size_t>(term.feature)];
-        if (is_number(def.kind))
-            x[t] = std::isnan(v) ? 0.0 : (v - term.mean) / term.scale;  // missing: the mean
-        else
-            x[t] = v;
+        const size_t t = number_term_[f];
+        if (t >= terms_.size()) continue;
+        if (def.kind == FeatureKind::AttributeFlag) {
+            x[t] = v.number == 1.0 ? 1.0 : 0.0;
+            continue;
+        }
+        const double n = number_of(def, v);
+        x[t] = std::isnan(n) ? 0.0 : (n - terms_[t].mean) / terms_[t].scale;  // missing: the mean
     }
 }
 

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
+#include <optional>
 #include <functional>
 #include <memory>
 
@@ -37,10 +39,11 @@ void raw_rows(const FeatureSet& features, const std::vector<Moment>& moments, bo
               const std::function<void(const Moment&, const core::RawRow&)>& out) {
     if (moments.empty()) return;
     const int64_t first = moments.front().contact_id, last = moments.back().contact_id;
+    // Counts need no order within a contact: the rows are grouped by contact here
+    // (an SQL sort would copy every row with its properties).
     static Statement events(
         "SELECT contact_id, event_type, occurred_at, properties FROM lead_scoring.events"
-        " WHERE contact_id OPERATOR(pg_catalog.>=) $1 AND contact_id OPERATOR(pg_catalog.<=) $2"
-        " ORDER BY contact_id, occurred_at, event_id",
+        " WHERE contact_id OPERATOR(pg_catalog.>=) $1 AND contact_id OPERATOR(pg_catalog.<=) $2",
         {INT8OID, INT8OID});
     Datum args[2] = {Int64GetDatum(first), Int64GetDatum(last)};
     events.run(args, nullptr, true);
@@ -68,17 +71,23 @@ void raw_rows(const FeatureSet& features, const std::vector<Moment>& moments, bo
     MemoryContext per_row = call([]() -> MemoryContext {
         return AllocSetContextCreate(CurrentMemoryContext, "lead_scoring feature rows", ALLOCSET_DEFAULT_SIZES);
     });
+    std::vector<std::pair<int64_t, uint64>> by_contact;  // (contact, event row)
+    by_contact.reserve(n_events);
+    bool isnull;
+    for (uint64 r = 0; r < n_events; ++r) by_contact.emplace_back(DatumGetInt64(value(event_rows, r, 1, &isnull)), r);
+    std::sort(by_contact.begin(), by_contact.end());
     core::RawRow row;
+    std::string type;
     uint64 e = 0, a = 0;
     for (const Moment& m : moments) {
         features.start(row);
-        bool isnull;
-        while (e < n_events && DatumGetInt64(value(event_rows, e, 1, &isnull)) < m.contact_id) ++e;
-        for (; e < n_events && DatumGetInt64(value(event_rows, e, 1, &isnull)) == m.contact_id; ++e) {
-            const core::Micros at = DatumGetTimestampTz(value(event_rows, e, 3, &isnull));
+        while (e < n_events && by_contact[e].first < m.contact_id) ++e;
+        for (; e < n_events && by_contact[e].first == m.contact_id; ++e) {
+            const uint64 er = by_contact[e].second;
+            const core::Micros at = DatumGetTimestampTz(value(event_rows, er, 3, &isnull));
             if (!current && (m.before ? at >= m.until : at > m.until)) continue;
-            const std::string type = text_value(value(event_rows, e, 2, &isnull));
-            const Datum raw = value(event_rows, e, 4, &isnull);
+            type = text_value(value(event_rows, er, 2, &isnull));
+            const Datum raw = value(event_rows, er, 4, &isnull);
             MemoryContext old = MemoryContextSwitchTo(per_row);
             const Datum properties = call([&]() -> Datum { return PointerGetDatum(PG_DETOAST_DATUM(raw)); });
             features.count_event(row, type, properties);
@@ -104,33 +113,50 @@ void raw_rows(const FeatureSet& features, const std::vector<Moment>& moments, bo
     call([&] { SPI_freetuptable(event_rows); });
 }
 
-// The training rows, kept in a tuplestore: (label, raw row bytes).
-class TrainingRows : public core::RowSource {
+// How long each phase of a train() took, reported at DEBUG1 (SET client_min_messages
+// = debug1 shows it): where the time goes as data grows.
+class Phases {
 public:
-    TrainingRows(const core::FeatureEncoder& encoder, size_t features) : encoder_(encoder), features_(features) {
+    void mark(const char* name) {
+        const TimestampTz now = call([]() -> TimestampTz { return GetCurrentTimestamp(); });
+        text_ += std::string(text_.empty() ? "" : ", ") + name + " " + std::to_string((now - last_) / 1000) + " ms";
+        last_ = now;
+    }
+    void report(const std::string& model) const {
+        const std::string message = "train of model \"" + model + "\": " + text_;
+        const char* m = message.c_str();
+        call([&] { ereport(DEBUG1, (errmsg("%s", m))); });
+    }
+
+private:
+    TimestampTz last_ = GetCurrentTimestamp();
+    std::string text_;
+};
+
+// Rows kept in a tuplestore (work_mem, then temporary files): (label, bytes).
+class RowStore {
+public:
+    RowStore() {
         call([&] {
             context_ = AllocSetContextCreate(CurrentMemoryContext, "lead_scoring training rows", ALLOCSET_DEFAULT_SIZES);
             MemoryContext old = MemoryContextSwitchTo(context_);
             desc_ = CreateTemplateTupleDesc(2);
             TupleDescInitEntry(desc_, 1, "label", FLOAT8OID, -1, 0);
-            TupleDescInitEntry(desc_, 2, "raw", BYTEAOID, -1, 0);
+            TupleDescInitEntry(desc_, 2, "row", BYTEAOID, -1, 0);
             store_ = tuplestore_begin_heap(false, false, work_mem);
             slot_ = MakeSingleTupleTableSlot(desc_, &TTSOpsMinimalTuple);
             MemoryContextSwitchTo(old);
         });
     }
-    ~TrainingRows() override {
+    ~RowStore() {
         // Frees the tuplestore's memory and temporary files; raises no error.
         tuplestore_end(store_);
         MemoryContextDelete(context_);
     }
-    TrainingRows(const TrainingRows&) = delete;
-    TrainingRows& operator=(const TrainingRows&) = delete;
+    RowStore(const RowStore&) = delete;
+    RowStore& operator=(const RowStore&) = delete;
 
-    void put(double label, const core::RawRow& row) {
-        const std::string bytes = core::encode_raw_row(row);
-        const char* data = bytes.data();
-        const size_t len = bytes.size();
+    void put(double label, const char* data, size_t len) {
         call([&] {
             bytea* b = static_cast<bytea*>(palloc(len + VARHDRSZ));
             SET_VARSIZE(b, len + VARHDRSZ);
@@ -141,16 +167,11 @@ public:
             pfree(b);
         });
     }
-    void rewind() override {
+    void rewind() {
         call([&] { tuplestore_rescan(store_); });
     }
-    bool next(std::vector<double>& x, double& y) override {
-        core::RawRow raw;
-        if (!next_raw(raw, y)) return false;
-        encoder_.encode(raw, x);
-        return true;
-    }
-    bool next_raw(core::RawRow& raw, double& y) {
+    // The next row's bytes (valid until the next call), or false at the end.
+    bool next(double& label, const char*& data, size_t& len) {
         struct Read {
             bool found = false;
             double label = 0;
@@ -168,19 +189,48 @@ public:
             out.found = true;
             return out;
         });
-        if (!r.found) return false;
-        y = r.label;
-        raw = core::decode_raw_row(std::string(r.data, r.len), features_);
-        return true;
+        label = r.label;
+        data = r.data;
+        len = r.len;
+        return r.found;
     }
 
 private:
-    const core::FeatureEncoder& encoder_;
-    size_t features_;
     MemoryContext context_ = nullptr;
     TupleDesc desc_ = nullptr;
     Tuplestorestate* store_ = nullptr;
     TupleTableSlot* slot_ = nullptr;
+};
+
+// The regression's rows: each raw row encoded once (after the encoder saw them
+// all), kept as its columns' doubles, so that the Newton iterations only read.
+class EncodedRows : public core::RowSource {
+public:
+    EncodedRows(RowStore& raw, const core::FeatureEncoder& encoder, size_t features) : columns_(encoder.terms().size()) {
+        raw.rewind();
+        double label;
+        const char* data;
+        size_t len;
+        std::vector<double> x;
+        while (raw.next(label, data, len)) {
+            encoder.encode(core::decode_raw_row(std::string(data, len), features), x);
+            store_.put(label, reinterpret_cast<const char*>(x.data()), x.size() * sizeof(double));
+        }
+    }
+    void rewind() override { store_.rewind(); }
+    bool next(std::vector<double>& x, double& y) override {
+        const char* data;
+        size_t len;
+        if (!store_.next(y, data, len)) return false;
+        x.resize(columns_);
+        if (len != columns_ * sizeof(double)) throw SqlError(ERRCODE_INTERNAL_ERROR, "lead_scoring: a training row is cut short");
+        std::memcpy(x.data(), data, len);
+        return true;
+    }
+
+private:
+    size_t columns_;
+    RowStore store_;
 };
 
 // Reads the model's stored fit: its features (compiled) and terms.
@@ -227,6 +277,8 @@ double logit(const std::vector<double>& x, const std::vector<double>& beta) {
 // stored (the cache rebuilt with it): its counts and attribute part from its
 // current events and attributes, and so its conversion_probability. Rows are
 // locked first, then read: an event committed meanwhile is counted.
+// (lock_states also creates the row of a contact that lacks it: none here, the
+// contacts come from the model's rows.)
 void refresh_probabilities(const std::string& model) {
     connect();
     std::shared_ptr<const RuleCache> rules = current_rules();
@@ -253,19 +305,34 @@ void refresh_probabilities(const std::string& model) {
             break;
         }
         std::vector<StoredState> states = lock_states(*rules, contacts, def.id);
-        // finish() works out the due time: it needs each state's next expiry and deadline.
-        load_window_awards(rules->models, states, AwardHorizon::next_only());
-        load_absence_deadlines(rules->models, states, AwardHorizon::next_only());
         std::vector<Moment> moments;
         for (const auto& st : states) moments.push_back(Moment{st.contact_id, 0, false, 0});
+        // Only the state and the probability change (scores, due times and side
+        // tables do not): one narrow UPDATE.
+        std::vector<Datum> ids_out, state_out, probability_out;
+        std::vector<bool> probability_null;
         size_t k = 0;
         raw_rows(features, moments, true, [&](const Moment& m, const core::RawRow& row) {
             while (states[k].contact_id != m.contact_id) ++k;
             StoredState& st = states[k];
             st.state.predictive = core::predictive_state(*def.predictive, row);
-            st.finish(def, core::snapshot(def, st.state));
+            const std::optional<double> p = core::conversion_probability(*def.predictive, *st.state.predictive);
+            ids_out.push_back(Int64GetDatum(st.contact_id));
+            state_out.push_back(state_datum(core::encode_state(def, st.state)));
+            probability_out.push_back(Float8GetDatum(p.value_or(0)));
+            probability_null.push_back(!p.has_value());
         });
-        write_states(states);
+        static Statement update(
+            "UPDATE lead_scoring.contact_scores s SET state = u.state, conversion_probability = u.p"
+            "  FROM ROWS FROM (pg_catalog.unnest($2::pg_catalog.int8[]), pg_catalog.unnest($3::pg_catalog.bytea[]),"
+            "                  pg_catalog.unnest($4::pg_catalog.float8[])) u(c, state, p)"
+            " WHERE s.model_id OPERATOR(pg_catalog.=) $1 AND s.contact_id OPERATOR(pg_catalog.=) u.c",
+            {INT4OID, INT8ARRAYOID, BYTEAARRAYOID, FLOAT8ARRAYOID});
+        if (!ids_out.empty()) {
+            Datum u[4] = {Int32GetDatum(def.id), make_array(ids_out, {}, INT8OID), make_array(state_out, {}, BYTEAOID),
+                          make_array(probability_out, probability_null, FLOAT8OID)};
+            update.run(u, nullptr);
+        }
         finish();
         if (n < static_cast<uint64>(kChunkContacts) || contacts.back() == INT64_MAX) break;
         from = contacts.back() + 1;
@@ -301,10 +368,11 @@ std::vector<TrainedTerm> train_model(const RuleCache& rules, const std::string& 
 
     // Pass 1: judge, extract, observe; the rows wait in a tuplestore.
     core::FeatureEncoder encoder(features.defs());
-    TrainingRows rows(encoder, features.features().size());
+    std::optional<RowStore> raw_store(std::in_place);
     std::vector<Moment> chunk;
     std::vector<double> rule_scores_converted, rule_scores_others;
     int64_t converted = 0, others = 0;
+    Phases phases;
     judge_contacts(
         rules, model, as_of,
         [&](const JudgedContact& j) {
@@ -321,7 +389,8 @@ std::vector<TrainedTerm> train_model(const RuleCache& rules, const std::string& 
         [&] {
             raw_rows(features, chunk, false, [&](const Moment& m, const core::RawRow& row) {
                 encoder.observe(row);
-                rows.put(m.label, row);
+                const std::string bytes = core::encode_raw_row(row);
+                raw_store->put(m.label, bytes.data(), bytes.size());
             });
             chunk.clear();
         });
@@ -331,7 +400,11 @@ std::vector<TrainedTerm> train_model(const RuleCache& rules, const std::string& 
                            std::to_string(others) + " other contacts at as_of; at least " +
                            std::to_string(kMinimumPerSide) + " of each are needed",
                        "Train at a later as_of, or check the model's conversion_event_type.");
+    phases.mark("judged and extracted");
     encoder.finish();
+    EncodedRows rows(*raw_store, encoder, features.features().size());
+    raw_store.reset();  // its temporary files go now
+    phases.mark("encoded");
 
     core::LogisticFit fit;
     try {
@@ -339,6 +412,7 @@ std::vector<TrainedTerm> train_model(const RuleCache& rules, const std::string& 
     } catch (const core::FitError& e) {
         throw SqlError(ERRCODE_DATA_EXCEPTION, std::string("train: model \"") + model + "\": " + e.what());
     }
+    phases.mark("fitted");
     // The fit's AUC on its training rows, and the rules' on the same contacts.
     std::vector<double> p_converted, p_others, x;
     double y = 0;
@@ -394,7 +468,10 @@ std::vector<TrainedTerm> train_model(const RuleCache& rules, const std::string& 
     insert_terms.run(targs, nullptr);
     finish();
 
+    phases.mark("stored");
     refresh_probabilities(model);
+    phases.mark("refreshed");
+    phases.report(model);
     return out;
 }
 
