@@ -62,3 +62,6 @@ echo "== a rule change, then recompute: webinars are now worth 10 instead of 20"
 psql -c "UPDATE lead_scoring.event_rules SET points = 10 WHERE event_type = 'webinar_attended'" \
      -c "SELECT lead_scoring.recompute('sauna') AS contacts_rebuilt" \
      -c "SELECT contact_id, score, band FROM lead_scoring.scores WHERE model = 'sauna' ORDER BY score DESC, contact_id"
+
+echo "== predictive scoring: train, compare with the rules, explain, suggest points (examples/predictive_walkthrough.sql)"
+psql -f examples/predictive_walkthrough.sql
