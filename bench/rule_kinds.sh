@@ -7,6 +7,8 @@
 #   +absence     the same plus two absence rules (registered -> attended by the
 #                webinar's ends_at, invited -> registered), anchors and expected
 #                events among the batch
+#   +fit         the event rules plus a predictive fit on them (trained on 2,000
+#                earlier contacts): every event counts toward the live probability
 # and the plain insert with no model, as the floor. Each variant runs 3 times,
 # interleaved, in a fresh database; prints the median time and the ratios. The
 # report is written to bench/results/rule_kinds.txt.
@@ -50,6 +52,17 @@ INSERT INTO lead_scoring.combination_tiers (rule_id, facts, points) VALUES
     (1, '{attended}', 10), (1, '{attended,asked}', 20), (1, '{attended,downloaded}', 20), (1, '{attended,asked,downloaded}', 35);
 SQL
     fi
+    if [ "$1" = fit ]; then cat <<'SQL'
+UPDATE lead_scoring.models SET conversion_event_type = 'purchase';
+INSERT INTO lead_scoring.events (contact_id, event_type, occurred_at, properties)
+SELECT -i, (ARRAY['webinar', 'download', 'visit', 'email_open'])[1 + (i * 7 + k) % 4], timestamptz '2026-01-01' + k * interval '1 hour',
+       jsonb_build_object('action', (ARRAY['invited', 'registered', 'attended', 'question'])[1 + (i + k) % 4])
+  FROM generate_series(1, 2000) i, generate_series(1, 5) k;
+INSERT INTO lead_scoring.events (contact_id, event_type, occurred_at)
+SELECT -i, 'purchase', timestamptz '2026-02-01' FROM generate_series(1, 2000) i WHERE i % 3 = 0;
+SELECT count(*) FROM lead_scoring.train('m', '2026-02-15');
+SQL
+    fi
     if [ "$1" = absence ]; then cat <<'SQL'
 INSERT INTO lead_scoring.absence_rules (model_id, name, anchor_event_type, anchor_match, expected_event_type,
                                         expected_match, correlate_by, deadline_property, points) VALUES
@@ -70,7 +83,7 @@ SELECT 1 + i % $CONTACTS, t.type, timestamptz '2026-03-01' + i * interval '1 sec
 
 declare -A TIMES
 for rep in 1 2 3; do
-    for v in plain rules combination absence; do
+    for v in plain rules combination absence fit; do
         db="b_${v}_$rep"
         psqlq -c "CREATE DATABASE $db"
         setup_sql "$v" | psqlq -d "$db"
@@ -82,6 +95,7 @@ for rep in 1 2 3; do
 done
 median() { printf '%s\n' $1 | sort -g | sed -n 2p; }
 p=$(median "${TIMES[plain]}"); r=$(median "${TIMES[rules]}"); c=$(median "${TIMES[combination]}"); a=$(median "${TIMES[absence]}")
+f=$(median "${TIMES[fit]}")
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2fx", a / b}'; }
 {
     echo "rule kinds benchmark, $(date -u '+%Y-%m-%d %H:%M UTC'), git $(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo '?')"
@@ -90,4 +104,5 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2fx", a / b}'; }
     echo "  event rules:           ${TIMES[rules]} -> $r  ($(ratio "$r" "$p") plain)"
     echo "  + combination rule:    ${TIMES[combination]} -> $c  ($(ratio "$c" "$r") the rules alone)"
     echo "  + two absence rules:   ${TIMES[absence]} -> $a  ($(ratio "$a" "$r") the rules alone)"
+    echo "  event rules + a fit:   ${TIMES[fit]} -> $f  ($(ratio "$f" "$r") the rules alone)"
 } | tee "$RESULTS/rule_kinds.txt"
