@@ -50,6 +50,22 @@ $(EXT_SCRIPT): $(PARTS)
 $(UPGRADE_SCRIPT): sql/upgrade/lead_scoring--0.1--$(EXTVERSION).sql $(DEFINITIONS)
 	cat $^ > $@
 
+# lead_scoring_relay (src/relay/, a libpq client; README "Alert delivery"): built
+# with the extension and installed into PostgreSQL's bindir, beside pg_dump.
+RELAY_SRCS = $(wildcard src/relay/*.cpp)
+RELAY      = src/relay/lead_scoring_relay
+all: $(RELAY)
+$(RELAY): $(RELAY_SRCS) $(wildcard src/relay/*.hpp)
+	$(CXX) -std=c++17 -O2 -Wall -Wextra -Werror -Isrc -I$(shell $(PG_CONFIG) --includedir) -o $@ $(RELAY_SRCS) \
+	    -L$(shell $(PG_CONFIG) --libdir) -lpq
+install: install-relay
+.PHONY: install-relay
+install-relay: $(RELAY)
+	$(INSTALL_PROGRAM) $(RELAY) '$(DESTDIR)$(bindir)/lead_scoring_relay'
+clean: clean-relay
+clean-relay:
+	rm -f $(RELAY)
+
 # pg_regress writes into test/results; isolation output goes to its own folder.
 installcheck: | test/results/isolation
 test/results/isolation:

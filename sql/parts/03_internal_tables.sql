@@ -163,8 +163,22 @@ CREATE TABLE lead_scoring.alerts (
     score           numeric NOT NULL,
     event_id        bigint,
     created_at      timestamptz NOT NULL DEFAULT pg_catalog.now(),
-    acknowledged_at timestamptz
+    acknowledged_at timestamptz,
+    -- Delivery by lead_scoring_relay (sql/parts/09_relay.sql): delivered once a
+    -- relay's command succeeded; a relay claims an alert until
+    -- delivery_claimed_until (a relay killed mid-delivery lets it go when that
+    -- passes); failures count, wait (next_attempt_at) and, past the relay's
+    -- --max-attempts, stop (delivery_failed_at) for an operator.
+    delivered_at           timestamptz,
+    delivery_attempts      integer NOT NULL DEFAULT 0,
+    last_error             text,
+    next_attempt_at        timestamptz,
+    delivery_claimed_until timestamptz,
+    delivery_failed_at     timestamptz
 );
 CREATE INDEX alerts_contact_idx ON lead_scoring.alerts (contact_id);
 CREATE INDEX alerts_open_idx ON lead_scoring.alerts (created_at) WHERE acknowledged_at IS NULL;
+-- What relays claim: the undelivered alerts still being tried, oldest first.
+CREATE INDEX alerts_undelivered_idx ON lead_scoring.alerts (alert_id)
+    WHERE delivered_at IS NULL AND delivery_failed_at IS NULL;
 

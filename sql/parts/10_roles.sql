@@ -7,13 +7,14 @@
 --   lead_scoring_writer  the CRM app: inserts and updates events and contacts
 --   lead_scoring_reader  BI and sales tools: views, alerts, ledger, rule tables, evaluate, band_report
 --   lead_scoring_admin   edits models and rules; adjust, reset, recompute, forget_contact
+--   lead_scoring_relay   lead_scoring_relay: claims alerts and records their delivery, nothing else
 -- Scoring needs no privilege on the internal tables: the scoring triggers and
 -- functions do their writing as the extension's owner.
 DO $$
 DECLARE
     r text;
 BEGIN
-    FOREACH r IN ARRAY ARRAY['lead_scoring_reader', 'lead_scoring_writer', 'lead_scoring_admin'] LOOP
+    FOREACH r IN ARRAY ARRAY['lead_scoring_reader', 'lead_scoring_writer', 'lead_scoring_admin', 'lead_scoring_relay'] LOOP
         IF NOT EXISTS (SELECT FROM pg_catalog.pg_roles WHERE rolname OPERATOR(pg_catalog.=) r) THEN
             EXECUTE pg_catalog.format('CREATE ROLE %I NOLOGIN', r);
         END IF;
@@ -26,7 +27,14 @@ REVOKE ALL ON ALL FUNCTIONS IN SCHEMA lead_scoring FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION lead_scoring.restoring(), lead_scoring.erasing(bigint) TO PUBLIC;
 -- The ledger's CHECK constraint calls ledger_kinds() as whoever writes (a restore too).
 GRANT EXECUTE ON FUNCTION lead_scoring.ledger_kinds(boolean), lead_scoring.rule_tables() TO PUBLIC;
-GRANT USAGE ON SCHEMA lead_scoring TO lead_scoring_reader, lead_scoring_writer, lead_scoring_admin;
+GRANT USAGE ON SCHEMA lead_scoring TO lead_scoring_reader, lead_scoring_writer, lead_scoring_admin, lead_scoring_relay;
+-- The relay works through these functions only (sql/parts/09_relay.sql).
+GRANT EXECUTE ON FUNCTION lead_scoring.claim_alerts(integer, interval, text[]),
+                          lead_scoring.alert_delivered(bigint),
+                          lead_scoring.alert_failed(bigint, text, interval, boolean),
+                          lead_scoring.alert_released(bigint),
+                          lead_scoring.alert_channels()
+    TO lead_scoring_relay;
 
 GRANT SELECT ON lead_scoring.scores, lead_scoring.group_scores, lead_scoring.leaderboard,
                 lead_scoring.band_summary, lead_scoring.conversions,
@@ -67,6 +75,10 @@ GRANT SELECT, INSERT, UPDATE, DELETE ON lead_scoring.models, lead_scoring.point_
                 lead_scoring.absence_rules, lead_scoring.predictive_features
     TO lead_scoring_admin;
 GRANT UPDATE (acknowledged_at) ON lead_scoring.alerts TO lead_scoring_admin;
+-- An operator retries what the relays gave up on (clearing delivery_failed_at).
+GRANT UPDATE (delivery_failed_at, delivery_attempts, next_attempt_at, delivered_at) ON lead_scoring.alerts
+    TO lead_scoring_admin;
+GRANT SELECT ON lead_scoring.undelivered_alerts TO lead_scoring_admin;
 GRANT EXECUTE ON FUNCTION lead_scoring.adjust(text, bigint, numeric, text, text),
                           lead_scoring.reset(text, bigint, text, text),
                           lead_scoring.forget_contact(bigint),

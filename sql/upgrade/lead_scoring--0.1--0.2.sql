@@ -259,3 +259,19 @@ CREATE INDEX contact_scores_probability_idx
 -- scores and leaderboard gain conversion_probability before leaderboard's rank:
 -- the definitions that follow create leaderboard again.
 DROP VIEW lead_scoring.leaderboard;
+
+-- Alert delivery (issue 18; sql/parts/03_internal_tables.sql, 09_relay.sql). The
+-- alerts made before the update were sent by 0.1's NOTIFY, the only delivery it
+-- had: they count as delivered at their creation, so that a relay started
+-- afterwards does not send the whole history again (UPDATE ... SET delivered_at =
+-- NULL sends some again).
+ALTER TABLE lead_scoring.alerts
+    ADD COLUMN delivered_at timestamptz,
+    ADD COLUMN delivery_attempts integer NOT NULL DEFAULT 0,
+    ADD COLUMN last_error text,
+    ADD COLUMN next_attempt_at timestamptz,
+    ADD COLUMN delivery_claimed_until timestamptz,
+    ADD COLUMN delivery_failed_at timestamptz;
+UPDATE lead_scoring.alerts SET delivered_at = created_at;
+CREATE INDEX alerts_undelivered_idx ON lead_scoring.alerts (alert_id)
+    WHERE delivered_at IS NULL AND delivery_failed_at IS NULL;

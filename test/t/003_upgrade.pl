@@ -201,8 +201,11 @@ sub content {
             next;
         }
         # adjust/reset record now() as their time (only on model "ops", which has no decay).
+        # The update counts 0.1's alerts as delivered (by 0.1's NOTIFY); a fresh
+        # install has them undelivered: their delivery is checked on its own below.
         my $clock = $t eq 'lead_scoring.ledger'
-            ? q{ - CASE WHEN t.kind IN ('manual', 'reset') THEN 'occurred_at' ELSE '' END} : '';
+            ? q{ - CASE WHEN t.kind IN ('manual', 'reset') THEN 'occurred_at' ELSE '' END}
+            : $t eq 'lead_scoring.alerts' ? q{ - 'delivered_at'} : '';
         $rows{$t} = $node->safe_psql($db, qq{
             SELECT r FROM (SELECT (pg_catalog.to_jsonb(t) - '{created_at, updated_at}'::text[] $clock)::text AS r
               FROM $t t) x ORDER BY r COLLATE "C"});
@@ -252,8 +255,15 @@ is($node->safe_psql('old', q{SELECT count(*) FROM lead_scoring.contact_attribute
 $history_mark{$_} = $node->safe_psql($_, q{SELECT coalesce(max(change_id), 0) FROM lead_scoring.contact_attribute_history})
     for ('old', 'fresh');
 same_content('after the history');
+# 0.1's alerts count as delivered at their creation; those made after the update not.
+is($node->safe_psql('old', q{SELECT count(*) FROM lead_scoring.alerts WHERE delivered_at IS DISTINCT FROM created_at}), '0',
+    "0.1's alerts count as delivered (a relay started afterwards does not send them again)");
+my $alerts_before = $node->safe_psql('old', q{SELECT coalesce(max(alert_id), 0) FROM lead_scoring.alerts});
 
 psql_file($_, 'upgrade/continue.sql') for ('old', 'fresh');
+is($node->safe_psql('old', qq{SELECT count(*) FILTER (WHERE delivered_at IS NULL) = count(*) AND count(*) > 0
+                                FROM lead_scoring.alerts WHERE alert_id > $alerts_before}), 't',
+    'alerts made after the update wait for a relay');
 ok($node->safe_psql('old', qq{SELECT count(*) FROM lead_scoring.contact_attribute_history WHERE change_id > $history_mark{old}}) > 0,
     'the updated database keeps the history of the changes made after the update');
 same_content('after more scoring');

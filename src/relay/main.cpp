@@ -1,0 +1,142 @@
+// lead_scoring_relay: delivers lead_scoring alerts at least once (README "Alert
+// delivery"; SPEC "Alert delivery (libpq)"). The loop: connect and LISTEN; claim
+// due alerts; deliver each (a JSON line on stdout, or --exec COMMAND); record the
+// outcome; when nothing is due, wait for a NOTIFY or the poll interval; on a broken
+// connection, reconnect with backoff; on SIGTERM/SIGINT, finish the alert in hand,
+// give back the other claims, and exit.
+#include <csignal>
+#include <cstdio>
+#include <ctime>
+#include <iostream>
+#include <memory>
+#include <chrono>
+#include <thread>
+
+#include "relay/database.hpp"
+#include "relay/delivery.hpp"
+#include "relay/options.hpp"
+
+namespace {
+
+volatile std::sig_atomic_t stop_requested = 0;
+
+extern "C" void on_stop_signal(int) { stop_requested = 1; }
+
+void log_line(const std::string& text) {
+    char stamp[32];
+    const std::time_t now = std::time(nullptr);
+    std::strftime(stamp, sizeof stamp, "%Y-%m-%d %H:%M:%S", std::gmtime(&now));
+    std::cerr << stamp << " UTC lead_scoring_relay: " << text << std::endl;
+}
+
+// What the relay could not record because the connection broke: recorded first
+// after reconnecting, so that an alert delivered just before a server restart is
+// not delivered again when its lease ends, and the claims it did not get to are
+// free at once instead of after the lease.
+struct Unrecorded {
+    std::vector<int64_t> delivered;
+    std::vector<int64_t> released;
+};
+Unrecorded unrecorded;
+
+void record_unrecorded(ls::relay::Database& db) {
+    for (int64_t id : unrecorded.delivered) db.delivered(id);
+    for (int64_t id : unrecorded.released) db.released(id);
+    if (!unrecorded.delivered.empty() || !unrecorded.released.empty())
+        log_line("recorded " + std::to_string(unrecorded.delivered.size()) + " deliveries and gave back " +
+                 std::to_string(unrecorded.released.size()) + " claims left from the broken connection");
+    unrecorded = Unrecorded{};
+}
+
+// Delivers the claimed alerts; stops early (giving back the rest) when asked to.
+void deliver_batch(ls::relay::Database& db, const ls::relay::Options& o, std::vector<ls::relay::ClaimedAlert>& batch) {
+    for (size_t i = 0; i < batch.size(); ++i) {
+        const ls::relay::ClaimedAlert& a = batch[i];
+        if (stop_requested) {
+            for (size_t j = i; j < batch.size(); ++j) db.released(batch[j].alert_id);
+            return;
+        }
+        const std::optional<std::string> error = ls::relay::deliver(o.command, a.json);
+        try {
+            if (!error) {
+                db.delivered(a.alert_id);
+                log_line("delivered alert " + std::to_string(a.alert_id) + " (attempt " + std::to_string(a.attempt) + ")");
+                continue;
+            }
+            const bool give_up = a.attempt >= o.max_attempts;
+            const int wait = ls::relay::retry_after_seconds(a.attempt, o.retry_base_seconds);
+            db.failed(a.alert_id, *error, wait, give_up);
+            log_line("alert " + std::to_string(a.alert_id) + " failed (attempt " + std::to_string(a.attempt) + "): " +
+                     *error + (give_up ? "; giving up (lead_scoring.undelivered_alerts)"
+                                       : "; retrying in " + std::to_string(wait) + " s"));
+        } catch (const ls::relay::DatabaseError&) {
+            if (!error) {
+                unrecorded.delivered.push_back(a.alert_id);
+                log_line("delivered alert " + std::to_string(a.alert_id) + " (attempt " + std::to_string(a.attempt) +
+                         "); recording it after reconnecting");
+            } else {
+                unrecorded.released.push_back(a.alert_id);  // tried again at once
+            }
+            for (size_t j = i + 1; j < batch.size(); ++j) unrecorded.released.push_back(batch[j].alert_id);
+            throw;
+        }
+    }
+}
+
+// One connection's life: returns when asked to stop (or, with --once, when nothing
+// is due); throws DatabaseError when the connection breaks.
+void serve(const ls::relay::Options& o) {
+    ls::relay::Database db(o.conninfo, o.channels);
+    std::string channels;
+    for (const auto& c : db.listening()) channels += (channels.empty() ? "" : ", ") + c;
+    log_line("connected; listening on " + (channels.empty() ? std::string("no channel (polling)") : channels));
+    record_unrecorded(db);
+    while (!stop_requested) {
+        std::vector<ls::relay::ClaimedAlert> batch = db.claim(o.batch, o.lease_seconds, o.channels);
+        deliver_batch(db, o, batch);
+        if (static_cast<int>(batch.size()) == o.batch) continue;  // maybe more due now
+        if (o.once) return;
+        db.wait_for_notification(o.poll_seconds);
+    }
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    ls::relay::Options options;
+    try {
+        options = ls::relay::parse_options(std::vector<std::string>(argv + 1, argv + argc));
+    } catch (const ls::relay::UsageError& e) {
+        std::cerr << "lead_scoring_relay: " << e.what() << "\n\n" << ls::relay::usage();
+        return ls::relay::kExitUsage;
+    }
+    if (options.help) {
+        std::cout << ls::relay::usage();
+        return ls::relay::kExitOk;
+    }
+    struct sigaction sa {};
+    sa.sa_handler = on_stop_signal;  // no SA_RESTART: a wait in select() ends at once
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGTERM, &sa, nullptr);
+    sigaction(SIGINT, &sa, nullptr);
+    std::signal(SIGPIPE, SIG_IGN);  // a command that exits without reading is its exit status's business
+
+    int backoff_ms = 250;
+    while (!stop_requested) {
+        try {
+            serve(options);
+            if (options.once) break;
+        } catch (const ls::relay::DatabaseError& e) {
+            log_line(std::string("database: ") + e.what());
+            if (options.once) return ls::relay::kExitDatabase;
+            // Reconnect, waiting longer each time (at most 10 s), unless asked to stop.
+            for (int waited = 0; waited < backoff_ms && !stop_requested; waited += 50)
+                std::this_thread::sleep_for(std::chrono::milliseconds(50));
+            backoff_ms = std::min(backoff_ms * 2, 10000);
+            continue;
+        }
+        backoff_ms = 250;
+    }
+    log_line("stopped");
+    return ls::relay::kExitOk;
+}
