@@ -65,3 +65,7 @@ psql -c "UPDATE lead_scoring.event_rules SET points = 10 WHERE event_type = 'web
 
 echo "== predictive scoring: train, compare with the rules, explain, suggest points (examples/predictive_walkthrough.sql)"
 psql -f examples/predictive_walkthrough.sql
+
+echo "== the alert goes out through lead_scoring_relay (here to stdout; --exec 'curl ...' posts it to a webhook)"
+"$(pg_config --bindir)/lead_scoring_relay" -d "host=$PGHOST port=$PGPORT dbname=postgres" --once --exec 'cat; echo'
+psql -c "SELECT alert_id, delivered_at IS NOT NULL AS delivered, delivery_attempts FROM lead_scoring.alerts"
