@@ -115,6 +115,22 @@ CREATE TABLE lead_scoring.absence_deadlines (
 CREATE INDEX absence_deadlines_due_idx
     ON lead_scoring.absence_deadlines (contact_id, model_id, due_at) WHERE due_at IS NOT NULL;
 
+-- band_summary's counts, kept as scores change (pg/band_counts_store.cpp): per
+-- model and band ('' below the lowest band), the contacts, the converted ones and
+-- the sum of their days to conversion (in microseconds). Each backend adds its
+-- changes to its own slot (its backend id), so concurrent writers neither wait for
+-- each other nor deadlock; band_summary adds the slots up. Slot 0 holds what a
+-- rebuild counted (after a bands edit, a cap or conversion type change, the update).
+CREATE TABLE lead_scoring.band_counts (
+    model_id  integer NOT NULL,
+    band      text NOT NULL,
+    slot      integer NOT NULL,
+    contacts  bigint NOT NULL DEFAULT 0,
+    converted bigint NOT NULL DEFAULT 0,
+    days_us   numeric NOT NULL DEFAULT 0,
+    PRIMARY KEY (model_id, band, slot)
+);
+
 -- Every insert of a contact and every change of its attributes (SPEC "Attribute
 -- history"), written by the contacts triggers: when (the contact row's updated_at:
 -- the transaction's time, or the time a CRM set explicitly to sync an older

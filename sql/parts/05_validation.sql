@@ -328,6 +328,22 @@ CREATE OR REPLACE TRIGGER validate BEFORE INSERT OR UPDATE ON lead_scoring.thres
 CREATE OR REPLACE TRIGGER validate BEFORE INSERT OR UPDATE ON lead_scoring.bands
     FOR EACH ROW WHEN (NOT lead_scoring.restoring()) EXECUTE FUNCTION lead_scoring.validate_band();
 
+-- A bands edit moves contacts between bands: band_summary's counts are rebuilt for
+-- every model with bands or counts (a scan of their score rows; bands change rarely).
+-- SECURITY DEFINER: the admins who edit bands have no privilege on the counts.
+CREATE OR REPLACE FUNCTION lead_scoring.recount_bands() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    m integer;
+BEGIN
+    FOR m IN SELECT model_id FROM lead_scoring.models ORDER BY model_id LOOP
+        PERFORM lead_scoring.rebuild_band_counts(m);
+    END LOOP;
+    RETURN NULL;
+END $$;
+CREATE OR REPLACE TRIGGER recount_bands AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON lead_scoring.bands
+    FOR EACH STATEMENT WHEN (NOT lead_scoring.restoring()) EXECUTE FUNCTION lead_scoring.recount_bands();
+
 -- Every backend's compiled-rule cache is dropped when a rule table changes: a
 -- rules_changed trigger on each table of lead_scoring.rule_tables(), the list the
 -- cache watches (src/pg/rule_tables.hpp).
@@ -350,6 +366,7 @@ BEGIN
     DELETE FROM lead_scoring.window_awards w WHERE w.model_id = OLD.model_id;
     DELETE FROM lead_scoring.combination_sets c WHERE c.model_id = OLD.model_id;
     DELETE FROM lead_scoring.absence_deadlines d WHERE d.model_id = OLD.model_id;
+    DELETE FROM lead_scoring.band_counts c WHERE c.model_id = OLD.model_id;
     RETURN OLD;
 END $$;
 CREATE OR REPLACE TRIGGER drop_scores AFTER DELETE ON lead_scoring.models
@@ -418,6 +435,7 @@ CREATE OR REPLACE FUNCTION lead_scoring.rescore_after_edit() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
 BEGIN
     PERFORM lead_scoring.rescore_totals(NEW.model_id);
+    PERFORM lead_scoring.rebuild_band_counts(NEW.model_id);  -- totals moved between bands
     RETURN NULL;
 END $$;
 CREATE OR REPLACE TRIGGER rescore_after_edit AFTER UPDATE OF max_points, counts_toward_total
@@ -443,6 +461,7 @@ BEGIN
        SET converted_at = (SELECT min(e.occurred_at) FROM lead_scoring.events e
                             WHERE e.contact_id = s.contact_id AND e.event_type = NEW.conversion_event_type)
      WHERE s.model_id = NEW.model_id;
+    PERFORM lead_scoring.rebuild_band_counts(NEW.model_id);
     RETURN NULL;
 END $$;
 CREATE OR REPLACE TRIGGER refresh_conversion_facts AFTER UPDATE OF conversion_event_type ON lead_scoring.models

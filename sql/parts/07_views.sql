@@ -91,28 +91,61 @@ SELECT m.model_id, e.contact_id,
 -- a fraction, 0..1; days run from a contact's first event to its first conversion).
 -- Bands without contacts are listed with 0; contacts below every band get band NULL.
 CREATE OR REPLACE VIEW lead_scoring.band_summary AS
-WITH per_contact AS (
-    -- (the conversion facts scoring keeps in each score row, not an aggregate of events)
-    SELECT s.model_id, lead_scoring.band_of(s.model_id, s.score) AS band, s.converted_at,
-           EXTRACT(epoch FROM s.converted_at OPERATOR(pg_catalog.-) s.first_event_at) OPERATOR(pg_catalog./) 86400 AS days
-      FROM lead_scoring.contact_scores s
-), per_band AS (
-    SELECT model_id, band, count(*) AS contacts, count(converted_at) AS converted,
-           avg(days) AS avg_days
-      FROM per_contact GROUP BY model_id, band
+WITH per_band AS (
+    -- (the counts kept as scores change, lead_scoring.band_counts: one row per
+    -- band and writer slot, not a scan of every contact)
+    SELECT c.model_id, NULLIF(c.band, '') AS band, sum(c.contacts) AS contacts, sum(c.converted) AS converted,
+           sum(c.days_us) AS days_us
+      FROM lead_scoring.band_counts c GROUP BY c.model_id, c.band
 ), all_bands AS (
     SELECT b.model_id, b.name AS band, b.min_score FROM lead_scoring.bands b
     UNION ALL
-    SELECT p.model_id, NULL, NULL FROM per_band p WHERE p.band IS NULL
+    SELECT p.model_id, NULL, NULL FROM per_band p WHERE p.band IS NULL AND p.contacts OPERATOR(pg_catalog.>) 0
 )
 SELECT m.name AS model, a.band,
-       coalesce(p.contacts, 0) AS contacts,
-       coalesce(p.converted, 0) AS converted,
+       coalesce(p.contacts, 0)::bigint AS contacts,
+       coalesce(p.converted, 0)::bigint AS converted,
        CASE WHEN coalesce(p.contacts, 0) OPERATOR(pg_catalog.=) 0 THEN NULL
             ELSE round(p.converted::numeric OPERATOR(pg_catalog./) p.contacts, 4) END AS conversion_rate,
-       round(p.avg_days, 2) AS avg_days_to_conversion
+       CASE WHEN coalesce(p.converted, 0) OPERATOR(pg_catalog.=) 0 THEN NULL
+            ELSE round(p.days_us OPERATOR(pg_catalog./) p.converted OPERATOR(pg_catalog./) 86400000000, 2) END
+           AS avg_days_to_conversion
   FROM all_bands a
   JOIN lead_scoring.models m ON m.model_id OPERATOR(pg_catalog.=) a.model_id
   LEFT JOIN per_band p ON p.model_id OPERATOR(pg_catalog.=) a.model_id AND p.band IS NOT DISTINCT FROM a.band
  ORDER BY m.name, a.min_score NULLS FIRST;
+
+-- This backend's slot in band_counts (src/band_functions.cpp).
+CREATE OR REPLACE FUNCTION lead_scoring.band_slot() RETURNS integer
+    AS 'MODULE_PATHNAME', 'lead_scoring_band_slot' LANGUAGE C VOLATILE;
+
+-- Counts a model's score rows again from scratch (into slot 0): after an edit of
+-- its bands, caps or conversion type. Takes band_counts' rows of the model
+-- exclusively for the rest of the transaction (writers' additions wait for it).
+CREATE OR REPLACE FUNCTION lead_scoring.rebuild_band_counts(p_model_id integer) RETURNS void
+LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+    PERFORM 1 FROM lead_scoring.band_counts c WHERE c.model_id = p_model_id FOR UPDATE;
+    DELETE FROM lead_scoring.band_counts c WHERE c.model_id = p_model_id;
+    INSERT INTO lead_scoring.band_counts (model_id, band, slot, contacts, converted, days_us)
+    SELECT s.model_id, coalesce(lead_scoring.band_of(s.model_id, s.score), ''), 0, count(*), count(s.converted_at),
+           coalesce(sum(round(EXTRACT(epoch FROM s.converted_at - s.first_event_at) * 1000000)), 0)
+      FROM lead_scoring.contact_scores s WHERE s.model_id = p_model_id
+     GROUP BY 1, 2;
+END $$;
+
+-- Takes a contact's score rows out of the counts (forget_contact, before it
+-- deletes them).
+CREATE OR REPLACE FUNCTION lead_scoring.uncount_contact(p_contact_id bigint) RETURNS void
+LANGUAGE sql VOLATILE SET search_path = pg_catalog, pg_temp AS $$
+    INSERT INTO lead_scoring.band_counts AS b (model_id, band, slot, contacts, converted, days_us)
+    SELECT s.model_id, coalesce(lead_scoring.band_of(s.model_id, s.score), ''), lead_scoring.band_slot(), -count(*),
+           -count(s.converted_at),
+           -coalesce(sum(round(EXTRACT(epoch FROM s.converted_at - s.first_event_at) * 1000000)), 0)
+      FROM lead_scoring.contact_scores s WHERE s.contact_id = p_contact_id
+     GROUP BY 1, 2 ORDER BY 1, 2
+    ON CONFLICT (model_id, band, slot) DO UPDATE
+       SET contacts = b.contacts + EXCLUDED.contacts, converted = b.converted + EXCLUDED.converted,
+           days_us = b.days_us + EXCLUDED.days_us;
+$$;
 

@@ -109,6 +109,7 @@ BEGIN
     GET DIAGNOSTICS rows = ROW_COUNT;
     RETURN NEXT;
     relation := 'contact_scores';
+    PERFORM lead_scoring.uncount_contact(id);  -- out of band_summary's counts first
     DELETE FROM lead_scoring.contact_scores s WHERE s.contact_id = id;
     GET DIAGNOSTICS rows = ROW_COUNT;
     RETURN NEXT;

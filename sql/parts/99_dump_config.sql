@@ -17,6 +17,7 @@ SELECT pg_catalog.pg_extension_config_dump('lead_scoring.absence_deadlines', '')
 SELECT pg_catalog.pg_extension_config_dump('lead_scoring.predictive_features', '');
 SELECT pg_catalog.pg_extension_config_dump('lead_scoring.predictive_fits', '');
 SELECT pg_catalog.pg_extension_config_dump('lead_scoring.predictive_terms', '');
+SELECT pg_catalog.pg_extension_config_dump('lead_scoring.band_counts', '');
 SELECT pg_catalog.pg_extension_config_dump('lead_scoring.contacts', '');
 SELECT pg_catalog.pg_extension_config_dump('lead_scoring.events', '');
 SELECT pg_catalog.pg_extension_config_dump('lead_scoring.contact_scores', '');

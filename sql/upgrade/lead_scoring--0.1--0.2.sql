@@ -275,3 +275,22 @@ ALTER TABLE lead_scoring.alerts
 UPDATE lead_scoring.alerts SET delivered_at = created_at;
 CREATE INDEX alerts_undelivered_idx ON lead_scoring.alerts (alert_id)
     WHERE delivered_at IS NULL AND delivery_failed_at IS NULL;
+
+-- band_summary's counts (issue 15; sql/parts/03_internal_tables.sql), counted once
+-- from the score rows (slot 0; the definitions that follow keep them).
+CREATE TABLE lead_scoring.band_counts (
+    model_id  integer NOT NULL,
+    band      text NOT NULL,
+    slot      integer NOT NULL,
+    contacts  bigint NOT NULL DEFAULT 0,
+    converted bigint NOT NULL DEFAULT 0,
+    days_us   numeric NOT NULL DEFAULT 0,
+    PRIMARY KEY (model_id, band, slot)
+);
+INSERT INTO lead_scoring.band_counts (model_id, band, slot, contacts, converted, days_us)
+SELECT s.model_id,
+       coalesce((SELECT b.name FROM lead_scoring.bands b WHERE b.model_id = s.model_id AND b.min_score <= s.score
+                  ORDER BY b.min_score DESC LIMIT 1), ''),
+       0, count(*), count(s.converted_at),
+       coalesce(sum(round(EXTRACT(epoch FROM s.converted_at - s.first_event_at) * 1000000)), 0)
+  FROM lead_scoring.contact_scores s GROUP BY 1, 2;

@@ -20,6 +20,16 @@ const AbsenceRuleDef* ModelDef::absence_rule(int64_t rule_id) const {
     return nullptr;
 }
 
+const std::string& ModelDef::band_of(Points score) const {
+    static const std::string below;
+    const std::string* found = &below;
+    for (const auto& [min_score, name] : bands) {
+        if (min_score > score) break;
+        found = &name;
+    }
+    return *found;
+}
+
 Points CombinationRuleDef::value(FactSet happened) const {
     Points best;
     for (const auto& t : tiers)

@@ -121,10 +121,15 @@ struct ModelDef {
     std::vector<CombinationRuleDef> combination_rules;  // by rule_id
     std::vector<AbsenceRuleDef> absence_rules;          // by rule_id
     std::optional<PredictiveFitDef> predictive;         // with a fit (train)
+    // The bands (name, min_score), lowest first: band_summary's counts follow them.
+    std::vector<std::pair<Points, std::string>> bands;
 
     const GroupDef* group(int32_t group_id) const;
     const CombinationRuleDef* combination_rule(int64_t rule_id) const;
     const AbsenceRuleDef* absence_rule(int64_t rule_id) const;
+    // The band of a score: the one with the greatest min_score <= score; "" below
+    // the lowest band (or without bands).
+    const std::string& band_of(Points score) const;
 };
 
 // Orders rules of one model and group: the most specific first. The first rule in

@@ -11,7 +11,8 @@ std::vector<StoredState> lock_due_states(const RuleCache& rules, TimestampTz as_
                                          const std::optional<DueKey>& after, std::optional<DueKey>& last) {
     // Columns 3-5 as state_from_row reads them, then the key and the tid.
 #define LS_DUE_COLUMNS                                                                            \
-    "SELECT model_id, contact_id, qualified, last_activity_at, state, maintenance_due_at, ctid"    \
+    "SELECT model_id, contact_id, qualified, last_activity_at, state, maintenance_due_at, ctid,"   \
+    "       score::pg_catalog.text, first_event_at, converted_at"                                 \
     " FROM lead_scoring.contact_scores"                                                            \
     " WHERE maintenance_due_at OPERATOR(pg_catalog.<=) $1 AND model_id OPERATOR(pg_catalog.=) ANY ($2)"
 #define LS_DUE_ORDER " ORDER BY maintenance_due_at, contact_id, model_id LIMIT $3 FOR UPDATE SKIP LOCKED"
@@ -44,6 +45,9 @@ std::vector<StoredState> lock_due_states(const RuleCache& rules, TimestampTz as_
         bool isnull;
         last = DueKey{DatumGetTimestampTz(row.value(6, &isnull)), st.contact_id, st.model_id};
         st.tid = *reinterpret_cast<ItemPointer>(DatumGetPointer(row.value(7, &isnull)));  // tid is by reference
+        st.before = band_facts_from_row(row, 8);
+        for (const auto& m : rules.models)
+            if (m.id == st.model_id) st.model = &m;
         states.push_back(std::move(st));
     }
     return states;
@@ -81,6 +85,7 @@ void write_due_states(const std::vector<StoredState>& states) {
     update.run(args, nullptr);
     write_window_awards(states);
     write_absence_deadlines(states);
+    count_band_changes(states, true);
 }
 
 }  // namespace ls::pg

@@ -239,6 +239,13 @@ std::shared_ptr<RuleCache> build() {
     cache->attribute_rules.resize(cache->models.size());
     if (cache->models.empty()) return cache;
 
+    run_sql("SELECT b.model_id, b.name, b.min_score::pg_catalog.text FROM lead_scoring.bands b"
+            " JOIN lead_scoring.models m USING (model_id) WHERE m.active ORDER BY b.model_id, b.min_score",
+            true);
+    for (uint64 r = 0; r < SPI_processed; ++r)
+        cache->models[model_index.at(column_int32(r, 1))].bands.emplace_back(core::Points::parse(column_text(r, 3)),
+                                                                            column_text(r, 2));
+
     // Intervals become fixed lengths (a day of 24 hours, a month of 30 days), as
     // EXTRACT(epoch FROM interval) measures them.
     run_sql("SELECT g.group_id, g.model_id, g.name, g.max_points::pg_catalog.text, g.counts_toward_total,"

@@ -10,7 +10,8 @@ namespace ls::pg {
 inline constexpr const char* kRuleTables[] = {"models",           "point_groups",      "event_rules",
                                               "attribute_rules",  "thresholds",        "combination_rules",
                                               "combination_facts", "combination_tiers", "absence_rules",
-                                              "predictive_features", "predictive_fits", "predictive_terms"};
+                                              "predictive_features", "predictive_fits", "predictive_terms",
+                                              "bands"};
 inline constexpr int kRuleTableCount = sizeof(kRuleTables) / sizeof(kRuleTables[0]);
 
 }  // namespace ls::pg

@@ -7,6 +7,7 @@
 #include "pg/datum.hpp"
 #include "pg/spi.hpp"
 #include "pg/absence_store.hpp"
+#include "pg/band_counts_store.hpp"
 #include "pg/combination_store.hpp"
 #include "pg/window_store.hpp"
 
@@ -15,7 +16,8 @@ namespace ls::pg {
 namespace {
 
 #define LOAD_COLUMNS_AND_ROWS                                                          \
-    "SELECT model_id, contact_id, qualified, last_activity_at, state"                  \
+    "SELECT model_id, contact_id, qualified, last_activity_at, state,"                 \
+    "       score::pg_catalog.text, first_event_at, converted_at"                     \
     " FROM lead_scoring.contact_scores"                                                \
     " WHERE model_id OPERATOR(pg_catalog.=) ANY ($1) AND contact_id OPERATOR(pg_catalog.=) ANY ($2)"
 
@@ -102,6 +104,46 @@ Datum state_datum(const std::string& encoded) {
     });
 }
 
+void count_band_changes(const std::vector<StoredState>& states, bool facts_unchanged) {
+    core::BandChanges changes;
+    for (const auto& st : states) {
+        if (!st.before.exists) continue;  // not loaded with its facts (no model: nothing to count)
+        if (!st.changed && !st.is_new) continue;
+        // A row this statement created has not been counted yet.
+        core::BandFacts counted = st.before;
+        if (st.is_new) counted.exists = false;
+        core::BandFacts after = st.before;  // a row left as created counts as it stands
+        if (st.changed) {
+            after.score = st.scores.total;
+            if (!facts_unchanged) {
+                auto earlier = [](std::optional<core::Micros> a, std::optional<core::Micros> b) {
+                    return a && b ? std::optional<core::Micros>(std::min(*a, *b)) : (a ? a : b);
+                };
+                after.first_event_at = st.facts_exact ? st.facts.first_event_at
+                                                      : earlier(st.before.first_event_at, st.facts.first_event_at);
+                after.converted_at = st.facts_exact ? st.facts.converted_at
+                                                    : earlier(st.before.converted_at, st.facts.converted_at);
+            }
+        }
+        const core::ModelDef* model = st.model;
+        if (!model) continue;
+        changes.add(*model, counted, after);
+    }
+    write_band_changes(changes);
+}
+
+core::BandFacts band_facts_from_row(const ResultRow& row, int first_col) {
+    core::BandFacts f;
+    f.exists = true;
+    f.score = core::Points::parse(row.text(first_col));
+    bool isnull;
+    Datum first = row.value(first_col + 1, &isnull);
+    if (!isnull) f.first_event_at = DatumGetTimestampTz(first);
+    Datum converted = row.value(first_col + 2, &isnull);
+    if (!isnull) f.converted_at = DatumGetTimestampTz(converted);
+    return f;
+}
+
 namespace {
 
 // The `n` rows a load statement left in SPI_tuptable, as states.
@@ -112,6 +154,7 @@ void read_states(uint64 n, std::vector<StoredState>& out) {
         st.model_id = row.int32_value(1);
         st.contact_id = row.int64_value(2);
         st.state = state_from_row(row, 3, st.model_id, st.contact_id);
+        st.before = band_facts_from_row(row, 6);
         out.push_back(std::move(st));
     }
 }
@@ -129,6 +172,8 @@ void sort_states(const RuleCache& rules, std::vector<StoredState>& states) {
         if (a.contact_id != b.contact_id) return a.contact_id < b.contact_id;
         return model_pos[a.model_id] < model_pos[b.model_id];
     });
+    // (finish() sets it again, from the definitions it encodes with)
+    for (auto& st : states) st.model = &rules.models[model_pos[st.model_id]];
 }
 
 // The rows of `models` x `contacts`, locked, if every one exists; otherwise none are
@@ -171,8 +216,9 @@ std::vector<StoredState> lock_states(const RuleCache& rules, const std::vector<i
         std::sort(created.begin(), created.end());
         states.clear();
         load_into(rules, contacts, states, only_model);
-        for (auto& st : states)
+        for (auto& st : states) {
             st.is_new = std::binary_search(created.begin(), created.end(), std::make_pair(st.model_id, st.contact_id));
+        }
     }
     sort_states(rules, states);
     return states;
@@ -267,6 +313,7 @@ void write_states(std::vector<StoredState>& states) {
         {INT4ARRAYOID, INT8ARRAYOID, NUMERICARRAYOID, NUMERICARRAYOID, NUMERICARRAYOID, BOOLARRAYOID,
          TIMESTAMPTZARRAYOID, TIMESTAMPTZARRAYOID, TIMESTAMPTZOID, BYTEAARRAYOID, TIMESTAMPTZARRAYOID,
          TIMESTAMPTZARRAYOID, BOOLARRAYOID, FLOAT8ARRAYOID});
+    count_band_changes(states, false);
     std::vector<Datum> model, contact, score, fit, behavior, qualified, last, due, state, first, converted, exact,
         probability;
     std::vector<bool> last_null, due_null, first_null, converted_null, probability_null;

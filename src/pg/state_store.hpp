@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "core/band_counts.hpp"
 #include "core/conversion_facts.hpp"
 #include "core/maintenance.hpp"
 #include "core/scoring.hpp"
@@ -20,6 +21,10 @@ struct StoredState {
     int64_t contact_id = 0;
     core::ContactState state;
     bool is_new = false;   // no score row existed before this statement
+    // What band_summary's counts hold of the row now (its score and conversion
+    // facts as loaded; nothing for a row this statement created): the write adds the
+    // difference (core/band_counts.hpp).
+    core::BandFacts before;
     // The fit a state created by this statement starts with (state_preparation):
     // the caller applies it first, through its ContactScorer, so that crossings are
     // judged from nothing as for any new state.
@@ -44,8 +49,9 @@ struct StoredState {
     // The absence deadlines read from lead_scoring.absence_deadlines
     // (pg/absence_store.hpp), likewise.
     std::vector<core::AbsenceDeadline> loaded_absences;
-    // The definitions `finish` encoded the state with (the combination sets are
-    // written with their rules' fact names).
+    // The definitions the state is scored with: set when it is loaded, and again by
+    // `finish`, which encodes with them (combination sets are written with their
+    // rules' fact names; band_summary's counts follow their bands).
     const core::ModelDef* model = nullptr;
     // conversion_probability to write (none: the model has no fit, or the state
     // was counted for another one), filled by finish.
@@ -80,6 +86,15 @@ std::vector<StoredState> lock_states_if_complete(const RuleCache& rules, const s
 // loads states); a state the codec cannot read is an error naming the contact and
 // model.
 core::ContactState state_from_row(const ResultRow& row, int first_col, int32_t model_id, int64_t contact_id);
+
+// Adds what the states' writes change in band_summary's counts (a row this
+// statement created counts from nothing). `facts_unchanged`: the write leaves the
+// conversion facts as loaded (maintenance).
+void count_band_changes(const std::vector<StoredState>& states, bool facts_unchanged);
+
+// The score and conversion facts in columns first_col .. first_col + 2 of a row
+// (score as text, first_event_at, converted_at).
+core::BandFacts band_facts_from_row(const ResultRow& row, int first_col);
 
 // The bytea Datum of an encoded state (palloc'd in the current context).
 Datum state_datum(const std::string& encoded);

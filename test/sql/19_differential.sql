@@ -80,13 +80,31 @@ BEGIN
      WHERE t.anchor <> t.expected;
     INSERT INTO lead_scoring.thresholds (model_id, name, min_score) VALUES (m, 'mql', 40);
     INSERT INTO lead_scoring.thresholds (model_id, group_id, name, min_score) VALUES (m, groups[2], 'recent', 15);
+    -- Bands and conversions, for band_summary's counts.
+    INSERT INTO lead_scoring.bands (model_id, name, min_score) VALUES (m, 'cold', 0), (m, 'warm', 20), (m, 'hot', 50);
+    UPDATE lead_scoring.models SET conversion_event_type = 'e' WHERE model_id = m;
 END $$;
+
+-- band_summary's counts against a count of the score rows: the (model, band)
+-- pairs that differ (contacts, converted or days to conversion).
+CREATE FUNCTION pg_temp.band_count_errors() RETURNS bigint LANGUAGE sql AS $$
+    WITH kept AS (
+        SELECT model_id, band, sum(contacts) AS c, sum(converted) AS v, sum(days_us) AS d
+          FROM lead_scoring.band_counts GROUP BY 1, 2 HAVING sum(contacts) <> 0 OR sum(converted) <> 0 OR sum(days_us) <> 0
+    ), counted AS (
+        SELECT s.model_id, coalesce(lead_scoring.band_of(s.model_id, s.score), '') AS band, count(*) AS c,
+               count(s.converted_at) AS v,
+               coalesce(sum((EXTRACT(epoch FROM s.converted_at - s.first_event_at) * 1000000)::numeric), 0) AS d
+          FROM lead_scoring.contact_scores s GROUP BY 1, 2
+    )
+    SELECT count(*) FROM ((TABLE kept EXCEPT TABLE counted) UNION ALL (TABLE counted EXCEPT TABLE kept)) x;
+$$;
 
 -- One seed: fresh extension, two random models, contacts, live events, operator
 -- entries, maintenance; then recompute each model and compare.
 CREATE FUNCTION pg_temp.differential(seed double precision)
 RETURNS TABLE (contacts bigint, events bigint, attribute_changes bigint, ledger_rows bigint, kinds text, differing_scores bigint,
-               differing_groups bigint, differing_ledger_totals bigint, new_alerts bigint)
+               differing_groups bigint, differing_ledger_totals bigint, new_alerts bigint, band_count_errors bigint)
 LANGUAGE plpgsql AS $$
 DECLARE
     n_events integer;
@@ -155,8 +173,10 @@ BEGIN
           FROM lead_scoring.ledger l GROUP BY 1, 2, 3, 4;
     CREATE TEMP TABLE live_alerts AS SELECT alert_id FROM lead_scoring.alerts;
 
+    band_count_errors := pg_temp.band_count_errors();
     PERFORM lead_scoring.recompute('m1');
     PERFORM lead_scoring.recompute('m2');
+    band_count_errors := band_count_errors + pg_temp.band_count_errors();
 
     contacts := (SELECT count(DISTINCT s.contact_id) FROM lead_scoring.scores s);
     events := (SELECT count(*) FROM lead_scoring.events);
@@ -188,6 +208,15 @@ BEGIN
            FROM lead_scoring.ledger l GROUP BY 1, 2, 3, 4)) d);
     new_alerts := (SELECT count(*) FROM lead_scoring.alerts a WHERE a.alert_id NOT IN (SELECT alert_id FROM live_alerts));
     DROP TABLE live_scores, live_groups, live_totals, live_alerts;
+    -- The counts follow the other writers too: an erasure, band and cap edits, a
+    -- conversion type change, maintenance later on, a new contact.
+    PERFORM lead_scoring.forget_contact(3);
+    UPDATE lead_scoring.bands SET min_score = 25 WHERE name = 'warm' AND model_id = (SELECT model_id FROM lead_scoring.models WHERE name = 'm1');
+    UPDATE lead_scoring.models SET max_score = 45 WHERE name = 'm1';
+    UPDATE lead_scoring.models SET conversion_event_type = 'd' WHERE name = 'm2';
+    PERFORM lead_scoring.run_maintenance(now() + interval '60 days');
+    INSERT INTO lead_scoring.events (contact_id, event_type) VALUES (900, 'e'), (900, 'a');
+    band_count_errors := band_count_errors + pg_temp.band_count_errors();
     RETURN NEXT;
 END $$;
 

@@ -200,6 +200,13 @@ sub content {
                  WHERE change_id > $history_mark{$db} ORDER BY contact_id, change_id});
             next;
         }
+        # band_summary's counts are kept per writer slot: compared as the sums per band.
+        if ($t eq 'lead_scoring.band_counts') {
+            $rows{$t} = $node->safe_psql($db, qq{
+                SELECT model_id, band, sum(contacts), sum(converted), round(sum(days_us)) FROM $t GROUP BY 1, 2
+                HAVING sum(contacts) <> 0 OR sum(converted) <> 0 OR sum(days_us) <> 0 ORDER BY 1, 2});
+            next;
+        }
         # adjust/reset record now() as their time (only on model "ops", which has no decay).
         # The update counts 0.1's alerts as delivered (by 0.1's NOTIFY); a fresh
         # install has them undelivered: their delivery is checked on its own below.
