@@ -53,7 +53,8 @@ LANGUAGE sql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS 
       FROM claimed c ORDER BY c.alert_id;
 $$;
 
--- The relay's command succeeded (or the line was written): delivered.
+-- The relay's command succeeded (or the line was written): delivered, whoever
+-- holds the claim now (a delivery is a delivery).
 CREATE OR REPLACE FUNCTION lead_scoring.alert_delivered(alert_id bigint) RETURNS void
 LANGUAGE sql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
     UPDATE lead_scoring.alerts a
@@ -61,25 +62,45 @@ LANGUAGE sql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS 
      WHERE a.alert_id = alert_delivered.alert_id;
 $$;
 
+-- A relay's claim is its attempt number: another relay claiming the alert after
+-- the lease ran out makes it a new one. The calls below that change the claim take
+-- effect only while it is still the caller's.
+
+-- Renews the claim for `lease` just before delivering (a batch waits in memory
+-- while the ones before it are delivered); false when it is no longer the
+-- caller's (the lease ran out and another relay took the alert): then skip it.
+CREATE OR REPLACE FUNCTION lead_scoring.alert_renew(alert_id bigint, attempt integer, lease interval) RETURNS boolean
+LANGUAGE sql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+    WITH renewed AS (
+        UPDATE lead_scoring.alerts a SET delivery_claimed_until = clock_timestamp() + alert_renew.lease
+         WHERE a.alert_id = alert_renew.alert_id AND a.delivery_attempts = alert_renew.attempt
+           AND a.delivered_at IS NULL AND a.delivery_failed_at IS NULL AND a.delivery_claimed_until IS NOT NULL
+        RETURNING 1)
+    SELECT EXISTS (SELECT 1 FROM renewed);
+$$;
+
 -- The delivery failed: the error is kept; the alert waits `retry_after`, or with
 -- `give_up` (the relay's --max-attempts reached) stops for an operator
 -- (undelivered_alerts; clear delivery_failed_at to try again).
-CREATE OR REPLACE FUNCTION lead_scoring.alert_failed(alert_id bigint, error text, retry_after interval, give_up boolean)
+CREATE OR REPLACE FUNCTION lead_scoring.alert_failed(alert_id bigint, attempt integer, error text, retry_after interval,
+                                                     give_up boolean)
 RETURNS void
 LANGUAGE sql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
     UPDATE lead_scoring.alerts a
        SET last_error = left(alert_failed.error, 2000), delivery_claimed_until = NULL,
            next_attempt_at = clock_timestamp() + alert_failed.retry_after,
            delivery_failed_at = CASE WHEN alert_failed.give_up THEN clock_timestamp() END
-     WHERE a.alert_id = alert_failed.alert_id AND a.delivered_at IS NULL;
+     WHERE a.alert_id = alert_failed.alert_id AND a.delivery_attempts = alert_failed.attempt
+       AND a.delivered_at IS NULL;
 $$;
 
 -- A claim given back without an attempt (the relay stops before delivering it).
-CREATE OR REPLACE FUNCTION lead_scoring.alert_released(alert_id bigint) RETURNS void
+CREATE OR REPLACE FUNCTION lead_scoring.alert_released(alert_id bigint, attempt integer) RETURNS void
 LANGUAGE sql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
     UPDATE lead_scoring.alerts a
-       SET delivery_claimed_until = NULL, delivery_attempts = greatest(a.delivery_attempts - 1, 0)
-     WHERE a.alert_id = alert_released.alert_id AND a.delivered_at IS NULL;
+       SET delivery_claimed_until = NULL, delivery_attempts = a.delivery_attempts - 1
+     WHERE a.alert_id = alert_released.alert_id AND a.delivery_attempts = alert_released.attempt
+       AND a.delivered_at IS NULL AND a.delivery_claimed_until IS NOT NULL;
 $$;
 
 -- The notify channels of the thresholds: what a relay LISTENs on by default.

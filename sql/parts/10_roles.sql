@@ -31,8 +31,9 @@ GRANT USAGE ON SCHEMA lead_scoring TO lead_scoring_reader, lead_scoring_writer, 
 -- The relay works through these functions only (sql/parts/09_relay.sql).
 GRANT EXECUTE ON FUNCTION lead_scoring.claim_alerts(integer, interval, text[]),
                           lead_scoring.alert_delivered(bigint),
-                          lead_scoring.alert_failed(bigint, text, interval, boolean),
-                          lead_scoring.alert_released(bigint),
+                          lead_scoring.alert_renew(bigint, integer, interval),
+                          lead_scoring.alert_failed(bigint, integer, text, interval, boolean),
+                          lead_scoring.alert_released(bigint, integer),
                           lead_scoring.alert_channels()
     TO lead_scoring_relay;
 

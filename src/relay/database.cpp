@@ -2,6 +2,7 @@
 
 #include <cerrno>
 #include <cmath>
+#include <cstring>
 #include <sys/select.h>
 
 namespace ls::relay {
@@ -74,13 +75,20 @@ void Database::delivered(int64_t alert_id) {
     exec("SELECT lead_scoring.alert_delivered($1::int8)", {std::to_string(alert_id)});
 }
 
-void Database::failed(int64_t alert_id, const std::string& error, int retry_after_seconds, bool give_up) {
-    exec("SELECT lead_scoring.alert_failed($1::int8, $2, $3::interval, $4::bool)",
-         {std::to_string(alert_id), error, std::to_string(retry_after_seconds) + " seconds", give_up ? "true" : "false"});
+bool Database::renew(int64_t alert_id, int attempt, int lease_seconds) {
+    Result r = exec("SELECT lead_scoring.alert_renew($1::int8, $2::int4, $3::interval)",
+                    {std::to_string(alert_id), std::to_string(attempt), std::to_string(lease_seconds) + " seconds"});
+    return PQntuples(r.get()) == 1 && std::string(PQgetvalue(r.get(), 0, 0)) == "t";
 }
 
-void Database::released(int64_t alert_id) {
-    exec("SELECT lead_scoring.alert_released($1::int8)", {std::to_string(alert_id)});
+void Database::failed(int64_t alert_id, int attempt, const std::string& error, int retry_after_seconds, bool give_up) {
+    exec("SELECT lead_scoring.alert_failed($1::int8, $2::int4, $3, $4::interval, $5::bool)",
+         {std::to_string(alert_id), std::to_string(attempt), error, std::to_string(retry_after_seconds) + " seconds",
+          give_up ? "true" : "false"});
+}
+
+void Database::released(int64_t alert_id, int attempt) {
+    exec("SELECT lead_scoring.alert_released($1::int8, $2::int4)", {std::to_string(alert_id), std::to_string(attempt)});
 }
 
 bool Database::drain_notifications() {
@@ -104,7 +112,8 @@ bool Database::wait_for_notification(double seconds) {
     tv.tv_sec = static_cast<long>(seconds);
     tv.tv_usec = static_cast<long>((seconds - std::floor(seconds)) * 1e6);
     const int ready = select(sock + 1, &fds, nullptr, nullptr, &tv);
-    if (ready < 0) return false;  // a signal: the caller looks at its stop flag
+    if (ready < 0 && errno == EINTR) return false;  // a signal: the caller looks at its stop flag
+    if (ready < 0) throw DatabaseError(std::string("waiting for notifications: ") + std::strerror(errno));
     if (ready == 0) return false;
     if (PQconsumeInput(conn_.get()) == 0) throw DatabaseError(message_of(conn_.get()));
     if (PQstatus(conn_.get()) != CONNECTION_OK) throw DatabaseError(message_of(conn_.get()));

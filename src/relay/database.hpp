@@ -32,9 +32,11 @@ public:
     Database(const std::string& conninfo, const std::vector<std::string>& channels);
 
     std::vector<ClaimedAlert> claim(int batch, int lease_seconds, const std::vector<std::string>& channels);
+    // Whether the claim (alert, attempt) is still ours, renewed for `lease_seconds`.
+    bool renew(int64_t alert_id, int attempt, int lease_seconds);
     void delivered(int64_t alert_id);
-    void failed(int64_t alert_id, const std::string& error, int retry_after_seconds, bool give_up);
-    void released(int64_t alert_id);
+    void failed(int64_t alert_id, int attempt, const std::string& error, int retry_after_seconds, bool give_up);
+    void released(int64_t alert_id, int attempt);
 
     // Waits up to `seconds` for a NOTIFY (or a signal); true when one came.
     bool wait_for_notification(double seconds);

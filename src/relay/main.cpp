@@ -9,6 +9,7 @@
 #include <ctime>
 #include <iostream>
 #include <memory>
+#include <stdexcept>
 #include <chrono>
 #include <thread>
 
@@ -35,49 +36,64 @@ void log_line(const std::string& text) {
 // free at once instead of after the lease.
 struct Unrecorded {
     std::vector<int64_t> delivered;
-    std::vector<int64_t> released;
+    std::vector<std::pair<int64_t, int>> released;  // (alert, attempt)
 };
 Unrecorded unrecorded;
 
 void record_unrecorded(ls::relay::Database& db) {
     for (int64_t id : unrecorded.delivered) db.delivered(id);
-    for (int64_t id : unrecorded.released) db.released(id);
+    for (const auto& [id, attempt] : unrecorded.released) db.released(id, attempt);
     if (!unrecorded.delivered.empty() || !unrecorded.released.empty())
         log_line("recorded " + std::to_string(unrecorded.delivered.size()) + " deliveries and gave back " +
                  std::to_string(unrecorded.released.size()) + " claims left from the broken connection");
     unrecorded = Unrecorded{};
 }
 
+// stdout could not be written: the relay stops (exit 3) after giving the alert back.
+struct OutputBroken : std::runtime_error {
+    using std::runtime_error::runtime_error;
+};
+
 // Delivers the claimed alerts; stops early (giving back the rest) when asked to.
 void deliver_batch(ls::relay::Database& db, const ls::relay::Options& o, std::vector<ls::relay::ClaimedAlert>& batch) {
     for (size_t i = 0; i < batch.size(); ++i) {
         const ls::relay::ClaimedAlert& a = batch[i];
         if (stop_requested) {
-            for (size_t j = i; j < batch.size(); ++j) db.released(batch[j].alert_id);
+            for (size_t j = i; j < batch.size(); ++j) db.released(batch[j].alert_id, batch[j].attempt);
             return;
         }
-        const std::optional<std::string> error = ls::relay::deliver(o.command, a.json);
+        // The batch waited while the alerts before it went out: the claim is renewed,
+        // or skipped when its lease ran out and another relay took the alert.
+        if (i > 0 && !db.renew(a.alert_id, a.attempt, o.lease_seconds)) {
+            log_line("alert " + std::to_string(a.alert_id) + " was taken by another relay (lease ran out); skipped");
+            continue;
+        }
+        const ls::relay::Outcome outcome = ls::relay::deliver(o.command, a.json, o.timeout_seconds);
         try {
-            if (!error) {
+            if (outcome.kind == ls::relay::Outcome::OutputBroken) {
+                for (size_t j = i; j < batch.size(); ++j) db.released(batch[j].alert_id, batch[j].attempt);
+                throw OutputBroken(outcome.error);
+            }
+            if (outcome.kind == ls::relay::Outcome::Delivered) {
                 db.delivered(a.alert_id);
                 log_line("delivered alert " + std::to_string(a.alert_id) + " (attempt " + std::to_string(a.attempt) + ")");
                 continue;
             }
             const bool give_up = a.attempt >= o.max_attempts;
             const int wait = ls::relay::retry_after_seconds(a.attempt, o.retry_base_seconds);
-            db.failed(a.alert_id, *error, wait, give_up);
+            db.failed(a.alert_id, a.attempt, outcome.error, wait, give_up);
             log_line("alert " + std::to_string(a.alert_id) + " failed (attempt " + std::to_string(a.attempt) + "): " +
-                     *error + (give_up ? "; giving up (lead_scoring.undelivered_alerts)"
-                                       : "; retrying in " + std::to_string(wait) + " s"));
+                     outcome.error + (give_up ? "; giving up (lead_scoring.undelivered_alerts)"
+                                              : "; retrying in " + std::to_string(wait) + " s"));
         } catch (const ls::relay::DatabaseError&) {
-            if (!error) {
+            if (outcome.kind == ls::relay::Outcome::Delivered) {
                 unrecorded.delivered.push_back(a.alert_id);
                 log_line("delivered alert " + std::to_string(a.alert_id) + " (attempt " + std::to_string(a.attempt) +
                          "); recording it after reconnecting");
             } else {
-                unrecorded.released.push_back(a.alert_id);  // tried again at once
+                unrecorded.released.emplace_back(a.alert_id, a.attempt);  // tried again at once
             }
-            for (size_t j = i + 1; j < batch.size(); ++j) unrecorded.released.push_back(batch[j].alert_id);
+            for (size_t j = i + 1; j < batch.size(); ++j) unrecorded.released.emplace_back(batch[j].alert_id, batch[j].attempt);
             throw;
         }
     }
@@ -126,6 +142,9 @@ int main(int argc, char** argv) {
         try {
             serve(options);
             if (options.once) break;
+        } catch (const OutputBroken& e) {
+            log_line(std::string("stopping: ") + e.what());
+            return ls::relay::kExitOutput;
         } catch (const ls::relay::DatabaseError& e) {
             log_line(std::string("database: ") + e.what());
             if (options.once) return ls::relay::kExitDatabase;

@@ -26,11 +26,12 @@ std::string usage() {
            "\n"
            "Usage: lead_scoring_relay -d CONNINFO [--exec COMMAND] [--channel NAME]... [--batch N]\n"
            "                          [--max-attempts N] [--lease SECONDS] [--poll SECONDS]\n"
-           "                          [--retry-base SECONDS] [--once]\n"
+           "                          [--retry-base SECONDS] [--timeout SECONDS] [--once]\n"
            "\n"
            "Each undelivered alert is written as one JSON line to stdout, or, with --exec, given\n"
            "as JSON on the standard input of COMMAND (run by /bin/sh); it counts as delivered\n"
-           "when the line was written or COMMAND exited 0. Failures are retried after\n"
+           "when the line was written or COMMAND exited 0 within --timeout seconds (default 30;\n"
+           "then it is killed). Failures are retried after\n"
            "--retry-base seconds, doubling, up to --max-attempts (default 10), then left for an\n"
            "operator (lead_scoring.undelivered_alerts). The relay LISTENs on the thresholds'\n"
            "notify channels (or the --channel ones, whose alerts alone it then delivers), polls\n"
@@ -41,7 +42,7 @@ std::string usage() {
            "goes to stderr. The role needs only lead_scoring_relay.\n"
            "\n"
            "Exit status: 0 stopped by a signal, or --once done; 1 bad arguments;\n"
-           "2 --once could not reach the database.\n";
+           "2 --once could not reach the database; 3 stdout could not be written.\n";
 }
 
 Options parse_options(const std::vector<std::string>& args) {
@@ -69,6 +70,8 @@ Options parse_options(const std::vector<std::string>& args) {
             o.max_attempts = positive_int(a, value());
         } else if (a == "--lease") {
             o.lease_seconds = positive_int(a, value());
+        } else if (a == "--timeout") {
+            o.timeout_seconds = positive_int(a, value());
         } else if (a == "--retry-base") {
             o.retry_base_seconds = positive_int(a, value());
         } else if (a == "--poll") {
@@ -79,7 +82,8 @@ Options parse_options(const std::vector<std::string>& args) {
             } catch (const std::exception&) {
                 used = 0;
             }
-            if (used != v.size() || !(o.poll_seconds > 0)) throw UsageError("--poll needs a positive number of seconds");
+            if (used != v.size() || !(o.poll_seconds > 0) || !(o.poll_seconds <= 3600))
+                throw UsageError("--poll needs a number of seconds above 0, at most 3600");
         } else if (a == "--once") {
             o.once = true;
         } else {
@@ -87,6 +91,9 @@ Options parse_options(const std::vector<std::string>& args) {
         }
     }
     if (!o.help && o.conninfo.empty()) throw UsageError("-d CONNINFO is required");
+    if (o.timeout_seconds >= o.lease_seconds)
+        throw UsageError("--timeout (" + std::to_string(o.timeout_seconds) + " s) must be shorter than --lease (" +
+                         std::to_string(o.lease_seconds) + " s): a claim must outlast its delivery");
     return o;
 }
 

@@ -17,6 +17,7 @@ struct Options {
     int lease_seconds = 60;              // --lease: a claim's length (a dead relay's alert waits this long)
     double poll_seconds = 5;             // --poll: the longest wait without a NOTIFY
     int retry_base_seconds = 1;          // --retry-base: the first retry's wait, doubling after
+    int timeout_seconds = 30;            // --timeout: COMMAND is killed after this long (a failure)
     bool once = false;                   // --once: deliver what is due now and exit
     bool help = false;
 };
@@ -36,5 +37,6 @@ int retry_after_seconds(int failed_attempts, int base_seconds);
 constexpr int kExitOk = 0;          // stopped by SIGTERM/SIGINT, or --once done
 constexpr int kExitUsage = 1;       // bad arguments
 constexpr int kExitDatabase = 2;    // --once could not connect or claim
+constexpr int kExitOutput = 3;      // stdout could not be written (the alert in hand was given back)
 
 }  // namespace ls::relay

@@ -125,18 +125,45 @@ $node->safe_psql('postgres', 'UPDATE lead_scoring.alerts SET delivered_at = now(
 
 # 5. SIGKILL mid-delivery: the claimed alert goes to another relay when its lease ends.
 my ($stuck) = make_alerts(1);
-my $victim = start_relay('victim', '--lease', '2', '--exec', "cat >> $dir/victim.jsonl; sleep 60");
+my $victim = start_relay('victim', '--lease', '3', '--timeout', '2', '--exec', "cat >> $dir/victim.jsonl; sleep 60");
 ok(wait_for_file("$dir/victim.jsonl"), 'the first relay is delivering the alert');
 $victim->signal('KILL');  # SIGKILL at once (kill_kill would send SIGTERM first)
 eval { $victim->finish };
-my $rescuer = start_relay('rescuer', '--lease', '2', '--exec', "cat >> $dir/rescuer.jsonl");
+my $rescuer = start_relay('rescuer', '--lease', '3', '--timeout', '2', '--exec', "cat >> $dir/rescuer.jsonl");
 wait_until('SELECT count(*) FROM lead_scoring.alerts WHERE delivered_at IS NULL', '0',
     'another relay delivered the killed relay\'s alert');
 is(scalar(alert_ids_in("$dir/rescuer.jsonl")), 1, 'once, after the lease');
 $rescuer->signal('TERM');
 $rescuer->finish;
 
-# 6. SIGTERM: the alert in hand is finished, the other claims given back, exit 0.
+# 6. A command that hangs is killed after --timeout and counts as a failure.
+my ($hung) = make_alerts(1);
+my $hanging = start_relay('hanging', '--timeout', '1', '--retry-base', '60', '--exec', 'sleep 30');
+wait_until("SELECT last_error FROM lead_scoring.alerts a JOIN lead_scoring.events e USING (event_id) WHERE e.contact_id = $hung",
+    'command timed out after 1 s (killed)', 'a hanging command is killed after --timeout');
+$hanging->signal('TERM');
+$hanging->finish;
+$node->safe_psql('postgres', "UPDATE lead_scoring.alerts SET delivered_at = now() WHERE delivered_at IS NULL");
+
+# 7. A batch claimed together: an alert whose lease ran out while the ones before it
+# went out, and that another relay took meanwhile, is skipped, not delivered twice.
+make_alerts(3);
+# (Each delivery takes 1.8 s; the claims last 3 s: the third one's runs out at 3 s,
+# before the second delivery ends at 3.6 s.)
+my $slow_batch = start_relay('slow_batch', '--lease', '3', '--timeout', '2', '--batch', '3',
+    '--exec', "cat >> $dir/slow_batch.jsonl; sleep 1.8");
+usleep(300_000);
+my $quick = start_relay('quick', '--lease', '3', '--timeout', '2', '--exec', "cat >> $dir/quick.jsonl");
+wait_until('SELECT count(*) FROM lead_scoring.alerts WHERE delivered_at IS NULL', '0', 'the batch went out');
+my %batch_seen;
+$batch_seen{$_}++ for alert_ids_in("$dir/slow_batch.jsonl", "$dir/quick.jsonl");
+is(scalar(grep { $batch_seen{$_} > 1 } keys %batch_seen), 0, 'no alert of the slow batch went out twice');
+is(scalar(keys %batch_seen), 3, 'all three went out');
+like(slurp_file("$dir/slow_batch.stderr"), qr/taken by another relay/, 'the slow relay skipped the alert it had lost');
+$_->signal('TERM') for ($slow_batch, $quick);
+$_->finish for ($slow_batch, $quick);
+
+# 8. SIGTERM: the alert in hand is finished, the other claims given back, exit 0.
 make_alerts(3);
 my $slow = start_relay('slow', '--exec', "sleep 1; cat >> $dir/slow.jsonl");
 usleep(500_000);

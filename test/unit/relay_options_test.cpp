@@ -10,7 +10,7 @@ BOOST_AUTO_TEST_SUITE(relay_options)
 BOOST_AUTO_TEST_CASE(parses_every_option) {
     const Options o = parse_options({"-d", "dbname=x", "--exec", "curl -d @- http://h", "--channel", "sales", "--channel",
                                      "ops", "--batch", "5", "--max-attempts", "3", "--lease", "30", "--poll", "0.5",
-                                     "--retry-base", "2", "--once"});
+                                     "--retry-base", "2", "--timeout", "10", "--once"});
     BOOST_TEST(o.conninfo == "dbname=x");
     BOOST_TEST(*o.command == "curl -d @- http://h");
     BOOST_TEST(o.channels == std::vector<std::string>({"sales", "ops"}), boost::test_tools::per_element());
@@ -19,6 +19,7 @@ BOOST_AUTO_TEST_CASE(parses_every_option) {
     BOOST_TEST(o.lease_seconds == 30);
     BOOST_TEST(o.poll_seconds == 0.5);
     BOOST_TEST(o.retry_base_seconds == 2);
+    BOOST_TEST(o.timeout_seconds == 10);
     BOOST_TEST(o.once);
     BOOST_TEST(!parse_options({"-d", "x"}).command.has_value());  // stdout by default
     BOOST_TEST(parse_options({"--help"}).help);
@@ -32,6 +33,9 @@ BOOST_AUTO_TEST_CASE(refuses_bad_arguments_naming_them) {
     BOOST_CHECK_THROW(parse_options({"-d", "x", "--poll", "-1"}), UsageError);
     BOOST_CHECK_THROW(parse_options({"-d", "x", "--channel", std::string(64, 'c')}), UsageError);
     BOOST_CHECK_THROW(parse_options({"-d", "x", "--frobnicate"}), UsageError);
+    BOOST_CHECK_THROW(parse_options({"-d", "x", "--poll", "inf"}), UsageError);
+    BOOST_CHECK_THROW(parse_options({"-d", "x", "--lease", "5"}), UsageError);  // the default --timeout 30 outlasts it
+    BOOST_CHECK_NO_THROW(parse_options({"-d", "x", "--lease", "5", "--timeout", "4"}));
     try {
         parse_options({"-d", "x", "--max-attempts", "many"});
         BOOST_FAIL("no error");
