@@ -120,12 +120,14 @@ CREATE OR REPLACE FUNCTION lead_scoring.band_slot() RETURNS integer
     AS 'MODULE_PATHNAME', 'lead_scoring_band_slot' LANGUAGE C VOLATILE;
 
 -- Counts a model's score rows again from scratch (into slot 0): after an edit of
--- its bands, caps or conversion type. Takes band_counts' rows of the model
--- exclusively for the rest of the transaction (writers' additions wait for it).
+-- its bands, caps or conversion type. The table lock makes writers' additions wait
+-- until this transaction ends (a writer that already added some is waited for
+-- first, and its rows are then counted here): no change is counted twice or lost.
+-- Writers never take this lock, so they cannot deadlock with one another on it.
 CREATE OR REPLACE FUNCTION lead_scoring.rebuild_band_counts(p_model_id integer) RETURNS void
 LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, pg_temp AS $$
 BEGIN
-    PERFORM 1 FROM lead_scoring.band_counts c WHERE c.model_id = p_model_id FOR UPDATE;
+    LOCK TABLE lead_scoring.band_counts IN SHARE ROW EXCLUSIVE MODE;
     DELETE FROM lead_scoring.band_counts c WHERE c.model_id = p_model_id;
     INSERT INTO lead_scoring.band_counts (model_id, band, slot, contacts, converted, days_us)
     SELECT s.model_id, coalesce(lead_scoring.band_of(s.model_id, s.score), ''), 0, count(*), count(s.converted_at),

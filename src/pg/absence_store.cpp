@@ -70,15 +70,15 @@ void load_absence_deadlines(const std::vector<core::ModelDef>& models, std::vect
     if (by_state.empty()) return;
     std::set<std::tuple<int64_t, int32_t, int64_t, std::string>> taken;
 
+    sort_unique(keys);
+    std::vector<Datum> kc, km, kr, kk;
+    for (const auto& k : keys) {
+        kc.push_back(Int64GetDatum(k.contact_id));
+        km.push_back(Int32GetDatum(k.model_id));
+        kr.push_back(Int64GetDatum(k.rule_id));
+        kk.push_back(text_datum(k.correlation));
+    }
     if (!keys.empty()) {
-        sort_unique(keys);
-        std::vector<Datum> kc, km, kr, kk;
-        for (const auto& k : keys) {
-            kc.push_back(Int64GetDatum(k.contact_id));
-            km.push_back(Int32GetDatum(k.model_id));
-            kr.push_back(Int64GetDatum(k.rule_id));
-            kk.push_back(text_datum(k.correlation));
-        }
         static Statement by_key_stmt(
             "SELECT " LS_DEADLINE_COLUMNS
             "  FROM ROWS FROM (pg_catalog.unnest($1::pg_catalog.int8[]), pg_catalog.unnest($2::pg_catalog.int4[]),"
@@ -101,7 +101,12 @@ void load_absence_deadlines(const std::vector<core::ModelDef>& models, std::vect
         Datum args[2] = {int8_array(contacts), int4_array(model_ids)};
         take_rows(all.run(args, nullptr), by_state, taken);
     } else {
-        // Per state: the pending deadlines that fire by the horizon, and the next one.
+        // Per state: the pending deadlines that fire by the horizon, and the next one
+        // of a rule in use among those not read by key (a keyed one may be settled by
+        // this statement: the next after it must be at hand for the due time).
+        std::vector<int64_t> rules_in_use;
+        for (const auto& m : models)
+            for (const auto& r : m.absence_rules) rules_in_use.push_back(r.id);
         static Statement due(
             "SELECT " LS_DEADLINE_COLUMNS
             "  FROM ROWS FROM (pg_catalog.unnest($1::pg_catalog.int8[]), pg_catalog.unnest($2::pg_catalog.int4[]))"
@@ -115,11 +120,20 @@ void load_absence_deadlines(const std::vector<core::ModelDef>& models, std::vect
             "                  WHERE n.contact_id OPERATOR(pg_catalog.=) s.contact_id"
             "                    AND n.model_id OPERATOR(pg_catalog.=) s.model_id"
             "                    AND n.due_at OPERATOR(pg_catalog.>=) $3"
+            "                    AND n.rule_id OPERATOR(pg_catalog.=) ANY ($4)"
+            "                    AND NOT EXISTS (SELECT 1 FROM ROWS FROM (pg_catalog.unnest($5::pg_catalog.int8[]),"
+            "                          pg_catalog.unnest($6::pg_catalog.int4[]), pg_catalog.unnest($7::pg_catalog.int8[]),"
+            "                          pg_catalog.unnest($8::pg_catalog.text[])) k(c, m, r, q)"
+            "                         WHERE k.c OPERATOR(pg_catalog.=) n.contact_id AND k.m OPERATOR(pg_catalog.=) n.model_id"
+            "                           AND k.r OPERATOR(pg_catalog.=) n.rule_id AND k.q OPERATOR(pg_catalog.=) n.correlation)"
             "                  ORDER BY n.due_at LIMIT 1)) d",
-            {INT8ARRAYOID, INT4ARRAYOID, TIMESTAMPTZOID});
+            {INT8ARRAYOID, INT4ARRAYOID, TIMESTAMPTZOID, INT8ARRAYOID, INT8ARRAYOID, INT4ARRAYOID, INT8ARRAYOID,
+             TEXTARRAYOID});
         // A horizon before every time (a fit): only the next ones.
         const TimestampTz until = *horizon.until == INT64_MIN ? DT_NOBEGIN : *horizon.until;
-        Datum args[3] = {int8_array(contacts), int4_array(model_ids), TimestampTzGetDatum(until)};
+        Datum args[8] = {int8_array(contacts), int4_array(model_ids), TimestampTzGetDatum(until), int8_array(rules_in_use),
+                         make_array(kc, {}, INT8OID), make_array(km, {}, INT4OID), make_array(kr, {}, INT8OID),
+                         make_array(kk, {}, TEXTOID)};
         take_rows(due.run(args, nullptr), by_state, taken);
     }
 }

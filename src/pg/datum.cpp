@@ -70,13 +70,28 @@ void require_scoring_time(TimestampTz t, const std::string& what) {
 std::optional<TimestampTz> parse_scoring_time(const std::string& text) {
     // timestamptz_in's own steps, whose failures are return codes here rather than
     // errors (timestamptz_in raises them): a property that is no time is no error.
-    if (text.empty() || text.size() > MAXDATELEN) return std::nullopt;
+    // Only a date (and time) written out counts: it starts with a digit, so the
+    // words that mean "now" ('now', 'today', 'tomorrow', ...) and 'infinity' are no
+    // deadline (they would give another time at each replay). Without a zone it is
+    // UTC, whatever the session's TimeZone (a recompute must find the same times).
+    size_t start = 0;
+    while (start < text.size() && (text[start] == ' ' || text[start] == '\t')) ++start;
+    if (text.empty() || text.size() > MAXDATELEN || start == text.size() || text[start] < '0' || text[start] > '9')
+        return std::nullopt;
     const char* input = text.c_str();
     struct Parsed {
         bool ok = false;
         TimestampTz t = 0;
     };
+    // The session's zone comes back however the parse ends (an error included).
+    struct RestoreZone {
+        pg_tz* zone;
+        ~RestoreZone() { session_timezone = zone; }
+    } restore{session_timezone};
     const Parsed parsed = call([&]() -> Parsed {
+        static pg_tz* utc = nullptr;
+        if (!utc) utc = pg_tzset("UTC");
+        if (utc) session_timezone = utc;
         char workbuf[MAXDATELEN + MAXDATEFIELDS];
         char* field[MAXDATEFIELDS];
         int ftype[MAXDATEFIELDS];

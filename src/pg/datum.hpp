@@ -25,9 +25,10 @@ std::string text_value(Datum text);
 // outside the years 1 to 9999, the range events.occurred_at allows. `what` names it.
 void require_scoring_time(TimestampTz t, const std::string& what);
 bool in_scoring_range(TimestampTz t);
-// A time written as text (what timestamptz input accepts: ISO 8601 and the other
-// forms, without a zone in the session's TimeZone), within the years 1 to 9999;
-// nothing (no error) for text that is no such time, 'infinity' or 'now' included.
+// A time written as text (a date, and a time, as timestamptz input reads them:
+// ISO 8601 and the other forms; without a zone, UTC), within the years 1 to 9999;
+// nothing (no error) for text that is no such time, and for words ('now',
+// 'today', 'infinity', ...): the text must start with a digit.
 std::optional<TimestampTz> parse_scoring_time(const std::string& text);
 
 // A text Datum (palloc'd in the current context) holding `value`.

@@ -177,6 +177,9 @@ void score_chunk(std::shared_ptr<const RuleCache>& current, Batch& batch, Oid ac
     // The rows stay as locked: a model added meanwhile gets its rows at the contact's
     // next event (locking more now, out of order, could deadlock); the rows of a model
     // no longer active are left alone.
+    // (The rules the states were loaded with stay alive for the statement: a state
+    // points at its model's definitions until finish() repoints it.)
+    std::shared_ptr<const RuleCache> loaded_with = current;
     if (std::shared_ptr<const RuleCache> latest = current_rules(); latest != current) {
         current = latest;
         rematch(*current, batch);
@@ -247,7 +250,8 @@ void score_chunk(std::shared_ptr<const RuleCache>& current, Batch& batch, Oid ac
                     if (batch.absences[a].model_index == mi) model_absences.push_back(batch.absences[a].hit);
                 scorer.on_event(order[k], ev.event_id, ev.occurred_at, model_rules, model_thresholds,
                                 model_combinations, model_absences);
-                if (st.state.predictive && ev.counts_end > ev.counts_begin) {
+                if (st.state.predictive && model.predictive && st.state.predictive->fit_id == model.predictive->fit_id &&
+                    ev.counts_end > ev.counts_begin) {
                     model_counts.clear();
                     for (uint32_t c = ev.counts_begin; c < ev.counts_end; ++c)
                         if (batch.predictive_counts[c]->model_index == mi)
@@ -259,6 +263,12 @@ void score_chunk(std::shared_ptr<const RuleCache>& current, Batch& batch, Oid ac
             throw points_error(e, "scoring the events of contact " + std::to_string(st.contact_id) + " in model \"" +
                                       model.name + "\"");
         }
+        // A row created now for a contact with earlier events (a model added since)
+        // has not counted those: no probability until the next train() (its
+        // counts would start from this statement's events alone).
+        if (st.is_new && st.state.predictive && st.before.first_event_at && st.facts.first_event_at &&
+            *st.before.first_event_at < *st.facts.first_event_at)
+            st.state.predictive.reset();
         for (const auto& change : scorer.ledger()) {
             LedgerRow row = ledger_row(model.id, st.contact_id, change);
             if (core::caused_by_event(change)) {

@@ -114,6 +114,27 @@ SELECT maintenance_due_at = '2026-03-10 11:00+00'::timestamptz + interval '1 mic
 SELECT lead_scoring.adjust('webinars', 32, 5, 'called');
 SELECT kind, delta FROM lead_scoring.ledger WHERE contact_id = 32 ORDER BY entry_id;
 
+-- Two deadlines of one contact: settling the earlier one leaves the later one due
+-- (maintenance finds it through the score row's maintenance_due_at).
+INSERT INTO lead_scoring.events (contact_id, event_type, occurred_at, properties) VALUES
+    (33, 'webinar', '2026-03-01', '{"webinar_id": 71, "action": "registered", "ends_at": "2026-03-10T11:00:00Z"}'),
+    (33, 'webinar', '2026-03-01', '{"webinar_id": 72, "action": "registered", "ends_at": "2026-03-20T11:00:00Z"}');
+INSERT INTO lead_scoring.events (contact_id, event_type, occurred_at, properties) VALUES
+    (33, 'webinar', '2026-03-10 10:05', '{"webinar_id": 71, "action": "attended"}');
+SELECT maintenance_due_at = '2026-03-20 11:00+00'::timestamptz + interval '1 microsecond' AS due_at_the_later_deadline
+  FROM lead_scoring.contact_scores WHERE contact_id = 33;
+SELECT lead_scoring.run_maintenance('2026-03-21') AS fired;
+SELECT score FROM lead_scoring.scores WHERE contact_id = 33;  -- 10 (attended 71) - 20 (no show at 72)
+-- A deadline_property that is a word, not a time ('today', 'now'), arms nothing;
+-- a time without a zone is UTC whatever the session's TimeZone.
+SET timezone = 'America/New_York';
+INSERT INTO lead_scoring.events (contact_id, event_type, occurred_at, properties) VALUES
+    (34, 'webinar', '2026-03-01', '{"webinar_id": 73, "action": "registered", "ends_at": "today"}'),
+    (34, 'webinar', '2026-03-01', '{"webinar_id": 74, "action": "registered", "ends_at": "2026-03-10 11:00:00"}');
+SET timezone = 'UTC';
+SELECT r.name AS rule, d.correlation, d.deadline_at FROM lead_scoring.absence_deadlines d JOIN lead_scoring.absence_rules r USING (rule_id)
+ WHERE d.contact_id = 34 AND r.name = 'no show' ORDER BY 2;
+
 -- Without deadline_property, the anchor's time plus deadline_after; an anchor
 -- without a usable deadline_property arms nothing.
 INSERT INTO lead_scoring.absence_rules (model_id, name, anchor_event_type, expected_event_type, deadline_after, points)
