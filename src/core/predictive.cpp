@@ -69,7 +69,7 @@ FeatureEncoder::FeatureEncoder(std::vector<FeatureDef> features, std::vector<Ter
         if (term.feature < 0 || static_cast<size_t>(term.feature) >= features_.size()) continue;
         const size_t f = static_cast<size_t>(term.feature);
         if (features_[f].kind == FeatureKind::AttributeCategory)
-            level_term_[f][term.level == "other" || term.level == "missing" ? "\x01" + term.level : term.level] = t;
+            level_term_[f][term.level] = t;
         else
             number_term_[f] = t;
     }
@@ -118,11 +118,11 @@ void FeatureEncoder::finish() {
             }
             if (rare) {
                 level_term_[f]["\x01other"] = terms_.size();
-                terms_.push_back(Term{def.name + "=other", fi, "other", 0, 1});
+                terms_.push_back(Term{def.name + "=other", fi, "\x01other", 0, 1});
             }
             if (levels_[f].count(std::string())) {
                 level_term_[f]["\x01missing"] = terms_.size();
-                terms_.push_back(Term{def.name + "=missing", fi, "missing", 0, 1});
+                terms_.push_back(Term{def.name + "=missing", fi, "\x01missing", 0, 1});
             }
             continue;
         }
@@ -151,9 +151,7 @@ double FeatureEncoder::transformed(const RawRow& row, const Term& term) const {
     const FeatureDef& def = features_[f];
     if (def.kind == FeatureKind::AttributeCategory) {
         const std::string level = level_of(f, row[f]);
-        // Terms name the groups plainly ("other", "missing"); look-ups mark them.
-        const std::string want = term.level == "other" || term.level == "missing" ? "\x01" + term.level : term.level;
-        return level == want ? 1.0 : 0.0;
+        return level == term.level ? 1.0 : 0.0;
     }
     if (def.kind == FeatureKind::AttributeFlag) return row[f].number == 1.0 ? 1.0 : 0.0;
     return number_of(def, row[f]);

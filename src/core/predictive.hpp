@@ -41,7 +41,10 @@ RawRow decode_raw_row(const std::string& bytes, size_t features);
 struct Term {
     std::string name;     // "(intercept)", the feature's name, or "feature=level"
     int feature = -1;     // index into the features; -1: the intercept
-    std::string level;    // a category's level ("other", "missing" included); "" otherwise
+    // A category's level: a value seen in training, or the groups "\x01other" and
+    // "\x01missing" (marked, so that no value of an attribute is mistaken for them;
+    // the term's name says "=other", "=missing"). "" for other kinds.
+    std::string level;
     double mean = 0;      // numbers: subtracted, then
     double scale = 1;     //   divided by (the training standard deviation, 1 when 0)
 };

@@ -75,6 +75,23 @@ BOOST_AUTO_TEST_CASE(an_encoder_rebuilt_from_its_terms_encodes_alike) {
     }
 }
 
+BOOST_AUTO_TEST_CASE(a_value_named_like_a_group_is_its_own_level) {
+    std::vector<FeatureDef> defs = {FeatureDef{"industry", FeatureKind::AttributeCategory, false, 1}};
+    FeatureEncoder enc(defs);
+    RawRow other(1), missing(1);
+    other[0].category = "other";
+    enc.observe(other);
+    enc.observe(missing);
+    enc.finish();
+    const FeatureEncoder again(defs, enc.terms());
+    std::vector<double> a, b;
+    again.encode(other, a);
+    enc.encode(other, b);
+    BOOST_TEST(a == b, boost::test_tools::per_element());
+    BOOST_TEST(a[1] == 1.0);  // industry=other, the value
+    BOOST_TEST(a[2] == 0.0);  // not the missing group
+}
+
 BOOST_AUTO_TEST_CASE(raw_rows_round_trip) {
     const RawRow r = row(4.5, std::string("a\0b", 3), 1);
     const RawRow back = decode_raw_row(encode_raw_row(r), 3);
