@@ -1,5 +1,6 @@
 #include "relay/database.hpp"
 
+#include <algorithm>
 #include <cerrno>
 #include <cmath>
 #include <cstring>
@@ -36,18 +37,27 @@ Database::Database(const std::string& conninfo, const std::vector<std::string>& 
     : conn_(PQconnectdb(conninfo.c_str())) {
     if (!conn_ || PQstatus(conn_.get()) != CONNECTION_OK) throw DatabaseError("cannot connect: " + message_of(conn_.get()));
     exec("SET application_name = 'lead_scoring_relay'", {});
-    std::vector<std::string> names = channels;
-    if (names.empty()) {
-        Result r = exec("SELECT * FROM lead_scoring.alert_channels()", {});
-        for (int i = 0; i < PQntuples(r.get()); ++i) names.emplace_back(PQgetvalue(r.get(), i, 0));
+    if (channels.empty()) {
+        listen_new_channels();
+    } else {
+        for (const std::string& name : channels) listen(name);
     }
-    for (const std::string& name : names) {
-        char* quoted = PQescapeIdentifier(conn_.get(), name.c_str(), name.size());
-        if (!quoted) throw DatabaseError("cannot quote channel \"" + name + "\": " + message_of(conn_.get()));
-        const std::string sql = std::string("LISTEN ") + quoted;
-        PQfreemem(quoted);
-        exec(sql.c_str(), {});
-        listening_.push_back(name);
+}
+
+void Database::listen(const std::string& name) {
+    char* quoted = PQescapeIdentifier(conn_.get(), name.c_str(), name.size());
+    if (!quoted) throw DatabaseError("cannot quote channel \"" + name + "\": " + message_of(conn_.get()));
+    const std::string sql = std::string("LISTEN ") + quoted;
+    PQfreemem(quoted);
+    exec(sql.c_str(), {});
+    listening_.push_back(name);
+}
+
+void Database::listen_new_channels() {
+    Result r = exec("SELECT * FROM lead_scoring.alert_channels()", {});
+    for (int i = 0; i < PQntuples(r.get()); ++i) {
+        const std::string name = PQgetvalue(r.get(), i, 0);
+        if (std::find(listening_.begin(), listening_.end(), name) == listening_.end()) listen(name);
     }
 }
 

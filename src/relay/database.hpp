@@ -38,6 +38,10 @@ public:
     void failed(int64_t alert_id, int attempt, const std::string& error, int retry_after_seconds, bool give_up);
     void released(int64_t alert_id, int attempt);
 
+    // LISTENs on the thresholds' channels added since (with no --channel given):
+    // run at each poll, so a new channel's alerts wake the relay too.
+    void listen_new_channels();
+
     // Waits up to `seconds` for a NOTIFY (or a signal); true when one came.
     bool wait_for_notification(double seconds);
     const std::vector<std::string>& listening() const { return listening_; }
@@ -52,6 +56,7 @@ private:
     using Result = std::unique_ptr<PGresult, Clearer>;
 
     Result exec(const char* sql, const std::vector<std::string>& params, const std::vector<bool>& nulls = {});
+    void listen(const std::string& channel);
     bool drain_notifications();
 
     std::unique_ptr<PGconn, Closer> conn_;

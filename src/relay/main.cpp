@@ -112,7 +112,7 @@ void serve(const ls::relay::Options& o) {
         deliver_batch(db, o, batch);
         if (static_cast<int>(batch.size()) == o.batch) continue;  // maybe more due now
         if (o.once) return;
-        db.wait_for_notification(o.poll_seconds);
+        if (!db.wait_for_notification(o.poll_seconds) && o.channels.empty()) db.listen_new_channels();
     }
 }
 

@@ -7,7 +7,10 @@
 #     COPY with the triggers off;
 #   - the same COPY scored in one chunk peaks clearly higher (the measure sees what
 #     chunking saves: without it, the first check fails);
-#   - both scored COPYs give the same scores, and every event is scored.
+#   - both scored COPYs give the same scores, and every event is scored;
+#   - train() (predictive scoring, issue 17) peaks at about the same memory for 4,000
+#     and for 40,000 contacts: its rows stream through a tuplestore (work_mem, then
+#     temporary files) and its chunks of contacts each have an SPI connection.
 use strict;
 use warnings;
 use PostgreSQL::Test::Cluster;
@@ -67,6 +70,36 @@ ok($one_chunk > $chunked + 20 * 1024, "scoring all of them in one chunk peaks hi
 my $totals = q{SELECT count(*), sum(score) FROM lead_scoring.scores};
 is($node->safe_psql('chunked', $totals), $node->safe_psql('one_chunk', $totals), 'both scored COPYs give the same scores');
 is($node->safe_psql('chunked', q{SELECT count(*) FROM lead_scoring.ledger}), $events, 'every event is scored');
+
+# train(): memory flat in the number of contacts.
+sub train_peak {
+    my ($db, $contacts) = @_;
+    $node->safe_psql('postgres', "CREATE DATABASE $db");
+    $node->safe_psql($db, qq{
+        CREATE EXTENSION lead_scoring;
+        INSERT INTO lead_scoring.models (name, conversion_event_type) VALUES ('p', 'purchase');
+        INSERT INTO lead_scoring.event_rules (model_id, name, event_type, points)
+        SELECT model_id, t, t, 1 FROM lead_scoring.models, unnest(ARRAY['demo', 'visit', 'open']) t;
+        INSERT INTO lead_scoring.predictive_features (model_id, name, kind, path, min_count)
+        SELECT model_id, 'industry', 'attribute_category', '\$.industry', 10 FROM lead_scoring.models;
+        INSERT INTO lead_scoring.contacts (contact_id, attributes, created_at, updated_at)
+        SELECT c, jsonb_build_object('industry', 'i' || (c % 50)), '2026-01-01', '2026-01-01'
+          FROM generate_series(1, $contacts) c;
+        INSERT INTO lead_scoring.events (contact_id, event_type, occurred_at)
+        SELECT c, (ARRAY['demo', 'visit', 'open'])[1 + (c * 7 + k) % 3], timestamptz '2026-02-01' + k * interval '1 hour'
+          FROM generate_series(1, $contacts) c, generate_series(1, 5) k;
+        INSERT INTO lead_scoring.events (contact_id, event_type, occurred_at)
+        SELECT c, 'purchase', timestamptz '2026-03-01' FROM generate_series(1, $contacts) c WHERE c % 3 = 0;
+        INSERT INTO lead_scoring.predictive_features (model_id, name, kind, event_type)
+        SELECT model_id, t, 'event_count', t FROM lead_scoring.models, unnest(ARRAY['demo', 'visit', 'open']) t;});
+    return $node->safe_psql($db, q{
+        SELECT count(*) FROM lead_scoring.train('p', '2026-04-01');
+        SELECT substring(pg_catalog.pg_read_file('/proc/self/status') FROM 'VmHWM:\s+(\d+)')::int});
+}
+my (undef, $small) = split /\n/, train_peak('train_small', 4000);
+my (undef, $large) = split /\n/, train_peak('train_large', 40000);
+note("peak resident memory of train(): 4,000 contacts $small kB, 40,000 contacts $large kB");
+ok($large <= 1.25 * $small, "train() on 10x the contacts peaks at most 1.25x the memory ($large <= 1.25 x $small kB)");
 
 $node->stop;
 done_testing();
