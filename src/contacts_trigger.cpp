@@ -66,7 +66,7 @@ Datum lead_scoring_fit_new_contacts(PG_FUNCTION_ARGS) {
             if (!contacts.empty()) {
                 sort_by_contact(contacts);
                 auto rules = ls::pg::current_rules();
-                ls::pg::fit_contacts(*rules, contacts);
+                ls::pg::fit_contacts(rules, contacts);
             }
             ls::pg::finish();
         });
@@ -103,7 +103,7 @@ Datum lead_scoring_fit_changed_contacts(PG_FUNCTION_ARGS) {
             ls::pg::append_attribute_history(history, caller);
             if (!changed.empty()) {
                 auto rules = ls::pg::current_rules();
-                ls::pg::fit_contacts(*rules, changed);
+                ls::pg::fit_contacts(rules, changed);
             }
             ls::pg::finish();
         });

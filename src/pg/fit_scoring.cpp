@@ -1,5 +1,7 @@
 #include "pg/fit_scoring.hpp"
 
+#include <algorithm>
+
 #include "core/scoring.hpp"
 #include "pg/absence_store.hpp"
 #include "pg/datum.hpp"
@@ -23,13 +25,31 @@ core::FitResult evaluate_fit(const RuleCache& rules, size_t model_index, Datum a
     return fit;
 }
 
-void fit_contacts(const RuleCache& rules, const std::vector<ContactAttributes>& contacts) {
-    if (rules.models.empty() || contacts.empty()) return;
+void fit_contacts(std::shared_ptr<const RuleCache> current, const std::vector<ContactAttributes>& contacts) {
+    if (current->models.empty() || contacts.empty()) return;
     std::vector<int64_t> ids;
     ids.reserve(contacts.size());
     for (const auto& c : contacts) ids.push_back(c.contact_id);
 
-    std::vector<StoredState> states = lock_states(rules, ids);
+    std::vector<StoredState> states = lock_states(*current, ids);
+    // A rule edit may have committed while this waited for the rows (as in
+    // pg/event_scoring.cpp): the fit is then made under the rules as they are now.
+    // Rows of a model no longer active are left alone; a model added meanwhile gets
+    // the contact's row at its next event or change.
+    const std::shared_ptr<const RuleCache> loaded_with = current;
+    if (std::shared_ptr<const RuleCache> latest = current_rules(); latest != current) {
+        current = latest;
+        states.erase(std::remove_if(states.begin(), states.end(),
+                                    [&](const StoredState& st) {
+                                        return std::none_of(current->models.begin(), current->models.end(),
+                                                            [&](const core::ModelDef& m) { return m.id == st.model_id; });
+                                    }),
+                     states.end());
+        for (auto& st : states)
+            for (const auto& m : current->models)
+                if (m.id == st.model_id) st.model = &m;
+    }
+    const RuleCache& rules = *current;
     load_window_awards(rules.models, states, AwardHorizon::next_only());  // a fit makes nothing due
     load_absence_deadlines(rules.models, states, AwardHorizon::next_only());
     std::vector<AlertRow> alerts;

@@ -3,6 +3,7 @@
 // crossings that follow.
 #pragma once
 #include <cstdint>
+#include <memory>
 #include <vector>
 
 #include "core/scoring.hpp"
@@ -20,7 +21,8 @@ struct ContactAttributes {
 core::FitResult evaluate_fit(const RuleCache& rules, size_t model_index, Datum attributes);
 
 // Fits `contacts` (sorted by contact_id, distinct; new, or whose attributes changed)
-// in every model.
-void fit_contacts(const RuleCache& rules, const std::vector<ContactAttributes>& contacts);
+// in every model. When a rule edit committed while it waited for the score rows
+// (an event of the contact held them), it fits under the rules as they are now.
+void fit_contacts(std::shared_ptr<const RuleCache> rules, const std::vector<ContactAttributes>& contacts);
 
 }  // namespace ls::pg
