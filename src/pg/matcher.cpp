@@ -24,9 +24,13 @@ Datum no_variables() {
 
 }  // namespace
 
-bool jsonpath_holds(Datum doc, Datum path) {
+namespace {
+
+// Calls a jsonb_path_*_tz function as doc, path, no variables, silent => true;
+// returns its result, or 0 when it returned null.
+Datum call_silent_path_function(PGFunction function, Datum doc, Datum path) {
     const Datum vars = no_variables();
-    return call([&]() -> bool {
+    return call([&]() -> Datum {
         LOCAL_FCINFO(fcinfo, 4);
         InitFunctionCallInfoData(*fcinfo, nullptr, 4, InvalidOid, nullptr, nullptr);
         fcinfo->args[0].value = doc;
@@ -37,10 +41,19 @@ bool jsonpath_holds(Datum doc, Datum path) {
         fcinfo->args[2].isnull = false;
         fcinfo->args[3].value = BoolGetDatum(true);  // silent: errors -> unknown -> NULL
         fcinfo->args[3].isnull = false;
-        Datum result = jsonb_path_match_tz(fcinfo);
-        return !fcinfo->isnull && DatumGetBool(result);
+        Datum result = function(fcinfo);
+        return fcinfo->isnull ? Datum(0) : result;
     });
 }
+
+}  // namespace
+
+bool jsonpath_holds(Datum doc, Datum path) {
+    // (a false result is Datum 0 too: either way the predicate does not hold)
+    return DatumGetBool(call_silent_path_function(jsonb_path_match_tz, doc, path));
+}
+
+Datum jsonpath_first(Datum doc, Datum path) { return call_silent_path_function(jsonb_path_query_first_tz, doc, path); }
 
 std::optional<std::string> property_text(Datum doc, const std::string& key) {
     // PostgreSQL's part makes a palloc'd C string (nothing with a destructor lives

@@ -18,6 +18,9 @@ bool jsonb_contains_datum(Datum doc, Datum match);
 // failing, so no event's properties can make a condition raise an error (a
 // $variable, the one other such error, is refused when the condition is written).
 bool jsonpath_holds(Datum doc, Datum path);
+// The first value `path` gives in `doc`, as jsonb_path_query_first_tz(doc, path,
+// '{}', silent => true) does (errors are no value): a palloc'd jsonb, or 0.
+Datum jsonpath_first(Datum doc, Datum path);
 
 // The text of the top-level property `key` of a detoasted jsonb object, as
 // `doc ->> key` gives it (a string's characters, a number's or boolean's text, an

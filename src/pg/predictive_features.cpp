@@ -16,31 +16,6 @@ core::FeatureKind kind_of(const std::string& kind) {
     return core::FeatureKind::AttributeFlag;
 }
 
-// The first value `path` gives in `doc` (silently: errors are no value), as a
-// palloc'd jsonb, or null.
-Datum first_value(Datum doc, Datum path) {
-    static Datum no_vars = 0;
-    return call([&]() -> Datum {
-        if (no_vars == 0) {
-            MemoryContext old = MemoryContextSwitchTo(TopMemoryContext);
-            no_vars = DirectFunctionCall1(jsonb_in, CStringGetDatum("{}"));
-            MemoryContextSwitchTo(old);
-        }
-        LOCAL_FCINFO(fcinfo, 4);
-        InitFunctionCallInfoData(*fcinfo, nullptr, 4, InvalidOid, nullptr, nullptr);
-        fcinfo->args[0].value = doc;
-        fcinfo->args[0].isnull = false;
-        fcinfo->args[1].value = path;
-        fcinfo->args[1].isnull = false;
-        fcinfo->args[2].value = no_vars;
-        fcinfo->args[2].isnull = false;
-        fcinfo->args[3].value = BoolGetDatum(true);
-        fcinfo->args[3].isnull = false;
-        Datum result = jsonb_path_query_first_tz(fcinfo);
-        return fcinfo->isnull ? Datum(0) : result;
-    });
-}
-
 // A scalar jsonb's number (NaN: not a number) and text (null: not a scalar).
 struct Scalar {
     double number = std::nan("");
@@ -74,6 +49,27 @@ Scalar scalar_of(Datum jsonb) {
 }
 
 }  // namespace
+
+StoredTerms read_predictive_terms(int32_t model_id) {
+    static Statement terms("SELECT term, feature, level, mean, scale, coefficient FROM lead_scoring.predictive_terms"
+                           " WHERE model_id OPERATOR(pg_catalog.=) $1 ORDER BY term_no",
+                           {INT4OID});
+    Datum args[1] = {Int32GetDatum(model_id)};
+    const uint64 n = terms.run(args, nullptr, true);
+    StoredTerms out;
+    bool isnull;
+    for (uint64 r = 0; r < n; ++r) {
+        core::Term t;
+        t.name = column_text(r, 1);
+        t.feature = column_is_null(r, 2) ? -1 : column_int32(r, 2);
+        t.level = column_text(r, 3);
+        t.mean = DatumGetFloat8(column(r, 4, &isnull));
+        t.scale = DatumGetFloat8(column(r, 5, &isnull));
+        out.coefficients.push_back(DatumGetFloat8(column(r, 6, &isnull)));
+        out.terms.push_back(std::move(t));
+    }
+    return out;
+}
 
 FeatureSet::FeatureSet(Datum features, MemoryContext parent) {
     context_ = call([&]() -> MemoryContext {
@@ -151,7 +147,7 @@ void FeatureSet::finish(core::RawRow& row, Datum attributes) const {
             row[i].number = jsonpath_holds(attributes, f.path) ? 1 : 0;
             continue;
         }
-        const Datum value = first_value(attributes, f.path);
+        const Datum value = jsonpath_first(attributes, f.path);
         const Scalar s = value ? scalar_of(value) : Scalar{};
         switch (f.def.kind) {
             case core::FeatureKind::AttributeNumber:

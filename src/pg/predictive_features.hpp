@@ -23,6 +23,14 @@ struct CompiledFeature {
     int64_t rule_id = 0;
 };
 
+// A model's stored terms (lead_scoring.predictive_terms, in order) and their
+// coefficients. Needs an SPI connection.
+struct StoredTerms {
+    std::vector<core::Term> terms;
+    std::vector<double> coefficients;
+};
+StoredTerms read_predictive_terms(int32_t model_id);
+
 class FeatureSet {
 public:
     // Compiles a feature-set JSON array (a jsonb Datum) into a memory context under

@@ -180,27 +180,12 @@ void load_predictive_fits(RuleCache& cache, const std::map<int32_t, size_t>& mod
         fits.push_back(Fit{mi, fit_id});
     }
     for (const Fit& f : fits) {
-        static Statement terms("SELECT term, feature, level, mean, scale, coefficient FROM lead_scoring.predictive_terms"
-                               " WHERE model_id OPERATOR(pg_catalog.=) $1 ORDER BY term_no",
-                               {INT4OID});
-        Datum args[1] = {Int32GetDatum(cache.models[f.mi].id)};
-        const uint64 nt = terms.run(args, nullptr, true);
-        std::vector<core::Term> ts;
+        StoredTerms stored = read_predictive_terms(cache.models[f.mi].id);
         core::PredictiveFitDef def;
         def.fit_id = f.fit_id;
-        bool isnull;
-        for (uint64 r = 0; r < nt; ++r) {
-            core::Term t;
-            t.name = column_text(r, 1);
-            t.feature = column_is_null(r, 2) ? -1 : column_int32(r, 2);
-            t.level = column_text(r, 3);
-            t.mean = DatumGetFloat8(column(r, 4, &isnull));
-            t.scale = DatumGetFloat8(column(r, 5, &isnull));
-            def.coefficients.push_back(DatumGetFloat8(column(r, 6, &isnull)));
-            ts.push_back(std::move(t));
-        }
+        def.coefficients = std::move(stored.coefficients);
         const FeatureSet& set = *cache.predictive_features[f.mi];
-        def.encoder = std::make_shared<core::FeatureEncoder>(set.defs(), std::move(ts));
+        def.encoder = std::make_shared<core::FeatureEncoder>(set.defs(), std::move(stored.terms));
         cache.models[f.mi].predictive = std::move(def);
         for (const auto& [type, indices] : set.event_features())
             for (size_t i : indices)

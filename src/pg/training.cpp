@@ -250,20 +250,9 @@ StoredFit read_fit(int32_t model_id, const std::string& model) {
     bool isnull;
     StoredFit out;
     out.features = std::make_unique<FeatureSet>(column(0, 1, &isnull), TopTransactionContext);
-    static Statement terms("SELECT term, feature, level, mean, scale, coefficient FROM lead_scoring.predictive_terms"
-                           " WHERE model_id OPERATOR(pg_catalog.=) $1 ORDER BY term_no",
-                           {INT4OID});
-    const uint64 n = terms.run(args, nullptr, true);
-    for (uint64 r = 0; r < n; ++r) {
-        core::Term t;
-        t.name = column_text(r, 1);
-        t.feature = column_is_null(r, 2) ? -1 : column_int32(r, 2);
-        t.level = column_text(r, 3);
-        t.mean = DatumGetFloat8(column(r, 4, &isnull));
-        t.scale = DatumGetFloat8(column(r, 5, &isnull));
-        out.coefficients.push_back(DatumGetFloat8(column(r, 6, &isnull)));
-        out.terms.push_back(std::move(t));
-    }
+    StoredTerms stored = read_predictive_terms(model_id);
+    out.terms = std::move(stored.terms);
+    out.coefficients = std::move(stored.coefficients);
     return out;
 }
 
