@@ -245,7 +245,11 @@ ChunkResult recompute_chunk(const RuleCache& rules, size_t mi, int64_t from, int
                                after.fit_score == now_stored->fit_score &&
                                after.behavior_score == now_stored->behavior_score &&
                                core::next_due(model, rebuilt) == now_stored->due &&
-                               facts == now_stored->facts;
+                               facts == now_stored->facts &&
+                               // (sets of combination rules no longer in use were read
+                               // but are not held: writing the row deletes them)
+                               st.loaded_combinations.size() == st.state.combinations.size() &&
+                               st.loaded_absences.size() == st.state.absences.size();
         st.state = std::move(rebuilt);
         st.facts = facts;
         st.facts_exact = true;

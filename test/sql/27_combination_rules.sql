@@ -151,3 +151,8 @@ INSERT INTO lead_scoring.combination_facts (rule_id, fact, event_type) SELECT ru
 SELECT count(*) AS facts FROM lead_scoring.combination_facts;
 DELETE FROM lead_scoring.combination_rules;
 SELECT (SELECT count(*) FROM lead_scoring.combination_facts) AS facts, (SELECT count(*) FROM lead_scoring.combination_tiers) AS tiers;
+-- A recompute after the rule is gone removes its sets (and its awards from the ledger).
+SELECT count(*) > 0 AS sets_before FROM lead_scoring.combination_sets;
+SELECT lead_scoring.recompute('webinars') > 0 AS recomputed;
+SELECT count(*) AS sets_after, (SELECT count(*) FROM lead_scoring.ledger WHERE kind = 'combination') AS awards_after
+  FROM lead_scoring.combination_sets;
