@@ -5,6 +5,7 @@
 #include "pg/evaluation.hpp"
 #include "pg/privileges.hpp"
 #include "pg/spi.hpp"
+#include "pg/srf.hpp"
 
 namespace {
 
@@ -34,23 +35,19 @@ Datum lead_scoring_judged_scores(PG_FUNCTION_ARGS) {
         const std::string model = ls::pg::text_value(PG_GETARG_DATUM(0));
         const TimestampTz as_of = PG_GETARG_TIMESTAMPTZ(1);
         ls::pg::require_scoring_time(as_of, "evaluate: as_of");
-        ls::pg::call([&] { InitMaterializedSRF(fcinfo, 0); });
-        ReturnSetInfo* rsinfo = reinterpret_cast<ReturnSetInfo*>(fcinfo->resultinfo);
-        ls::pg::as_extension_owner(fcinfo, [&](Oid) {
-            ls::pg::connect();
-            auto rules = ls::pg::current_rules();
-            ls::pg::finish();
-            ls::pg::judge_contacts(*rules, model, as_of, [&](const ls::pg::JudgedContact& j) {
-                Datum values[4];
-                bool nulls[4] = {false, false, !j.converted_at.has_value(), !j.first_event_at.has_value()};
-                values[0] = Int64GetDatum(j.contact_id);
-                values[1] = ls::pg::numeric_from_points(j.score);
-                values[2] = TimestampTzGetDatum(j.converted_at.value_or(0));
-                values[3] = TimestampTzGetDatum(j.first_event_at.value_or(0));
-                ls::pg::call([&] {
-                    MemoryContext old = MemoryContextSwitchTo(rsinfo->econtext->ecxt_per_query_memory);
-                    tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
-                    MemoryContextSwitchTo(old);
+        ls::pg::materialise(fcinfo, [&](auto&& put) {
+            ls::pg::as_extension_owner(fcinfo, [&](Oid) {
+                ls::pg::connect();
+                auto rules = ls::pg::current_rules();
+                ls::pg::finish();
+                ls::pg::judge_contacts(*rules, model, as_of, [&](const ls::pg::JudgedContact& j) {
+                    Datum values[4];
+                    bool nulls[4] = {false, false, !j.converted_at.has_value(), !j.first_event_at.has_value()};
+                    values[0] = Int64GetDatum(j.contact_id);
+                    values[1] = ls::pg::numeric_from_points(j.score);
+                    values[2] = TimestampTzGetDatum(j.converted_at.value_or(0));
+                    values[3] = TimestampTzGetDatum(j.first_event_at.value_or(0));
+                    put(values, nulls);
                 });
             });
         });

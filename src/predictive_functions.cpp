@@ -4,6 +4,7 @@
 #include "pg/datum.hpp"
 #include "pg/privileges.hpp"
 #include "pg/spi.hpp"
+#include "pg/srf.hpp"
 #include "pg/training.hpp"
 
 #include <cmath>
@@ -11,14 +12,6 @@
 namespace {
 
 using ls::pg::SqlError;
-
-void put_row(ReturnSetInfo* rsinfo, Datum* values, bool* nulls) {
-    ls::pg::call([&] {
-        MemoryContext old = MemoryContextSwitchTo(rsinfo->econtext->ecxt_per_query_memory);
-        tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
-        MemoryContextSwitchTo(old);
-    });
-}
 
 }  // namespace
 
@@ -33,18 +26,18 @@ Datum lead_scoring_train(PG_FUNCTION_ARGS) {
         const TimestampTz as_of = PG_GETARG_TIMESTAMPTZ(1);
         const double l2 = PG_GETARG_FLOAT8(2);
         ls::pg::require_scoring_time(as_of, "train: as_of");
-        ls::pg::call([&] { InitMaterializedSRF(fcinfo, 0); });
-        ReturnSetInfo* rsinfo = reinterpret_cast<ReturnSetInfo*>(fcinfo->resultinfo);
-        ls::pg::as_extension_owner(fcinfo, [&](Oid) {
-            ls::pg::connect();
-            auto rules = ls::pg::current_rules();
-            ls::pg::finish();
-            for (const auto& t : ls::pg::train_model(*rules, model, as_of, l2)) {
-                Datum values[4] = {ls::pg::text_datum(t.term), Float8GetDatum(t.coefficient),
-                                   Float8GetDatum(t.std_error), Float8GetDatum(std::exp(t.coefficient))};
-                bool nulls[4] = {false, false, false, false};
-                put_row(rsinfo, values, nulls);
-            }
+        ls::pg::materialise(fcinfo, [&](auto&& put) {
+            ls::pg::as_extension_owner(fcinfo, [&](Oid) {
+                ls::pg::connect();
+                auto rules = ls::pg::current_rules();
+                ls::pg::finish();
+                for (const auto& t : ls::pg::train_model(*rules, model, as_of, l2)) {
+                    Datum values[4] = {ls::pg::text_datum(t.term), Float8GetDatum(t.coefficient),
+                                       Float8GetDatum(t.std_error), Float8GetDatum(std::exp(t.coefficient))};
+                    bool nulls[4] = {false, false, false, false};
+                    put(values, nulls);
+                }
+            });
         });
         return Datum(0);
     });
@@ -57,17 +50,17 @@ Datum lead_scoring_explain_prediction(PG_FUNCTION_ARGS) {
         if (PG_ARGISNULL(1)) throw SqlError(ERRCODE_NULL_VALUE_NOT_ALLOWED, "explain_prediction: contact_id must not be null");
         const std::string model = ls::pg::text_value(PG_GETARG_DATUM(0));
         const int64_t contact_id = PG_GETARG_INT64(1);
-        ls::pg::call([&] { InitMaterializedSRF(fcinfo, 0); });
-        ReturnSetInfo* rsinfo = reinterpret_cast<ReturnSetInfo*>(fcinfo->resultinfo);
-        ls::pg::as_extension_owner(fcinfo, [&](Oid) {
-            ls::pg::connect();
-            auto rules = ls::pg::current_rules();
-            ls::pg::finish();
-            for (const auto& c : ls::pg::explain_prediction(*rules, model, contact_id)) {
-                Datum values[3] = {ls::pg::text_datum(c.term), Float8GetDatum(c.value), Float8GetDatum(c.contribution)};
-                bool nulls[3] = {false, std::isnan(c.value), false};
-                put_row(rsinfo, values, nulls);
-            }
+        ls::pg::materialise(fcinfo, [&](auto&& put) {
+            ls::pg::as_extension_owner(fcinfo, [&](Oid) {
+                ls::pg::connect();
+                auto rules = ls::pg::current_rules();
+                ls::pg::finish();
+                for (const auto& c : ls::pg::explain_prediction(*rules, model, contact_id)) {
+                    Datum values[3] = {ls::pg::text_datum(c.term), Float8GetDatum(c.value), Float8GetDatum(c.contribution)};
+                    bool nulls[3] = {false, std::isnan(c.value), false};
+                    put(values, nulls);
+                }
+            });
         });
         return Datum(0);
     });

@@ -15,6 +15,7 @@
 #include "pg/datum.hpp"
 #include "pg/rescore.hpp"
 #include "pg/spi.hpp"
+#include "pg/srf.hpp"
 #include "pg/state_store.hpp"
 
 namespace {
@@ -37,20 +38,6 @@ ls::core::DecodedState decoded_arg(FunctionCallInfo fcinfo, int arg) {
     }
 }
 
-// Rows into the materialised result of a set-returning function.
-template <typename EachRow>
-void materialise(FunctionCallInfo fcinfo, EachRow&& each_row) {
-    ls::pg::call([&] { InitMaterializedSRF(fcinfo, 0); });
-    ReturnSetInfo* rsinfo = reinterpret_cast<ReturnSetInfo*>(fcinfo->resultinfo);
-    each_row([&](Datum* values, bool* nulls) {
-        ls::pg::call([&] {
-            MemoryContext old = MemoryContextSwitchTo(rsinfo->econtext->ecxt_per_query_memory);
-            tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
-            MemoryContextSwitchTo(old);
-        });
-    });
-}
-
 std::vector<int64_t> int_elements(FunctionCallInfo fcinfo, int arg, Oid type, const char* what) {
     std::vector<int64_t> out;
     if (PG_ARGISNULL(arg)) return out;
@@ -66,7 +53,7 @@ PG_FUNCTION_INFO_V1(lead_scoring_state_groups);
 Datum lead_scoring_state_groups(PG_FUNCTION_ARGS) {
     return ls::pg::entry([&]() -> Datum {
         const ls::core::DecodedState d = decoded_arg(fcinfo, 0);
-        materialise(fcinfo, [&](auto&& put) {
+        ls::pg::materialise(fcinfo, [&](auto&& put) {
             for (size_t i = 0; i < d.state.groups.size(); ++i) {
                 const ls::core::GroupBalance& g = d.state.groups[i];
                 Datum values[5] = {Int32GetDatum(g.group_id), ls::pg::numeric_from_points(d.group_scores[i]),
@@ -84,7 +71,7 @@ PG_FUNCTION_INFO_V1(lead_scoring_state_fit);
 Datum lead_scoring_state_fit(PG_FUNCTION_ARGS) {
     return ls::pg::entry([&]() -> Datum {
         const ls::core::DecodedState d = decoded_arg(fcinfo, 0);
-        materialise(fcinfo, [&](auto&& put) {
+        ls::pg::materialise(fcinfo, [&](auto&& put) {
             for (const auto& f : d.state.fit) {
                 Datum values[3] = {Int64GetDatum(f.rule_id), Int32GetDatum(f.group_id),
                                    ls::pg::numeric_from_points(f.points)};

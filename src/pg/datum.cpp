@@ -109,6 +109,15 @@ std::optional<TimestampTz> parse_scoring_time(const std::string& text) {
     return parsed.t;
 }
 
+Datum detoasted_copy(MemoryContext context, Datum value) {
+    return call([&]() -> Datum {
+        MemoryContext old = MemoryContextSwitchTo(context);
+        struct varlena* copy = PG_DETOAST_DATUM_COPY(value);
+        MemoryContextSwitchTo(old);
+        return PointerGetDatum(copy);
+    });
+}
+
 Datum text_datum(const std::string& value) {
     const char* data = value.data();
     const int len = static_cast<int>(value.size());

@@ -31,6 +31,10 @@ bool in_scoring_range(TimestampTz t);
 // 'today', 'infinity', ...): the text must start with a digit.
 std::optional<TimestampTz> parse_scoring_time(const std::string& text);
 
+// A detoasted copy of a varlena Datum (jsonb, jsonpath, ...) in `context`: kept
+// beyond the SPI connection it was read in (the rule cache, feature sets).
+Datum detoasted_copy(MemoryContext context, Datum value);
+
 // A text Datum (palloc'd in the current context) holding `value`.
 Datum text_datum(const std::string& value);
 

@@ -91,13 +91,7 @@ FeatureSet::FeatureSet(Datum features, MemoryContext parent) {
         bool isnull;
         Datum d = column(r, col, &isnull);
         if (isnull) return Datum(0);
-        MemoryContext target = context_;
-        return call([&]() -> Datum {
-            MemoryContext old = MemoryContextSwitchTo(target);
-            Datum copy = PointerGetDatum(PG_DETOAST_DATUM_COPY(d));
-            MemoryContextSwitchTo(old);
-            return copy;
-        });
+        return detoasted_copy(context_, d);
     };
     for (uint64 r = 0; r < n; ++r) {
         CompiledFeature f;

@@ -36,15 +36,8 @@ void on_relcache_invalidation(Datum, Oid relid) {
         if (w == relid) cache_stale = true;
 }
 
-Datum keep_copy(MemoryContext context, Datum value) {
-    // A detoasted copy in the cache's context, so matching never detoasts again.
-    return call([&]() -> Datum {
-        MemoryContext old = MemoryContextSwitchTo(context);
-        struct varlena* copy = PG_DETOAST_DATUM_COPY(value);
-        MemoryContextSwitchTo(old);
-        return PointerGetDatum(copy);
-    });
-}
+// A detoasted copy in the cache's context, so matching never detoasts again.
+Datum keep_copy(MemoryContext context, Datum value) { return detoasted_copy(context, value); }
 
 std::optional<core::Micros> interval_micros(uint64 row, int col) {
     if (column_is_null(row, col)) return std::nullopt;
@@ -163,22 +156,20 @@ void load_predictive_fits(RuleCache& cache, const std::map<int32_t, size_t>& mod
     run_sql("SELECT f.model_id, f.fit_id, f.features FROM lead_scoring.predictive_fits f"
             " JOIN lead_scoring.models m USING (model_id) WHERE m.active ORDER BY f.model_id",
             true);
+    // The fits first (compiling a feature set runs a statement of its own, which
+    // replaces SPI_tuptable): their features copied into the cache's context.
     struct Fit {
         size_t mi;
         int64_t fit_id;
+        Datum features;
     };
     std::vector<Fit> fits;
-    SPITupleTable* rows = SPI_tuptable;
-    const uint64 n = SPI_processed;
-    for (uint64 r = 0; r < n; ++r) {
-        SPI_tuptable = rows;
-        const size_t mi = model_index.at(column_int32(r, 1));
-        const int64_t fit_id = column_int64(r, 2);
+    for (uint64 r = 0; r < SPI_processed; ++r) {
         bool isnull;
-        const Datum features = column(r, 3, &isnull);
-        cache.predictive_features[mi] = std::make_shared<FeatureSet>(features, cache.context);
-        fits.push_back(Fit{mi, fit_id});
+        fits.push_back(Fit{model_index.at(column_int32(r, 1)), column_int64(r, 2),
+                           keep_copy(cache.context, column(r, 3, &isnull))});
     }
+    for (const Fit& f : fits) cache.predictive_features[f.mi] = std::make_shared<FeatureSet>(f.features, cache.context);
     for (const Fit& f : fits) {
         StoredTerms stored = read_predictive_terms(cache.models[f.mi].id);
         core::PredictiveFitDef def;

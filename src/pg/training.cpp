@@ -49,7 +49,8 @@ void raw_rows(const FeatureSet& features, const std::vector<Moment>& moments, bo
     events.run(args, nullptr, true);
     SPITupleTable* event_rows = SPI_tuptable;
     const uint64 n_events = SPI_processed;
-    SPI_tuptable = nullptr;  // kept: the next statement must not free it
+    // (it stays valid after the next statement: SPI frees result tables when the
+    // connection finishes)
     // The attributes: the history (each moment takes the latest change at or before
     // it, else the first), or the contacts' current attributes.
     static Statement history(
