@@ -55,16 +55,21 @@ struct OutputBroken : std::runtime_error {
 };
 
 // Delivers the claimed alerts; stops early (giving back the rest) when asked to.
-void deliver_batch(ls::relay::Database& db, const ls::relay::Options& o, std::vector<ls::relay::ClaimedAlert>& batch) {
+void deliver_batch(ls::relay::Database& db, const ls::relay::Options& o, std::vector<ls::relay::ClaimedAlert>& batch,
+                   std::chrono::steady_clock::time_point claimed_at) {
     for (size_t i = 0; i < batch.size(); ++i) {
         const ls::relay::ClaimedAlert& a = batch[i];
         if (stop_requested) {
             for (size_t j = i; j < batch.size(); ++j) db.released(batch[j].alert_id, batch[j].attempt);
             return;
         }
-        // The batch waited while the alerts before it went out: the claim is renewed,
-        // or skipped when its lease ran out and another relay took the alert.
-        if (i > 0 && !db.renew(a.alert_id, a.attempt, o.lease_seconds)) {
+        // Once half the lease has gone by (the batch waited while the alerts before it
+        // went out), each claim is renewed before its alert goes out, or skipped when
+        // its lease ran out and another relay took the alert. (claimed_at was taken
+        // before the claim was sent: the lease ends later than it says, never earlier.)
+        const bool lease_half_gone =
+            std::chrono::steady_clock::now() - claimed_at > std::chrono::milliseconds(o.lease_seconds * 500);
+        if (lease_half_gone && !db.renew(a.alert_id, a.attempt, o.lease_seconds)) {
             log_line("alert " + std::to_string(a.alert_id) + " was taken by another relay (lease ran out); skipped");
             continue;
         }
@@ -108,8 +113,9 @@ void serve(const ls::relay::Options& o) {
     log_line("connected; listening on " + (channels.empty() ? std::string("no channel (polling)") : channels));
     record_unrecorded(db);
     while (!stop_requested) {
+        const auto claimed_at = std::chrono::steady_clock::now();
         std::vector<ls::relay::ClaimedAlert> batch = db.claim(o.batch, o.lease_seconds, o.channels);
-        deliver_batch(db, o, batch);
+        deliver_batch(db, o, batch, claimed_at);
         if (static_cast<int>(batch.size()) == o.batch) continue;  // maybe more due now
         if (o.once) return;
         if (!db.wait_for_notification(o.poll_seconds) && o.channels.empty()) db.listen_new_channels();
