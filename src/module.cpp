@@ -3,6 +3,7 @@
 // settings) and, when preloaded, the maintenance launcher.
 #include "pg/guard.hpp"
 #include "pg/rule_cache.hpp"
+#include "pg/score_row_tids.hpp"
 #include "pg/settings.hpp"
 
 extern "C" {
@@ -13,6 +14,7 @@ void _PG_init(void) {
     if (IsBinaryUpgrade) return;
     ls::pg::register_rule_cache_invalidation();
     ls::pg::define_settings();
+    ls::pg::score_row_tids::register_forgetting();
     if (process_shared_preload_libraries_in_progress) ls::pg::register_maintenance_launcher();
 }
 }

@@ -33,14 +33,33 @@ CREATE TABLE lead_scoring.contact_scores (
     converted_at     timestamptz,
     -- The model's predicted probability of conversion (predictive scoring), set by
     -- train() for every contact of a model with a fit; null without one.
-    conversion_probability double precision,
-    -- Contact first: scoring looks rows up by contact (contact_id = ANY (...)), which
-    -- the key then serves whatever the planner believes of the table (with model
-    -- first, a table not yet analyzed got a plan that filtered every row of the
-    -- model against the whole array: 50,000 events for new contacts took 12 s); and
-    -- Citus distributes by contact.
-    PRIMARY KEY (contact_id, model_id)
+    conversion_probability double precision
+    -- No unique index: the key (contact_id, model_id) is kept unique by
+    -- contact_score_keys below, and contact_scores_key_idx finds rows by it.
 ) WITH (fillfactor = 80);  -- room for HOT updates when an event leaves the score as it was
+-- Without a primary key, updates reach a logical replica by the whole old row.
+ALTER TABLE lead_scoring.contact_scores REPLICA IDENTITY FULL;
+-- Contact first: scoring looks rows up by contact (contact_id = ANY (...)), which
+-- the index then serves whatever the planner believes of the table (with model
+-- first, a table not yet analyzed got a plan that filtered every row of the model
+-- against the whole array: 50,000 events for new contacts took 12 s); and Citus
+-- distributes by contact.
+CREATE INDEX contact_scores_key_idx ON lead_scoring.contact_scores (contact_id, model_id);
+-- The unique key of contact_scores, in a table of its own whose rows are written
+-- once and never updated. Why not a unique index on contact_scores: a transaction
+-- that scores the same contact thousands of times (a CRM syncing inside one
+-- transaction) leaves as many versions of its score row, which PostgreSQL cannot
+-- prune before that transaction ends, and every update then checked each of them
+-- for uniqueness (16,000 one-row inserts for one contact took 43 s, 4.4x their
+-- time in autocommit). A score row is created after its key is inserted here (ON
+-- CONFLICT DO NOTHING waits for a session creating the same one), and scoring finds
+-- the rows it already locked or wrote in the transaction by their tid
+-- (src/pg/score_row_tids.hpp).
+CREATE TABLE lead_scoring.contact_score_keys (
+    contact_id bigint NOT NULL,
+    model_id   integer NOT NULL,
+    PRIMARY KEY (contact_id, model_id)
+);
 -- The leaderboard reads this index in order instead of sorting every contact. It is
 -- keyed by the model's *name* because that is what users filter on: an index on
 -- model_id would need a join with models, and a join loses the index order.

@@ -363,6 +363,7 @@ CREATE OR REPLACE FUNCTION lead_scoring.drop_model_scores() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
 BEGIN
     DELETE FROM lead_scoring.contact_scores s WHERE s.model_id = OLD.model_id;
+    DELETE FROM lead_scoring.contact_score_keys k WHERE k.model_id = OLD.model_id;
     DELETE FROM lead_scoring.window_awards w WHERE w.model_id = OLD.model_id;
     DELETE FROM lead_scoring.combination_sets c WHERE c.model_id = OLD.model_id;
     DELETE FROM lead_scoring.absence_deadlines d WHERE d.model_id = OLD.model_id;

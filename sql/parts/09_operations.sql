@@ -55,7 +55,7 @@ BEGIN
                   HINT = 'Erase contacts one by one with lead_scoring.forget_contact().';
     ELSIF lead_scoring.erasing(OLD.contact_id) THEN
         RETURN OLD;
-    ELSIF TG_TABLE_NAME = 'contact_scores' THEN
+    ELSIF TG_TABLE_NAME IN ('contact_scores', 'contact_score_keys') THEN
         IF NOT EXISTS (SELECT 1 FROM lead_scoring.models m WHERE m.model_id = OLD.model_id) THEN
             RETURN OLD;  -- the model was deleted: its scores go with it
         END IF;
@@ -74,6 +74,10 @@ CREATE OR REPLACE TRIGGER protect_truncate BEFORE TRUNCATE ON lead_scoring.conta
 CREATE OR REPLACE TRIGGER protect_truncate BEFORE TRUNCATE ON lead_scoring.events
     FOR EACH STATEMENT EXECUTE FUNCTION lead_scoring.protect_contact_rows();
 CREATE OR REPLACE TRIGGER protect_truncate BEFORE TRUNCATE ON lead_scoring.contact_scores
+    FOR EACH STATEMENT EXECUTE FUNCTION lead_scoring.protect_contact_rows();
+CREATE OR REPLACE TRIGGER protect_delete BEFORE DELETE ON lead_scoring.contact_score_keys
+    FOR EACH ROW EXECUTE FUNCTION lead_scoring.protect_contact_rows();
+CREATE OR REPLACE TRIGGER protect_truncate BEFORE TRUNCATE ON lead_scoring.contact_score_keys
     FOR EACH STATEMENT EXECUTE FUNCTION lead_scoring.protect_contact_rows();
 
 -- Erases a contact from every table and reports how many rows each lost.
@@ -113,6 +117,7 @@ BEGIN
     DELETE FROM lead_scoring.contact_scores s WHERE s.contact_id = id;
     GET DIAGNOSTICS rows = ROW_COUNT;
     RETURN NEXT;
+    DELETE FROM lead_scoring.contact_score_keys k WHERE k.contact_id = id;  -- (counted as contact_scores)
     relation := 'contact_attribute_history';
     DELETE FROM lead_scoring.contact_attribute_history h WHERE h.contact_id = id;
     GET DIAGNOSTICS rows = ROW_COUNT;

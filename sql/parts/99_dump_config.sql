@@ -21,6 +21,7 @@ SELECT pg_catalog.pg_extension_config_dump('lead_scoring.band_counts', '');
 SELECT pg_catalog.pg_extension_config_dump('lead_scoring.contacts', '');
 SELECT pg_catalog.pg_extension_config_dump('lead_scoring.events', '');
 SELECT pg_catalog.pg_extension_config_dump('lead_scoring.contact_scores', '');
+SELECT pg_catalog.pg_extension_config_dump('lead_scoring.contact_score_keys', '');
 SELECT pg_catalog.pg_extension_config_dump('lead_scoring.window_awards', '');
 SELECT pg_catalog.pg_extension_config_dump('lead_scoring.contact_attribute_history', '');
 SELECT pg_catalog.pg_extension_config_dump('lead_scoring.contact_attribute_history_change_id_seq', '');

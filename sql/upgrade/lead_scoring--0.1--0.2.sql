@@ -93,9 +93,19 @@ DROP TYPE lead_scoring.maintained_state;
 DROP FUNCTION lead_scoring.state_from_arrays(integer, bigint, integer[], bigint[], bigint[], bigint[],
     bigint[], integer[], bigint[], bigint[], integer[], timestamptz[]);
 
--- contact_scores keyed by contact first (sql/parts/03_internal_tables.sql).
-ALTER TABLE lead_scoring.contact_scores DROP CONSTRAINT contact_scores_pkey,
-    ADD CONSTRAINT contact_scores_pkey PRIMARY KEY (contact_id, model_id);
+-- contact_scores keyed by contact first, its unique key kept by contact_score_keys
+-- instead of a unique index (issue 13: many one-row inserts in one transaction;
+-- sql/parts/03_internal_tables.sql).
+CREATE TABLE lead_scoring.contact_score_keys (
+    contact_id bigint NOT NULL,
+    model_id   integer NOT NULL,
+    PRIMARY KEY (contact_id, model_id)
+);
+INSERT INTO lead_scoring.contact_score_keys (contact_id, model_id)
+    SELECT s.contact_id, s.model_id FROM lead_scoring.contact_scores s ORDER BY 1, 2;
+ALTER TABLE lead_scoring.contact_scores DROP CONSTRAINT contact_scores_pkey;
+ALTER TABLE lead_scoring.contact_scores REPLICA IDENTITY FULL;
+CREATE INDEX contact_scores_key_idx ON lead_scoring.contact_scores (contact_id, model_id);
 
 -- The ledger's kinds come from the core's one list (issue 20: a rule kind is added
 -- in one place; sql/parts/03_internal_tables.sql).

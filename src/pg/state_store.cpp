@@ -9,6 +9,7 @@
 #include "pg/absence_store.hpp"
 #include "pg/band_counts_store.hpp"
 #include "pg/combination_store.hpp"
+#include "pg/score_row_tids.hpp"
 #include "pg/window_store.hpp"
 
 namespace ls::pg {
@@ -17,7 +18,7 @@ namespace {
 
 #define LOAD_COLUMNS_AND_ROWS                                                          \
     "SELECT model_id, contact_id, qualified, last_activity_at, state,"                 \
-    "       score::pg_catalog.text, first_event_at, converted_at"                     \
+    "       score::pg_catalog.text, first_event_at, converted_at, ctid"               \
     " FROM lead_scoring.contact_scores"                                                \
     " WHERE model_id OPERATOR(pg_catalog.=) ANY ($1) AND contact_id OPERATOR(pg_catalog.=) ANY ($2)"
 
@@ -38,8 +39,35 @@ Statement& load_all_or_nothing_statement() {
                        {INT4ARRAYOID, INT8ARRAYOID, INT8OID});
     return s;
 }
+
+// The rows at the tids this transaction remembers (pg/score_row_tids.hpp): no key
+// lookup and no lock (the transaction holds one on each already). A tid whose
+// version is no longer the row's current one returns nothing.
+Statement& load_by_tid_statement() {
+    static Statement s(
+        "SELECT model_id, contact_id, qualified, last_activity_at, state,"
+        "       score::pg_catalog.text, first_event_at, converted_at, ctid"
+        " FROM lead_scoring.contact_scores WHERE ctid OPERATOR(pg_catalog.=) ANY ($1)",
+        {TIDARRAYOID});
+    return s;
+}
 #undef LOAD_COLUMNS_AND_ROWS
 
+// Creating score rows takes two statements. The keys first: the unique index of
+// contact_score_keys makes a session creating the same row wait for the other one,
+// then create nothing (contact_scores has no unique index: see
+// sql/parts/03_internal_tables.sql; under REPEATABLE READ a key committed since the
+// snapshot is a serialization failure, as a unique index on contact_scores gave).
+Statement& create_keys_statement() {
+    static Statement s(
+        "INSERT INTO lead_scoring.contact_score_keys (contact_id, model_id)"
+        " SELECT c, m FROM pg_catalog.unnest($2::pg_catalog.int8[]) c, pg_catalog.unnest($1::pg_catalog.int4[]) m"
+        "  ORDER BY c, m ON CONFLICT DO NOTHING",
+        {INT4ARRAYOID, INT8ARRAYOID});
+    return s;
+}
+// Then, with a snapshot taken after that wait, the rows that do not exist. (A key
+// without its row, left by a superuser's delete behind the triggers' back, gets one.)
 Statement& create_states_statement() {
     static Statement s(
         // A row created for a contact with events already (a model added since) starts
@@ -52,7 +80,10 @@ Statement& create_states_statement() {
         "          WHERE e.contact_id OPERATOR(pg_catalog.=) c AND e.event_type OPERATOR(pg_catalog.=) m.conversion_event_type)"
         "   FROM lead_scoring.models m, pg_catalog.unnest($2::pg_catalog.int8[]) c"
         "  WHERE m.model_id OPERATOR(pg_catalog.=) ANY ($1)"
-        "  ORDER BY c, m.model_id ON CONFLICT DO NOTHING"
+        "    AND NOT EXISTS (SELECT 1 FROM lead_scoring.contact_scores s"
+        "                     WHERE s.contact_id OPERATOR(pg_catalog.=) c"
+        "                       AND s.model_id OPERATOR(pg_catalog.=) m.model_id)"
+        "  ORDER BY c, m.model_id"
         " RETURNING model_id, contact_id",
         {INT4ARRAYOID, INT8ARRAYOID});
     return s;
@@ -155,6 +186,9 @@ void read_states(uint64 n, std::vector<StoredState>& out) {
         st.contact_id = row.int64_value(2);
         st.state = state_from_row(row, 3, st.model_id, st.contact_id);
         st.before = band_facts_from_row(row, 6);
+        bool isnull;
+        st.tid = *reinterpret_cast<ItemPointer>(DatumGetPointer(row.value(9, &isnull)));  // tid is by reference
+        score_row_tids::remember(st.model_id, st.contact_id, st.tid);
         out.push_back(std::move(st));
     }
 }
@@ -179,8 +213,39 @@ void sort_states(const RuleCache& rules, std::vector<StoredState>& states) {
 // The rows of `models` x `contacts`, locked, if every one exists; otherwise none are
 // locked (the count is read first, unlocked) and the result may be empty. Rows deleted
 // while the lock waited (forget_contact) are missing from the result.
-std::vector<StoredState> lock_all_or_nothing(const std::vector<int32_t>& models, const std::vector<int64_t>& contacts) {
+// The rows of `models` x `contacts` when this transaction remembers where each one
+// is and finds it there; otherwise nothing.
+std::vector<StoredState> rows_at_remembered_tids(const std::vector<int32_t>& models,
+                                                 const std::vector<int64_t>& contacts) {
     std::vector<StoredState> states;
+    std::vector<ItemPointerData> tids;
+    tids.reserve(models.size() * contacts.size());
+    for (int64_t c : contacts)
+        for (int32_t m : models) {
+            const std::optional<ItemPointerData> tid = score_row_tids::find(m, c);
+            if (!tid) return states;
+            tids.push_back(*tid);
+        }
+    std::vector<Datum> tid_datums;
+    tid_datums.reserve(tids.size());
+    for (auto& t : tids) tid_datums.push_back(PointerGetDatum(&t));
+    Datum args[1] = {make_array(tid_datums, {}, TIDOID)};
+    read_states(load_by_tid_statement().run(args, nullptr), states);
+    // Whole only if every pair came back, each once (a tid holds one row).
+    std::vector<std::pair<int64_t, int32_t>> found;
+    for (const auto& st : states) found.emplace_back(st.contact_id, st.model_id);
+    std::sort(found.begin(), found.end());
+    bool whole = std::adjacent_find(found.begin(), found.end()) == found.end() && found.size() == tids.size();
+    for (const auto& st : states)
+        whole = whole && std::binary_search(contacts.begin(), contacts.end(), st.contact_id) &&
+                std::find(models.begin(), models.end(), st.model_id) != models.end();
+    if (!whole) states.clear();
+    return states;
+}
+
+std::vector<StoredState> lock_all_or_nothing(const std::vector<int32_t>& models, const std::vector<int64_t>& contacts) {
+    std::vector<StoredState> states = rows_at_remembered_tids(models, contacts);
+    if (!states.empty()) return states;
     const int64 want = static_cast<int64>(models.size() * contacts.size());
     Datum args[3] = {int4_array(models), int8_array(contacts), Int64GetDatum(want)};
     read_states(load_all_or_nothing_statement().run(args, nullptr), states);
@@ -209,6 +274,7 @@ std::vector<StoredState> lock_states(const RuleCache& rules, const std::vector<i
         // while holding locks out of order, which deadlocked with a session doing the
         // same for other contacts (a new model, a fit after an attribute update).
         Datum args[2] = {int4_array(models), int8_array(contacts)};
+        create_keys_statement().run(args, nullptr);
         const uint64 n = create_states_statement().run(args, nullptr);
         std::vector<std::pair<int32_t, int64_t>> created;
         for (uint64 r = 0; r < n; ++r) created.emplace_back(column_int32(r, 1), column_int64(r, 2));
@@ -288,34 +354,63 @@ void lock_or_create_contacts(const std::vector<int64_t>& contacts, Oid actor) {
     }
 }
 
+namespace {
+// Remembers where the `n` rows an UPDATE ... RETURNING model_id, contact_id, ctid
+// left in SPI_tuptable are now.
+void remember_written(uint64 n) {
+    for (uint64 r = 0; r < n; ++r) {
+        const ResultRow row(r);
+        bool isnull;
+        score_row_tids::remember(row.int32_value(1), row.int64_value(2),
+                                 *reinterpret_cast<ItemPointer>(DatumGetPointer(row.value(3, &isnull))));
+    }
+}
+}  // namespace
+
 void write_states(std::vector<StoredState>& states) {
-    // One UPDATE from parallel arrays, one element per changed state.
-    static Statement update(
-        "UPDATE lead_scoring.contact_scores s"
-        " SET score = u.score, fit_score = u.fit_score, behavior_score = u.behavior_score,"
-        "     qualified = u.qualified, last_activity_at = u.last_activity_at, updated_at = $9,"
-        "     maintenance_due_at = u.due, state = u.state,"
-        "     first_event_at = CASE WHEN u.exact THEN u.first_event_at"
-        "                           ELSE LEAST(s.first_event_at, u.first_event_at) END,"
-        "     converted_at = CASE WHEN u.exact THEN u.converted_at"
-        "                         ELSE LEAST(s.converted_at, u.converted_at) END,"
-        "     conversion_probability = u.probability"
-        " FROM ROWS FROM (pg_catalog.unnest($1::pg_catalog.int4[]), pg_catalog.unnest($2::pg_catalog.int8[]),"
-        "   pg_catalog.unnest($3::pg_catalog.numeric[]), pg_catalog.unnest($4::pg_catalog.numeric[]),"
-        "   pg_catalog.unnest($5::pg_catalog.numeric[]), pg_catalog.unnest($6::pg_catalog.bool[]),"
-        "   pg_catalog.unnest($7::pg_catalog.timestamptz[]), pg_catalog.unnest($8::pg_catalog.timestamptz[]),"
-        "   pg_catalog.unnest($10::pg_catalog.bytea[]), pg_catalog.unnest($11::pg_catalog.timestamptz[]),"
-        "   pg_catalog.unnest($12::pg_catalog.timestamptz[]), pg_catalog.unnest($13::pg_catalog.bool[]),"
-        "   pg_catalog.unnest($14::pg_catalog.float8[]))"
-        "   AS u(model_id, contact_id, score, fit_score, behavior_score, qualified, last_activity_at, due, state,"
-        "        first_event_at, converted_at, exact, probability)"
-        " WHERE s.model_id OPERATOR(pg_catalog.=) u.model_id AND s.contact_id OPERATOR(pg_catalog.=) u.contact_id",
+    // One UPDATE from parallel arrays, one element per changed state, each row found
+    // by the tid it was loaded at (locked then; no key lookup). It returns where
+    // each row is now, for the transaction's next statements (pg/score_row_tids.hpp).
+#define LS_UPDATE_STATES                                                                             \
+        "UPDATE lead_scoring.contact_scores s"                                                               \
+        " SET score = u.score, fit_score = u.fit_score, behavior_score = u.behavior_score,"                  \
+        "     qualified = u.qualified, last_activity_at = u.last_activity_at, updated_at = $9,"              \
+        "     maintenance_due_at = u.due, state = u.state,"                                                  \
+        "     first_event_at = CASE WHEN u.exact THEN u.first_event_at"                                      \
+        "                           ELSE LEAST(s.first_event_at, u.first_event_at) END,"                     \
+        "     converted_at = CASE WHEN u.exact THEN u.converted_at"                                          \
+        "                         ELSE LEAST(s.converted_at, u.converted_at) END,"                           \
+        "     conversion_probability = u.probability"                                                        \
+        " FROM ROWS FROM (pg_catalog.unnest($1::pg_catalog.int4[]), pg_catalog.unnest($2::pg_catalog.int8[])," \
+        "   pg_catalog.unnest($3::pg_catalog.numeric[]), pg_catalog.unnest($4::pg_catalog.numeric[]),"       \
+        "   pg_catalog.unnest($5::pg_catalog.numeric[]), pg_catalog.unnest($6::pg_catalog.bool[]),"          \
+        "   pg_catalog.unnest($7::pg_catalog.timestamptz[]), pg_catalog.unnest($8::pg_catalog.timestamptz[])," \
+        "   pg_catalog.unnest($10::pg_catalog.bytea[]), pg_catalog.unnest($11::pg_catalog.timestamptz[]),"   \
+        "   pg_catalog.unnest($12::pg_catalog.timestamptz[]), pg_catalog.unnest($13::pg_catalog.bool[]),"    \
+        "   pg_catalog.unnest($14::pg_catalog.float8[]), pg_catalog.unnest($15::pg_catalog.tid[]))"          \
+        "   AS u(model_id, contact_id, score, fit_score, behavior_score, qualified, last_activity_at, due, state," \
+        "        first_event_at, converted_at, exact, probability, row_tid)"
+    static Statement by_tid(
+        LS_UPDATE_STATES
+        " WHERE s.ctid OPERATOR(pg_catalog.=) u.row_tid"
+        "   AND s.model_id OPERATOR(pg_catalog.=) u.model_id AND s.contact_id OPERATOR(pg_catalog.=) u.contact_id"
+        " RETURNING s.model_id, s.contact_id, s.ctid",
         {INT4ARRAYOID, INT8ARRAYOID, NUMERICARRAYOID, NUMERICARRAYOID, NUMERICARRAYOID, BOOLARRAYOID,
          TIMESTAMPTZARRAYOID, TIMESTAMPTZARRAYOID, TIMESTAMPTZOID, BYTEAARRAYOID, TIMESTAMPTZARRAYOID,
-         TIMESTAMPTZARRAYOID, BOOLARRAYOID, FLOAT8ARRAYOID});
+         TIMESTAMPTZARRAYOID, BOOLARRAYOID, FLOAT8ARRAYOID, TIDARRAYOID});
+    // By key, for the rows not where they were loaded: none, unless something
+    // updated a row between its load and this write (it stays locked by us).
+    static Statement by_key(
+        LS_UPDATE_STATES
+        " WHERE s.model_id OPERATOR(pg_catalog.=) u.model_id AND s.contact_id OPERATOR(pg_catalog.=) u.contact_id"
+        " RETURNING s.model_id, s.contact_id, s.ctid",
+        {INT4ARRAYOID, INT8ARRAYOID, NUMERICARRAYOID, NUMERICARRAYOID, NUMERICARRAYOID, BOOLARRAYOID,
+         TIMESTAMPTZARRAYOID, TIMESTAMPTZARRAYOID, TIMESTAMPTZOID, BYTEAARRAYOID, TIMESTAMPTZARRAYOID,
+         TIMESTAMPTZARRAYOID, BOOLARRAYOID, FLOAT8ARRAYOID, TIDARRAYOID});
+#undef LS_UPDATE_STATES
     count_band_changes(states, false);
     std::vector<Datum> model, contact, score, fit, behavior, qualified, last, due, state, first, converted, exact,
-        probability;
+        probability, tid;
     std::vector<bool> last_null, due_null, first_null, converted_null, probability_null;
     for (const auto& st : states) {
         if (!st.changed) continue;
@@ -337,18 +432,21 @@ void write_states(std::vector<StoredState>& states) {
         exact.push_back(BoolGetDatum(st.facts_exact));
         probability.push_back(Float8GetDatum(st.probability.value_or(0)));
         probability_null.push_back(!st.probability.has_value());
+        tid.push_back(PointerGetDatum(&st.tid));
     }
     if (model.empty()) return;
     const TimestampTz now = call([]() -> TimestampTz { return GetCurrentTransactionStartTimestamp(); });
-    Datum args[14] = {make_array(model, {}, INT4OID),       make_array(contact, {}, INT8OID),
+    Datum args[15] = {make_array(model, {}, INT4OID),       make_array(contact, {}, INT8OID),
                       make_array(score, {}, NUMERICOID),    make_array(fit, {}, NUMERICOID),
                       make_array(behavior, {}, NUMERICOID), make_array(qualified, {}, BOOLOID),
                       make_array(last, last_null, TIMESTAMPTZOID), make_array(due, due_null, TIMESTAMPTZOID),
                       TimestampTzGetDatum(now),             make_array(state, {}, BYTEAOID),
                       make_array(first, first_null, TIMESTAMPTZOID),
                       make_array(converted, converted_null, TIMESTAMPTZOID), make_array(exact, {}, BOOLOID),
-                      make_array(probability, probability_null, FLOAT8OID)};
-    update.run(args, nullptr);
+                      make_array(probability, probability_null, FLOAT8OID), make_array(tid, {}, TIDOID)};
+    const uint64 written = by_tid.run(args, nullptr);
+    remember_written(written);
+    if (written < model.size()) remember_written(by_key.run(args, nullptr));
     write_window_awards(states);
     write_combination_sets(states);
     write_absence_deadlines(states);

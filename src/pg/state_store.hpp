@@ -32,7 +32,7 @@ struct StoredState {
     bool changed = false;  // to be written back
     core::Snapshot scores; // filled before writing
     std::optional<core::Micros> due;  // when maintenance has something to do next
-    ItemPointerData tid{};  // where the row is (set by lock_due_states only)
+    ItemPointerData tid{};  // where the row was when it was loaded and locked
 
     std::string encoded;  // the state column to write (core::encode_state), filled by finish
     // The conversion facts of the events this statement saw. Written as the earlier

@@ -70,6 +70,7 @@ my %content = (
     contacts        => 'SELECT * FROM lead_scoring.contacts ORDER BY contact_id',
     events          => 'SELECT * FROM lead_scoring.events ORDER BY event_id',
     scores          => 'SELECT * FROM lead_scoring.contact_scores ORDER BY model_id, contact_id',
+    score_keys      => 'SELECT * FROM lead_scoring.contact_score_keys ORDER BY contact_id, model_id',
     ledger          => 'SELECT * FROM lead_scoring.ledger ORDER BY entry_id',
     alerts          => 'SELECT * FROM lead_scoring.alerts ORDER BY alert_id',
     window_awards   => 'SELECT * FROM lead_scoring.window_awards ORDER BY contact_id, model_id, group_id, occurred_at, event_id',

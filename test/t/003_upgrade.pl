@@ -249,6 +249,17 @@ sub same_content {
     }
 }
 
+# Every score row carried over has its key in contact_score_keys (which keeps the key
+# unique now that contact_scores has no unique index), and nothing else is there.
+is($node->safe_psql('old', q{
+    SELECT (SELECT count(*) FROM lead_scoring.contact_scores s
+             WHERE NOT EXISTS (SELECT 1 FROM lead_scoring.contact_score_keys k
+                                WHERE k.contact_id = s.contact_id AND k.model_id = s.model_id))
+        || ' ' || (SELECT count(*) FROM lead_scoring.contact_score_keys)
+        || ' ' || (SELECT count(*) FROM lead_scoring.contact_scores)}),
+    "0 $count{'lead_scoring.contact_scores'} $count{'lead_scoring.contact_scores'}",
+    'each score row carried over has its key, and only those');
+
 # The history of the updated database starts with one change per contact: at its
 # created_at, to its current attributes, by the update.
 is($node->safe_psql('old', q{
