@@ -4,6 +4,7 @@
 #include "pg/guard.hpp"
 #include "pg/rule_cache.hpp"
 #include "pg/score_row_tids.hpp"
+#include "pg/subtransaction.hpp"
 #include "pg/settings.hpp"
 
 extern "C" {
@@ -15,6 +16,7 @@ void _PG_init(void) {
     ls::pg::register_rule_cache_invalidation();
     ls::pg::define_settings();
     ls::pg::score_row_tids::register_forgetting();
+    ls::pg::register_subtransaction_budget();
     if (process_shared_preload_libraries_in_progress) ls::pg::register_maintenance_launcher();
 }
 }

@@ -21,8 +21,13 @@ struct KeyHash {
 // are then looked up by key once more, as on their first touch).
 constexpr size_t kMaxRows = 200000;
 
-std::unordered_map<Key, ItemPointerData, KeyHash>& rows() {
-    static std::unordered_map<Key, ItemPointerData, KeyHash> map;
+struct Where {
+    ItemPointerData tid;
+    SubTransactionId written_in;  // the subtransaction that locked or wrote the version
+};
+
+std::unordered_map<Key, Where, KeyHash>& rows() {
+    static std::unordered_map<Key, Where, KeyHash> map;
     return map;
 }
 
@@ -39,8 +44,17 @@ void on_transaction(XactEvent event, void*) {
     }
 }
 
-void on_subtransaction(SubXactEvent event, SubTransactionId, SubTransactionId, void*) {
-    if (event == SUBXACT_EVENT_ABORT_SUB) forget_all();
+// What the aborted subtransaction and those within it (which have later ids) locked
+// or wrote is gone; what its parents did stands.
+void on_subtransaction(SubXactEvent event, SubTransactionId aborted, SubTransactionId, void*) {
+    if (event != SUBXACT_EVENT_ABORT_SUB) return;
+    auto& map = rows();
+    for (auto it = map.begin(); it != map.end();) {
+        if (it->second.written_in >= aborted)
+            it = map.erase(it);
+        else
+            ++it;
+    }
 }
 
 }  // namespace
@@ -48,14 +62,14 @@ void on_subtransaction(SubXactEvent event, SubTransactionId, SubTransactionId, v
 void remember(int32_t model_id, int64_t contact_id, const ItemPointerData& tid) {
     auto& map = rows();
     if (map.size() >= kMaxRows) map.clear();
-    map[Key{contact_id, model_id}] = tid;
+    map[Key{contact_id, model_id}] = Where{tid, GetCurrentSubTransactionId()};
 }
 
 std::optional<ItemPointerData> find(int32_t model_id, int64_t contact_id) {
     const auto& map = rows();
     const auto it = map.find(Key{contact_id, model_id});
     if (it == map.end()) return std::nullopt;
-    return it->second;
+    return it->second.tid;
 }
 
 void register_forgetting() {

@@ -8,8 +8,8 @@
 // remembered here is locked by this transaction (it wrote the version, or locked it
 // FOR UPDATE), so it is read again without a lock.
 //
-// Forgotten at the end of every transaction and whenever a subtransaction aborts
-// (its versions are gone and their tids may be reused). A tid that no longer holds
+// Forgotten at the end of every transaction; what a subtransaction locked or wrote
+// is forgotten when it aborts (its versions are gone and their tids may be reused). A tid that no longer holds
 // the row's current version (another writer updated it since: maintenance, a model
 // edit) is simply not visible: the caller then looks the row up by its key.
 #pragma once

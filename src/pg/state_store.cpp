@@ -10,6 +10,7 @@
 #include "pg/band_counts_store.hpp"
 #include "pg/combination_store.hpp"
 #include "pg/score_row_tids.hpp"
+#include "pg/subtransaction.hpp"
 #include "pg/window_store.hpp"
 
 namespace ls::pg {
@@ -58,16 +59,20 @@ Statement& load_by_tid_statement() {
 // then create nothing (contact_scores has no unique index: see
 // sql/parts/03_internal_tables.sql; under REPEATABLE READ a key committed since the
 // snapshot is a serialization failure, as a unique index on contact_scores gave).
+// Only for contacts that exist: recompute, which locks no contact, must not create
+// rows for one that forget_contact erased while it waited.
 Statement& create_keys_statement() {
     static Statement s(
         "INSERT INTO lead_scoring.contact_score_keys (contact_id, model_id)"
         " SELECT c, m FROM pg_catalog.unnest($2::pg_catalog.int8[]) c, pg_catalog.unnest($1::pg_catalog.int4[]) m"
+        "  WHERE EXISTS (SELECT 1 FROM lead_scoring.contacts k WHERE k.contact_id OPERATOR(pg_catalog.=) c)"
         "  ORDER BY c, m ON CONFLICT DO NOTHING",
         {INT4ARRAYOID, INT8ARRAYOID});
     return s;
 }
-// Then, with a snapshot taken after that wait, the rows that do not exist. (A key
-// without its row, left by a superuser's delete behind the triggers' back, gets one.)
+// Then, with a snapshot taken after that wait, the rows that do not exist, of keys
+// that do (a contact erased meanwhile gets none). A key without its row, left by a
+// superuser's delete behind the triggers' back, gets one.
 Statement& create_states_statement() {
     static Statement s(
         // A row created for a contact with events already (a model added since) starts
@@ -80,6 +85,8 @@ Statement& create_states_statement() {
         "          WHERE e.contact_id OPERATOR(pg_catalog.=) c AND e.event_type OPERATOR(pg_catalog.=) m.conversion_event_type)"
         "   FROM lead_scoring.models m, pg_catalog.unnest($2::pg_catalog.int8[]) c"
         "  WHERE m.model_id OPERATOR(pg_catalog.=) ANY ($1)"
+        "    AND EXISTS (SELECT 1 FROM lead_scoring.contact_score_keys k"
+        "                 WHERE k.contact_id OPERATOR(pg_catalog.=) c AND k.model_id OPERATOR(pg_catalog.=) m.model_id)"
         "    AND NOT EXISTS (SELECT 1 FROM lead_scoring.contact_scores s"
         "                     WHERE s.contact_id OPERATOR(pg_catalog.=) c"
         "                       AND s.model_id OPERATOR(pg_catalog.=) m.model_id)"
@@ -243,12 +250,28 @@ std::vector<StoredState> rows_at_remembered_tids(const std::vector<int32_t>& mod
     return states;
 }
 
+// The lock runs in a subtransaction (while the transaction's budget lasts) so that
+// it can be let go whole: the count is read before the lock waits, so a row erased
+// by a forget_contact that the lock waited for is missing from the result while the
+// other rows are locked. Holding those, the caller would have to create the erased
+// contact again (as a new one) out of lock order: a batch creating that contact
+// meanwhile, and waiting for one of those rows, deadlocked with it. Rolled back, the
+// caller starts over in order (contacts first, then score rows) holding nothing.
 std::vector<StoredState> lock_all_or_nothing(const std::vector<int32_t>& models, const std::vector<int64_t>& contacts) {
     std::vector<StoredState> states = rows_at_remembered_tids(models, contacts);
     if (!states.empty()) return states;
-    const int64 want = static_cast<int64>(models.size() * contacts.size());
-    Datum args[3] = {int4_array(models), int8_array(contacts), Int64GetDatum(want)};
-    read_states(load_all_or_nothing_statement().run(args, nullptr), states);
+    const size_t want = models.size() * contacts.size();
+    Datum args[3] = {int4_array(models), int8_array(contacts), Int64GetDatum(static_cast<int64>(want))};
+    if (!subtransaction_budget_left()) {
+        read_states(load_all_or_nothing_statement().run(args, nullptr), states);
+        return states;
+    }
+    in_subtransaction([&]() {
+        read_states(load_all_or_nothing_statement().run(args, nullptr), states);
+        if (states.size() == want) return true;
+        states.clear();  // (locked nothing, or fewer than all: let go of them)
+        return false;
+    });
     return states;
 }
 
@@ -334,23 +357,42 @@ void lock_or_create_contacts(const std::vector<int64_t>& contacts, Oid actor) {
         " WHERE k.contact_id OPERATOR(pg_catalog.=) ANY ($1::pg_catalog.int8[])"
         " ORDER BY k.contact_id FOR KEY SHARE",
         {INT8ARRAYOID});
-    Datum args[2] = {int8_array(contacts),
-                     call([&]() -> Datum { return PointerGetDatum(cstring_to_text(GetUserNameFromId(actor, false))); })};
-    uint64 n;
-    {
-        const CreatingContacts creating;
-        n = create.run(args, nullptr);
-    }
-    std::vector<int64_t> created;
-    created.reserve(n);
-    for (uint64 r = 0; r < n; ++r) created.push_back(column_int64(r, 1));
-    std::sort(created.begin(), created.end());
-    std::vector<int64_t> known;
-    for (int64_t c : contacts)
-        if (!std::binary_search(created.begin(), created.end(), c)) known.push_back(c);
-    if (!known.empty()) {
+    const Datum actor_name =
+        call([&]() -> Datum { return PointerGetDatum(cstring_to_text(GetUserNameFromId(actor, false))); });
+    // A known contact that a forget_contact erases while the key-share lock waits
+    // for it is not locked (the row is gone): it is created again, as a new contact,
+    // in the next round. (Going on without it scored its events into score rows of
+    // a contact that no longer existed.)
+    std::vector<int64_t> pending = contacts;
+    for (int round = 0; !pending.empty(); ++round) {
+        if (round == 100)
+            throw SqlError(ERRCODE_T_R_SERIALIZATION_FAILURE,
+                           "lead_scoring: contact " + std::to_string(pending.front()) +
+                               " was erased again and again while this statement waited for it",
+                           "Retry the transaction.");
+        Datum args[2] = {int8_array(pending), actor_name};
+        uint64 n;
+        {
+            const CreatingContacts creating;
+            n = create.run(args, nullptr);
+        }
+        std::vector<int64_t> created;
+        created.reserve(n);
+        for (uint64 r = 0; r < n; ++r) created.push_back(column_int64(r, 1));
+        std::sort(created.begin(), created.end());
+        std::vector<int64_t> known;
+        for (int64_t c : pending)
+            if (!std::binary_search(created.begin(), created.end(), c)) known.push_back(c);
+        pending.clear();
+        if (known.empty()) break;
         Datum known_args[1] = {int8_array(known)};
-        share.run(known_args, nullptr);
+        const uint64 locked_n = share.run(known_args, nullptr);
+        std::vector<int64_t> locked;
+        locked.reserve(locked_n);
+        for (uint64 r = 0; r < locked_n; ++r) locked.push_back(column_int64(r, 1));
+        std::sort(locked.begin(), locked.end());
+        for (int64_t c : known)
+            if (!std::binary_search(locked.begin(), locked.end(), c)) pending.push_back(c);
     }
 }
 
