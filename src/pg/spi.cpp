@@ -19,8 +19,17 @@ uint64 Statement::run(const Datum* args, const char* nulls, bool read_only) {
     }
     SPIPlanPtr plan = plan_;
     const char* sql = sql_.c_str();
+    const bool by_tid = planning_ == Planning::ByTid;
     return call([&]() -> uint64 {
+        // The generic plan is made (and remade after an invalidation) inside the
+        // execution, so the setting holds around it. On an error the (sub)transaction's
+        // abort puts the setting back, as for a function's SET clause.
+        const int guc_level = by_tid ? NewGUCNestLevel() : 0;
+        if (by_tid)
+            (void)set_config_option("enable_seqscan", "off", PGC_USERSET, PGC_S_SESSION, GUC_ACTION_SAVE, true, 0,
+                                    false);
         int rc = SPI_execute_plan(plan, const_cast<Datum*>(args), nulls, read_only, 0);
+        if (by_tid) AtEOXact_GUC(true, guc_level);
         if (rc < 0) elog(ERROR, "lead_scoring: SPI_execute_plan failed (%s): %s", SPI_result_code_string(rc), sql);
         return SPI_processed;
     });

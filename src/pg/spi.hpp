@@ -9,9 +9,18 @@
 
 namespace ls::pg {
 
+// How a statement is planned. ByTid: with sequential scans off, for statements that
+// find rows by their tid (ctid = ...). The planner costs a tid lookup above a
+// sequential scan of a small table, and a sequential scan reads every version of
+// every row, also the versions a long transaction left behind: a transaction that
+// scored one contact 10,000 times read 10,000 versions per statement (issue 13,
+// class 8).
+enum class Planning { Default, ByTid };
+
 class Statement {
 public:
-    Statement(std::string sql, std::vector<Oid> arg_types) : sql_(std::move(sql)), arg_types_(std::move(arg_types)) {}
+    Statement(std::string sql, std::vector<Oid> arg_types, Planning planning = Planning::Default)
+        : sql_(std::move(sql)), arg_types_(std::move(arg_types)), planning_(planning) {}
     // Runs the statement; the result rows are in SPI_tuptable. `nulls` uses SPI's
     // convention (' ' not null, 'n' null) and may be null when no argument is.
     uint64 run(const Datum* args, const char* nulls, bool read_only = false);
@@ -19,6 +28,7 @@ public:
 private:
     std::string sql_;
     std::vector<Oid> arg_types_;
+    Planning planning_;
     SPIPlanPtr plan_ = nullptr;  // kept for the life of the backend
 };
 

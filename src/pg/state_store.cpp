@@ -49,7 +49,7 @@ Statement& load_by_tid_statement() {
         "SELECT model_id, contact_id, qualified, last_activity_at, state,"
         "       score::pg_catalog.text, first_event_at, converted_at, ctid"
         " FROM lead_scoring.contact_scores WHERE ctid OPERATOR(pg_catalog.=) ANY ($1)",
-        {TIDARRAYOID});
+        {TIDARRAYOID}, Planning::ByTid);
     return s;
 }
 #undef LOAD_COLUMNS_AND_ROWS
@@ -439,7 +439,8 @@ void write_states(std::vector<StoredState>& states) {
         " RETURNING s.model_id, s.contact_id, s.ctid",
         {INT4ARRAYOID, INT8ARRAYOID, NUMERICARRAYOID, NUMERICARRAYOID, NUMERICARRAYOID, BOOLARRAYOID,
          TIMESTAMPTZARRAYOID, TIMESTAMPTZARRAYOID, TIMESTAMPTZOID, BYTEAARRAYOID, TIMESTAMPTZARRAYOID,
-         TIMESTAMPTZARRAYOID, BOOLARRAYOID, FLOAT8ARRAYOID, TIDARRAYOID});
+         TIMESTAMPTZARRAYOID, BOOLARRAYOID, FLOAT8ARRAYOID, TIDARRAYOID},
+        Planning::ByTid);
     // By key, for the rows not where they were loaded: none, unless something
     // updated a row between its load and this write (it stays locked by us).
     static Statement by_key(
