@@ -17,9 +17,10 @@ struct KeyHash {
     }
 };
 
-// Bounded (a few hundred kB; 200,000 rows pushed a COPY past TAP 005's memory
-// ceiling): a transaction that touches more rows than this starts over (its rows
-// are then looked up by key once more, as on their first touch).
+// Bounded: a transaction that touches more rows than this starts over (its rows
+// are then looked up by key once more, as on their first touch). At this bound the
+// map adds about 0.7 MB to a backend's peak (TAP 005's COPY: 70.6 MB, 69.9 MB with
+// the map kept at one row).
 constexpr size_t kMaxRows = 10000;
 
 struct Where {

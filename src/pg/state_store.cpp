@@ -413,27 +413,25 @@ void write_states(std::vector<StoredState>& states) {
     // One UPDATE from parallel arrays, one element per changed state, each row found
     // by the tid it was loaded at (locked then; no key lookup). It returns where
     // each row is now, for the transaction's next statements (pg/score_row_tids.hpp).
-#define LS_UPDATE_STATES                                                                             \
-        "UPDATE lead_scoring.contact_scores s"                                                               \
-        " SET score = u.score, fit_score = u.fit_score, behavior_score = u.behavior_score,"                  \
-        "     qualified = u.qualified, last_activity_at = u.last_activity_at, updated_at = $9,"              \
-        "     maintenance_due_at = u.due, state = u.state,"                                                  \
-        "     first_event_at = CASE WHEN u.exact THEN u.first_event_at"                                      \
-        "                           ELSE LEAST(s.first_event_at, u.first_event_at) END,"                     \
-        "     converted_at = CASE WHEN u.exact THEN u.converted_at"                                          \
-        "                         ELSE LEAST(s.converted_at, u.converted_at) END,"                           \
-        "     conversion_probability = u.probability"                                                        \
-        " FROM ROWS FROM (pg_catalog.unnest($1::pg_catalog.int4[]), pg_catalog.unnest($2::pg_catalog.int8[])," \
-        "   pg_catalog.unnest($3::pg_catalog.numeric[]), pg_catalog.unnest($4::pg_catalog.numeric[]),"       \
-        "   pg_catalog.unnest($5::pg_catalog.numeric[]), pg_catalog.unnest($6::pg_catalog.bool[]),"          \
-        "   pg_catalog.unnest($7::pg_catalog.timestamptz[]), pg_catalog.unnest($8::pg_catalog.timestamptz[])," \
-        "   pg_catalog.unnest($10::pg_catalog.bytea[]), pg_catalog.unnest($11::pg_catalog.timestamptz[]),"   \
-        "   pg_catalog.unnest($12::pg_catalog.timestamptz[]), pg_catalog.unnest($13::pg_catalog.bool[]),"    \
-        "   pg_catalog.unnest($14::pg_catalog.float8[]), pg_catalog.unnest($15::pg_catalog.tid[]))"          \
-        "   AS u(model_id, contact_id, score, fit_score, behavior_score, qualified, last_activity_at, due, state," \
+    static Statement update(
+        "UPDATE lead_scoring.contact_scores s"
+        " SET score = u.score, fit_score = u.fit_score, behavior_score = u.behavior_score,"
+        "     qualified = u.qualified, last_activity_at = u.last_activity_at, updated_at = $9,"
+        "     maintenance_due_at = u.due, state = u.state,"
+        "     first_event_at = CASE WHEN u.exact THEN u.first_event_at"
+        "                           ELSE LEAST(s.first_event_at, u.first_event_at) END,"
+        "     converted_at = CASE WHEN u.exact THEN u.converted_at"
+        "                         ELSE LEAST(s.converted_at, u.converted_at) END,"
+        "     conversion_probability = u.probability"
+        " FROM ROWS FROM (pg_catalog.unnest($1::pg_catalog.int4[]), pg_catalog.unnest($2::pg_catalog.int8[]),"
+        "   pg_catalog.unnest($3::pg_catalog.numeric[]), pg_catalog.unnest($4::pg_catalog.numeric[]),"
+        "   pg_catalog.unnest($5::pg_catalog.numeric[]), pg_catalog.unnest($6::pg_catalog.bool[]),"
+        "   pg_catalog.unnest($7::pg_catalog.timestamptz[]), pg_catalog.unnest($8::pg_catalog.timestamptz[]),"
+        "   pg_catalog.unnest($10::pg_catalog.bytea[]), pg_catalog.unnest($11::pg_catalog.timestamptz[]),"
+        "   pg_catalog.unnest($12::pg_catalog.timestamptz[]), pg_catalog.unnest($13::pg_catalog.bool[]),"
+        "   pg_catalog.unnest($14::pg_catalog.float8[]), pg_catalog.unnest($15::pg_catalog.tid[]))"
+        "   AS u(model_id, contact_id, score, fit_score, behavior_score, qualified, last_activity_at, due, state,"
         "        first_event_at, converted_at, exact, probability, row_tid)"
-    static Statement by_tid(
-        LS_UPDATE_STATES
         " WHERE s.ctid OPERATOR(pg_catalog.=) u.row_tid"
         "   AND s.model_id OPERATOR(pg_catalog.=) u.model_id AND s.contact_id OPERATOR(pg_catalog.=) u.contact_id"
         " RETURNING s.model_id, s.contact_id, s.ctid",
@@ -441,16 +439,6 @@ void write_states(std::vector<StoredState>& states) {
          TIMESTAMPTZARRAYOID, TIMESTAMPTZARRAYOID, TIMESTAMPTZOID, BYTEAARRAYOID, TIMESTAMPTZARRAYOID,
          TIMESTAMPTZARRAYOID, BOOLARRAYOID, FLOAT8ARRAYOID, TIDARRAYOID},
         Planning::ByTid);
-    // By key, for the rows not where they were loaded: none, unless something
-    // updated a row between its load and this write (it stays locked by us).
-    static Statement by_key(
-        LS_UPDATE_STATES
-        " WHERE s.model_id OPERATOR(pg_catalog.=) u.model_id AND s.contact_id OPERATOR(pg_catalog.=) u.contact_id"
-        " RETURNING s.model_id, s.contact_id, s.ctid",
-        {INT4ARRAYOID, INT8ARRAYOID, NUMERICARRAYOID, NUMERICARRAYOID, NUMERICARRAYOID, BOOLARRAYOID,
-         TIMESTAMPTZARRAYOID, TIMESTAMPTZARRAYOID, TIMESTAMPTZOID, BYTEAARRAYOID, TIMESTAMPTZARRAYOID,
-         TIMESTAMPTZARRAYOID, BOOLARRAYOID, FLOAT8ARRAYOID, TIDARRAYOID});
-#undef LS_UPDATE_STATES
     count_band_changes(states, false);
     std::vector<Datum> model, contact, score, fit, behavior, qualified, last, due, state, first, converted, exact,
         probability, tid;
@@ -487,9 +475,16 @@ void write_states(std::vector<StoredState>& states) {
                       make_array(first, first_null, TIMESTAMPTZOID),
                       make_array(converted, converted_null, TIMESTAMPTZOID), make_array(exact, {}, BOOLOID),
                       make_array(probability, probability_null, FLOAT8OID), make_array(tid, {}, TIDOID)};
-    const uint64 written = by_tid.run(args, nullptr);
+    const uint64 written = update.run(args, nullptr);
+    if (written < model.size())
+        // Each row was locked (or created) by this transaction when it was loaded,
+        // and nothing writes a score row between its load and this write.
+        throw SqlError(ERRCODE_INTERNAL_ERROR,
+                       "lead_scoring: " + std::to_string(model.size() - written) + " of " +
+                           std::to_string(model.size()) +
+                           " score rows were no longer where they were loaded; nothing was written",
+                       "This is a bug in lead_scoring; the statement was rolled back.");
     remember_written(written);
-    if (written < model.size()) remember_written(by_key.run(args, nullptr));
     write_window_awards(states);
     write_combination_sets(states);
     write_absence_deadlines(states);
