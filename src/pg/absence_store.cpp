@@ -153,19 +153,16 @@ void write_absence_deadlines(const std::vector<StoredState>& states) {
         before = st.loaded_absences;
         std::sort(before.begin(), before.end(), by_key);
         const auto& after = st.state.absences;  // kept sorted by the core
-        size_t i = 0, j = 0;
-        while (i < before.size() || j < after.size()) {
-            if (j == after.size() || (i < before.size() && by_key(before[i], after[j]))) {
+        walk_changes(
+            before, after, by_key,
+            [&](const core::AbsenceDeadline& gone) {
                 dc.push_back(Int64GetDatum(st.contact_id));
                 dm.push_back(Int32GetDatum(st.model_id));
-                dr.push_back(Int64GetDatum(before[i].rule_id));
-                dk.push_back(text_datum(before[i].correlation));
-                ++i;
-                continue;
-            }
-            const bool stored = i < before.size() && !by_key(after[j], before[i]);
-            const core::AbsenceDeadline& d = after[j];
-            if (!stored || !same(before[i], d)) {
+                dr.push_back(Int64GetDatum(gone.rule_id));
+                dk.push_back(text_datum(gone.correlation));
+            },
+            [&](const core::AbsenceDeadline& d, const core::AbsenceDeadline* loaded) {
+                if (loaded && same(*loaded, d)) return;
                 uc.push_back(Int64GetDatum(st.contact_id));
                 um.push_back(Int32GetDatum(st.model_id));
                 ur.push_back(Int64GetDatum(d.rule_id));
@@ -181,10 +178,7 @@ void write_absence_deadlines(const std::vector<StoredState>& states) {
                 ut.push_back(BoolGetDatum(d.taken_back));
                 uu.push_back(TimestampTzGetDatum(d.pending() ? *d.deadline : 0));
                 uu_null.push_back(!d.pending());
-            }
-            if (stored) ++i;
-            ++j;
-        }
+            });
     }
     if (!dc.empty()) {
         static Statement del(

@@ -114,31 +114,25 @@ void write_combination_sets(const std::vector<StoredState>& states) {
         before = st.loaded_combinations;
         std::sort(before.begin(), before.end(), by_key);
         const auto& after = st.state.combinations;  // kept sorted by the core
-        size_t i = 0, j = 0;
-        while (i < before.size() || j < after.size()) {
-            if (j == after.size() || (i < before.size() && by_key(before[i], after[j]))) {
+        walk_changes(
+            before, after, by_key,
+            [&](const core::CombinationSet& gone) {
                 dc.push_back(Int64GetDatum(st.contact_id));
                 dm.push_back(Int32GetDatum(st.model_id));
-                dr.push_back(Int64GetDatum(before[i].rule_id));
-                dk.push_back(text_datum(before[i].correlation));
-                ++i;
-                continue;
-            }
-            const bool stored = i < before.size() && !by_key(after[j], before[i]);
-            const core::CombinationSet& now = after[j];
-            if (!stored || before[i].facts != now.facts || before[i].value != now.value) {
-                if (const core::CombinationRuleDef* rule = st.model->combination_rule(now.rule_id)) {
-                    uc.push_back(Int64GetDatum(st.contact_id));
-                    um.push_back(Int32GetDatum(st.model_id));
-                    ur.push_back(Int64GetDatum(now.rule_id));
-                    uk.push_back(text_datum(now.correlation));
-                    uf.push_back(text_datum(facts_literal(*rule, now.facts)));
-                    up.push_back(numeric_from_points(now.value));
-                }
-            }
-            if (stored) ++i;
-            ++j;
-        }
+                dr.push_back(Int64GetDatum(gone.rule_id));
+                dk.push_back(text_datum(gone.correlation));
+            },
+            [&](const core::CombinationSet& now, const core::CombinationSet* loaded) {
+                if (loaded && loaded->facts == now.facts && loaded->value == now.value) return;
+                const core::CombinationRuleDef* rule = st.model->combination_rule(now.rule_id);
+                if (!rule) return;
+                uc.push_back(Int64GetDatum(st.contact_id));
+                um.push_back(Int32GetDatum(st.model_id));
+                ur.push_back(Int64GetDatum(now.rule_id));
+                uk.push_back(text_datum(now.correlation));
+                uf.push_back(text_datum(facts_literal(*rule, now.facts)));
+                up.push_back(numeric_from_points(now.value));
+            });
     }
     if (!dc.empty()) {
         static Statement del(

@@ -25,4 +25,24 @@ inline void sort_unique(std::vector<CorrelationKey>& keys) {
                keys.end());
 }
 
+// Compares what a state's rows of a side table were when loaded (`before`) with what
+// they are now (`after`), both sorted by `less` (by rule and correlation), so that the
+// store writes only the difference: `gone(row)` for each loaded row that is no longer
+// there, `now(row, loaded)` for each current row, with the loaded row of the same key
+// or null for a new one.
+template <typename Row, typename Less, typename Gone, typename Now>
+void walk_changes(const std::vector<Row>& before, const std::vector<Row>& after, Less less, Gone gone, Now now) {
+    size_t i = 0, j = 0;
+    while (i < before.size() || j < after.size()) {
+        if (j == after.size() || (i < before.size() && less(before[i], after[j]))) {
+            gone(before[i++]);
+            continue;
+        }
+        const bool stored = i < before.size() && !less(after[j], before[i]);
+        now(after[j], stored ? &before[i] : nullptr);
+        if (stored) ++i;
+        ++j;
+    }
+}
+
 }  // namespace ls::pg
