@@ -359,18 +359,11 @@ void lock_or_create_contacts(const std::vector<int64_t>& contacts, Oid actor) {
         {INT8ARRAYOID});
     const Datum actor_name =
         call([&]() -> Datum { return PointerGetDatum(cstring_to_text(GetUserNameFromId(actor, false))); });
-    // A known contact that a forget_contact erases while the key-share lock waits
-    // for it is not locked (the row is gone): it is created again, as a new contact,
-    // in the next round. (Going on without it scored its events into score rows of
-    // a contact that no longer existed.)
-    std::vector<int64_t> pending = contacts;
-    for (int round = 0; !pending.empty(); ++round) {
-        if (round == 100)
-            throw SqlError(ERRCODE_T_R_SERIALIZATION_FAILURE,
-                           "lead_scoring: contact " + std::to_string(pending.front()) +
-                               " was erased again and again while this statement waited for it",
-                           "Retry the transaction.");
-        Datum args[2] = {int8_array(pending), actor_name};
+    // One round: creates those of `ids` that do not exist, key-share locks the others,
+    // and returns the known ones it could not lock: a forget_contact erased them while
+    // the lock waited (the row is gone).
+    auto one_round = [&](const std::vector<int64_t>& ids) {
+        Datum args[2] = {int8_array(ids), actor_name};
         uint64 n;
         {
             const CreatingContacts creating;
@@ -380,11 +373,10 @@ void lock_or_create_contacts(const std::vector<int64_t>& contacts, Oid actor) {
         created.reserve(n);
         for (uint64 r = 0; r < n; ++r) created.push_back(column_int64(r, 1));
         std::sort(created.begin(), created.end());
-        std::vector<int64_t> known;
-        for (int64_t c : pending)
+        std::vector<int64_t> known, erased;
+        for (int64_t c : ids)
             if (!std::binary_search(created.begin(), created.end(), c)) known.push_back(c);
-        pending.clear();
-        if (known.empty()) break;
+        if (known.empty()) return erased;
         Datum known_args[1] = {int8_array(known)};
         const uint64 locked_n = share.run(known_args, nullptr);
         std::vector<int64_t> locked;
@@ -392,7 +384,34 @@ void lock_or_create_contacts(const std::vector<int64_t>& contacts, Oid actor) {
         for (uint64 r = 0; r < locked_n; ++r) locked.push_back(column_int64(r, 1));
         std::sort(locked.begin(), locked.end());
         for (int64_t c : known)
-            if (!std::binary_search(locked.begin(), locked.end(), c)) pending.push_back(c);
+            if (!std::binary_search(locked.begin(), locked.end(), c)) erased.push_back(c);
+        return erased;
+    };
+    // An erased contact must be created again, as a new one (going on without it
+    // scored its events into score rows of a contact that no longer existed). Not
+    // while holding the contacts created and locked after it in id order: a batch
+    // creating the same contacts in order deadlocked with that. So the round runs in
+    // a subtransaction that is rolled back when a contact was erased, and the next
+    // round does everything again in id order. Past the transaction's subtransaction
+    // budget, the erased ones are created in a round of their own (out of order:
+    // such a deadlock aborts one of the two, which the CRM retries).
+    std::vector<int64_t> pending = contacts;
+    for (int round = 0; !pending.empty(); ++round) {
+        if (round == 100)
+            throw SqlError(ERRCODE_T_R_SERIALIZATION_FAILURE,
+                           "lead_scoring: contact " + std::to_string(pending.front()) +
+                               " was erased again and again while this statement waited for it",
+                           "Retry the transaction.");
+        if (!subtransaction_budget_left()) {
+            pending = one_round(pending);
+            continue;
+        }
+        std::vector<int64_t> erased;
+        if (in_subtransaction([&]() {
+                erased = one_round(pending);
+                return erased.empty();
+            }))
+            pending.clear();
     }
 }
 
