@@ -26,5 +26,10 @@ CREATE TABLE lead_scoring.events (
     CONSTRAINT occurred_at_from_year_1_to_9999
         CHECK (occurred_at >= '0001-01-01 00:00:00+00' AND occurred_at < '10000-01-01 00:00:00+00')
 );
-CREATE INDEX events_contact_idx ON lead_scoring.events (contact_id, occurred_at);
+-- A contact's events in time order (recompute, evaluate and train replay them so).
+-- Unique, with contact_id first: on Citus it becomes the primary key of the table
+-- distributed by contact (a distributed table's unique keys must include contact_id,
+-- and moving shards while events arrive needs one), where event_id alone can no
+-- longer be kept unique by an index (lead_scoring.distribute()).
+CREATE UNIQUE INDEX events_contact_idx ON lead_scoring.events (contact_id, occurred_at, event_id);
 

@@ -304,3 +304,14 @@ SELECT s.model_id,
        0, count(*), count(s.converted_at),
        coalesce(sum(round(EXTRACT(epoch FROM s.converted_at - s.first_event_at) * 1000000)), 0)
   FROM lead_scoring.contact_scores s GROUP BY 1, 2;
+
+-- Keys that include contact_id, for Citus (issue 19; sql/parts/02_contact_tables.sql
+-- and 03_internal_tables.sql): the events' and alerts' contact indexes become unique
+-- keys led by contact_id (each is rebuilt: on a large events table this takes a
+-- while), and the ledger, without a primary key, replicates its deletes by the
+-- whole old row.
+DROP INDEX lead_scoring.events_contact_idx;
+CREATE UNIQUE INDEX events_contact_idx ON lead_scoring.events (contact_id, occurred_at, event_id);
+DROP INDEX lead_scoring.alerts_contact_idx;
+CREATE UNIQUE INDEX alerts_contact_idx ON lead_scoring.alerts (contact_id, alert_id);
+ALTER TABLE lead_scoring.ledger REPLICA IDENTITY FULL;

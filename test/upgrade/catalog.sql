@@ -1,6 +1,6 @@
 -- One line per fact about the objects of extension lead_scoring in this database:
 -- its members, and for each member relation its columns (in order), constraints,
--- indexes, triggers, options, privileges and comment; every member function's full
+-- indexes, triggers, options, replica identity, privileges and comment; every member function's full
 -- definition, privileges and comment; sequences' parameters; the tables pg_dump
 -- keeps. test/t/003_upgrade.pl compares an updated database with a fresh install
 -- line by line. Names only (no oids), so two databases compare.
@@ -10,10 +10,10 @@ WITH ext AS (
     SELECT d.classid, d.objid FROM pg_catalog.pg_depend d, ext
      WHERE d.refclassid = 'pg_catalog.pg_extension'::regclass AND d.refobjid = ext.oid AND d.deptype = 'e'
 ), rel AS (
-    SELECT c.oid, c.relname, c.relkind, c.reloptions, c.relacl FROM pg_catalog.pg_class c
+    SELECT c.oid, c.relname, c.relkind, c.reloptions, c.relacl, c.relreplident FROM pg_catalog.pg_class c
       JOIN member m ON m.classid = 'pg_catalog.pg_class'::regclass AND m.objid = c.oid
     UNION  -- composite types: their pg_class row belongs to the member type
-    SELECT c.oid, c.relname, c.relkind, c.reloptions, c.relacl FROM pg_catalog.pg_class c
+    SELECT c.oid, c.relname, c.relkind, c.reloptions, c.relacl, c.relreplident FROM pg_catalog.pg_class c
       JOIN pg_catalog.pg_type t ON t.typrelid = c.oid
       JOIN member m ON m.classid = 'pg_catalog.pg_type'::regclass AND m.objid = t.oid
 ), fn AS (
@@ -25,7 +25,8 @@ WITH ext AS (
     SELECT 'dumped table ' || c::regclass::text || ' where ' || coalesce(cond, '')
       FROM ext, unnest(ext.extconfig, ext.extcondition) AS u(c, cond)
     UNION ALL
-    SELECT pg_catalog.format('relation %s kind %s options %s', r.relname, r.relkind, r.reloptions) FROM rel r
+    SELECT pg_catalog.format('relation %s kind %s options %s replica identity %s', r.relname, r.relkind, r.reloptions,
+                             r.relreplident) FROM rel r
     UNION ALL
     -- Columns by their position among the live ones: ALTER TABLE ... ADD COLUMN must
     -- give the order a fresh CREATE TABLE gives (code reads rows by position).
