@@ -16,3 +16,18 @@ if [ ${#missing[@]} -gt 0 ]; then
     apt-get update -qq
     apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
+# Citus, for the scale-out tests (test/t/007_citus.pl): Debian 12 does not package
+# it, so it is built from the source archive in ../shared/citus (about 3 minutes on
+# 2 cores; nothing to do when it is installed).
+citus_build="$(cd "$(dirname "$0")/.." && pwd)/../shared/citus/build.sh"
+if [ ! -f "$(/usr/lib/postgresql/15/bin/pg_config --pkglibdir)/citus.so" ]; then
+    if [ ! -f "$citus_build" ]; then
+        echo "Citus is not installed and $citus_build is missing: the Citus tests need it" >&2
+        exit 1
+    fi
+    if [ "$(id -u)" -ne 0 ]; then
+        echo "Citus is not installed (run as root to build it from $citus_build)" >&2
+        exit 1
+    fi
+    bash "$citus_build"
+fi

@@ -5,6 +5,7 @@
 
 #include "pg/attribute_history.hpp"
 #include "pg/fit_scoring.hpp"
+#include "pg/placement.hpp"
 #include "pg/privileges.hpp"
 #include "pg/spi.hpp"
 #include "pg/state_store.hpp"
@@ -54,6 +55,7 @@ Datum lead_scoring_fit_new_contacts(PG_FUNCTION_ARGS) {
         // Contacts the events path creates get their history and fit from it, in the
         // same pass as their events (pg/state_store.cpp, pg/state_preparation.cpp).
         if (ls::pg::creating_contacts()) return PointerGetDatum(nullptr);
+        const ls::pg::PlacementScope placement(trigger->tg_relation, "contacts");  // on Citus (pg/placement.hpp)
         ls::pg::as_extension_owner(fcinfo, [&](Oid caller) {
             ls::pg::connect();
             std::vector<TimestampTz> times;
@@ -78,6 +80,7 @@ PG_FUNCTION_INFO_V1(lead_scoring_fit_changed_contacts);
 Datum lead_scoring_fit_changed_contacts(PG_FUNCTION_ARGS) {
     return ls::pg::entry([&]() -> Datum {
         TriggerData* trigger = ls::pg::statement_trigger_data(fcinfo, "fit_changed_contacts", true);
+        const ls::pg::PlacementScope placement(trigger->tg_relation, "contacts");  // on Citus (pg/placement.hpp)
         ls::pg::as_extension_owner(fcinfo, [&](Oid caller) {
             ls::pg::connect();
             TupleDesc desc = trigger->tg_relation->rd_att;

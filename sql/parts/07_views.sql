@@ -16,9 +16,14 @@ BEGIN ATOMIC
      ORDER BY b.min_score DESC LIMIT 1;
 END;
 
+-- The band is band_of() written out as a subquery: a function that reads a table
+-- cannot run inside a query on a Citus shard (a distributed query nested in
+-- another), a subquery on the reference table bands is pushed down with it.
 CREATE OR REPLACE VIEW lead_scoring.scores AS
 SELECT s.model, s.contact_id, s.score, s.fit_score, s.behavior_score,
-       lead_scoring.band_of(s.model_id, s.score) AS band,
+       (SELECT b.name FROM lead_scoring.bands b
+         WHERE b.model_id OPERATOR(pg_catalog.=) s.model_id AND b.min_score OPERATOR(pg_catalog.<=) s.score
+         ORDER BY b.min_score DESC LIMIT 1) AS band,
        s.qualified, s.last_activity_at, s.updated_at, s.conversion_probability
   FROM lead_scoring.contact_scores s;
 
@@ -39,7 +44,9 @@ SELECT s.model, g.name AS point_group, s.contact_id, u.score, u.fit_score, u.beh
 -- order guaranteed adds ORDER BY rank, contact_id.
 CREATE OR REPLACE VIEW lead_scoring.leaderboard AS
 SELECT s.model, s.contact_id, s.score, s.fit_score, s.behavior_score,
-       lead_scoring.band_of(s.model_id, s.score) AS band,
+       (SELECT b.name FROM lead_scoring.bands b
+         WHERE b.model_id OPERATOR(pg_catalog.=) s.model_id AND b.min_score OPERATOR(pg_catalog.<=) s.score
+         ORDER BY b.min_score DESC LIMIT 1) AS band,
        s.qualified, s.last_activity_at, s.updated_at, s.conversion_probability,
        pg_catalog.rank() OVER (PARTITION BY s.model ORDER BY s.score DESC
                                ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS rank
@@ -146,7 +153,7 @@ LANGUAGE sql VOLATILE SET search_path = pg_catalog, pg_temp AS $$
            -coalesce(sum(round(EXTRACT(epoch FROM s.converted_at - s.first_event_at) * 1000000)), 0)
       FROM lead_scoring.contact_scores s WHERE s.contact_id = p_contact_id
      GROUP BY 1, 2 ORDER BY 1, 2
-    ON CONFLICT (model_id, band, slot) DO UPDATE
+    ON CONFLICT (model_id, band, slot, shard_key) DO UPDATE
        SET contacts = b.contacts + EXCLUDED.contacts, converted = b.converted + EXCLUDED.converted,
            days_us = b.days_us + EXCLUDED.days_us;
 $$;

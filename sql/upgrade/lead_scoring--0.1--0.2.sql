@@ -295,7 +295,11 @@ CREATE TABLE lead_scoring.band_counts (
     contacts  bigint NOT NULL DEFAULT 0,
     converted bigint NOT NULL DEFAULT 0,
     days_us   numeric NOT NULL DEFAULT 0,
-    PRIMARY KEY (model_id, band, slot)
+    -- 0 on one node. On Citus the table is distributed by it with the contacts, and
+    -- scoring on a shard writes a key that falls in that shard (pg/placement.hpp), so
+    -- each shard counts its own score rows.
+    shard_key bigint NOT NULL DEFAULT 0,
+    PRIMARY KEY (model_id, band, slot, shard_key)
 );
 INSERT INTO lead_scoring.band_counts (model_id, band, slot, contacts, converted, days_us)
 SELECT s.model_id,

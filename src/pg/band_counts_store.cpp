@@ -3,6 +3,7 @@
 #include <vector>
 
 #include "pg/datum.hpp"
+#include "pg/placement.hpp"
 #include "pg/spi.hpp"
 
 extern "C" {
@@ -42,17 +43,19 @@ void write_band_changes(const core::BandChanges& changes) {
     if (models.empty()) return;
     // In key order (the map's): one backend's rows, locked in one order.
     static Statement upsert(
-        "INSERT INTO lead_scoring.band_counts AS b (model_id, band, slot, contacts, converted, days_us)"
-        " SELECT u.m, u.b, $6, u.c, u.v, u.d::pg_catalog.numeric"
+        "INSERT INTO lead_scoring.band_counts AS b (model_id, band, slot, contacts, converted, days_us, shard_key)"
+        " SELECT u.m, u.b, $6, u.c, u.v, u.d::pg_catalog.numeric, $7"
         "   FROM ROWS FROM (pg_catalog.unnest($1::pg_catalog.int4[]), pg_catalog.unnest($2::pg_catalog.text[]),"
         "     pg_catalog.unnest($3::pg_catalog.int8[]), pg_catalog.unnest($4::pg_catalog.int8[]),"
         "     pg_catalog.unnest($5::pg_catalog.text[])) u(m, b, c, v, d)"
-        " ON CONFLICT (model_id, band, slot) DO UPDATE"
+        " ON CONFLICT (model_id, band, slot, shard_key) DO UPDATE"
         "   SET contacts = b.contacts + EXCLUDED.contacts, converted = b.converted + EXCLUDED.converted,"
         "       days_us = b.days_us + EXCLUDED.days_us",
-        {INT4ARRAYOID, TEXTARRAYOID, INT8ARRAYOID, INT8ARRAYOID, TEXTARRAYOID, INT4OID});
-    Datum args[6] = {make_array(models, {}, INT4OID), make_array(bands, {}, TEXTOID), make_array(contacts, {}, INT8OID),
-                     make_array(converted, {}, INT8OID), make_array(days, {}, TEXTOID), Int32GetDatum(band_slot())};
+        {INT4ARRAYOID, TEXTARRAYOID, INT8ARRAYOID, INT8ARRAYOID, TEXTARRAYOID, INT4OID, INT8OID});
+    const Placement* placement = current_placement();
+    Datum args[7] = {make_array(models, {}, INT4OID), make_array(bands, {}, TEXTOID), make_array(contacts, {}, INT8OID),
+                     make_array(converted, {}, INT8OID), make_array(days, {}, TEXTOID), Int32GetDatum(band_slot()),
+                     Int64GetDatum(placement ? placement->shard_key : 0)};
     upsert.run(args, nullptr);
 }
 

@@ -1,13 +1,18 @@
 #include "pg/spi.hpp"
 
+#include "pg/placement.hpp"
+
 namespace ls::pg {
 
 uint64 Statement::run(const Datum* args, const char* nulls, bool read_only) {
-    if (!plan_) {
-        const char* sql = sql_.c_str();
+    const Placement* placement = current_placement();
+    SPIPlanPtr& slot = placement ? placed_plans_[placement->shard_id] : plan_;
+    if (!slot) {
+        const std::string text = placement ? placed_sql(sql_, *placement) : sql_;
+        const char* sql = text.c_str();
         int nargs = static_cast<int>(arg_types_.size());
         Oid* types = arg_types_.data();
-        plan_ = call([&]() -> SPIPlanPtr {
+        slot = call([&]() -> SPIPlanPtr {
             // Always the generic plan: the arguments are arrays whose size the planner
             // cannot use well anyway, and re-planning every single-row statement
             // (the custom-plan default) costs as much as the scoring itself.
@@ -17,7 +22,7 @@ uint64 Statement::run(const Datum* args, const char* nulls, bool read_only) {
             return p;
         });
     }
-    SPIPlanPtr plan = plan_;
+    SPIPlanPtr plan = slot;
     const char* sql = sql_.c_str();
     const bool by_tid = planning_ == Planning::ByTid;
     return call([&]() -> uint64 {
@@ -35,7 +40,10 @@ uint64 Statement::run(const Datum* args, const char* nulls, bool read_only) {
     });
 }
 
-uint64 run_sql(const char* sql, bool read_only) {
+uint64 run_sql(const char* written, bool read_only) {
+    const Placement* placement = current_placement();
+    const std::string text = placement ? placed_sql(written, *placement) : std::string(written);
+    const char* sql = text.c_str();
     return call([&]() -> uint64 {
         int rc = SPI_execute(sql, read_only, 0);
         if (rc < 0) elog(ERROR, "lead_scoring: SPI_execute failed (%s): %s", SPI_result_code_string(rc), sql);

@@ -3,6 +3,7 @@
 #pragma once
 #include <memory>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "pg/guard.hpp"
@@ -30,6 +31,9 @@ private:
     std::vector<Oid> arg_types_;
     Planning planning_;
     SPIPlanPtr plan_ = nullptr;  // kept for the life of the backend
+    // On a Citus worker, one plan per shard the statement ran for, with the shard's
+    // table names (pg/placement.hpp).
+    std::unordered_map<int64_t, SPIPlanPtr> placed_plans_;
 };
 
 // Runs an ad-hoc statement without arguments (rare paths: cache builds).

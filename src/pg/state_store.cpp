@@ -5,6 +5,7 @@
 #include <map>
 
 #include "pg/datum.hpp"
+#include "pg/placement.hpp"
 #include "pg/spi.hpp"
 #include "pg/absence_store.hpp"
 #include "pg/band_counts_store.hpp"
@@ -343,10 +344,12 @@ void lock_or_create_contacts(const std::vector<int64_t>& contacts, Oid actor) {
         "   WHERE NOT EXISTS (SELECT 1 FROM lead_scoring.contacts k WHERE k.contact_id OPERATOR(pg_catalog.=) c)"
         "   ORDER BY c ON CONFLICT DO NOTHING RETURNING contact_id, attributes, updated_at"
         "), history AS ("
-        "  INSERT INTO lead_scoring.contact_attribute_history (contact_id, changed_at, attributes, actor)"
-        "  SELECT contact_id, updated_at, attributes, $2 FROM created ORDER BY contact_id"
+        "  INSERT INTO lead_scoring.contact_attribute_history (change_id, contact_id, changed_at, attributes, actor)"
+        "  OVERRIDING SYSTEM VALUE"
+        "  SELECT pg_catalog.nextval('lead_scoring.contact_attribute_history_change_id_seq'::pg_catalog.regclass)"
+        "         OPERATOR(pg_catalog.+) $3, contact_id, updated_at, attributes, $2 FROM created ORDER BY contact_id"
         ") SELECT contact_id FROM created",
-        {INT8ARRAYOID, TEXTOID});
+        {INT8ARRAYOID, TEXTOID, INT8OID});  // (change_id: see node_id_offset in pg/placement.hpp)
     // Then a key-share lock on the others, in id order, before any score row: it
     // makes forget_contact wait for this transaction, and orders this batch against
     // the others that create contacts. It does not conflict with the CRM updating
@@ -363,7 +366,7 @@ void lock_or_create_contacts(const std::vector<int64_t>& contacts, Oid actor) {
     // and returns the known ones it could not lock: a forget_contact erased them while
     // the lock waited (the row is gone).
     auto one_round = [&](const std::vector<int64_t>& ids) {
-        Datum args[2] = {int8_array(ids), actor_name};
+        Datum args[3] = {int8_array(ids), actor_name, Int64GetDatum(node_id_offset())};
         uint64 n;
         {
             const CreatingContacts creating;
@@ -531,8 +534,10 @@ void append_ledger(const std::vector<LedgerRow>& rows, Oid actor) {
     if (rows.empty()) return;
     static Statement s(
         "INSERT INTO lead_scoring.ledger"
-        " (model_id, group_id, contact_id, delta, kind, rule_id, event_id, occurred_at, reason, actor, created_at)"
-        " SELECT u.m, u.g, u.c, u.d, COALESCE(u.k, $9), u.r, u.e, u.o, u.n, COALESCE(u.a, $10),"
+        " (entry_id, model_id, group_id, contact_id, delta, kind, rule_id, event_id, occurred_at, reason, actor, created_at)"
+        " OVERRIDING SYSTEM VALUE"
+        " SELECT pg_catalog.nextval('lead_scoring.ledger_entry_id_seq'::pg_catalog.regclass) OPERATOR(pg_catalog.+) $14,"
+        "        u.m, u.g, u.c, u.d, COALESCE(u.k, $9), u.r, u.e, u.o, u.n, COALESCE(u.a, $10),"
         "        COALESCE(u.t, pg_catalog.now())"
         " FROM ROWS FROM (pg_catalog.unnest($1::pg_catalog.int4[]), pg_catalog.unnest($2::pg_catalog.int4[]),"
         "   pg_catalog.unnest($3::pg_catalog.int8[]), pg_catalog.unnest($4::pg_catalog.numeric[]),"
@@ -542,7 +547,8 @@ void append_ledger(const std::vector<LedgerRow>& rows, Oid actor) {
         "   pg_catalog.unnest($13::pg_catalog.timestamptz[]))"
         "   AS u(m, g, c, d, r, e, o, n, k, a, t)",
         {INT4ARRAYOID, INT4ARRAYOID, INT8ARRAYOID, NUMERICARRAYOID, INT8ARRAYOID, INT8ARRAYOID,
-         TIMESTAMPTZARRAYOID, TEXTARRAYOID, TEXTOID, TEXTOID, TEXTARRAYOID, TEXTARRAYOID, TIMESTAMPTZARRAYOID});
+         TIMESTAMPTZARRAYOID, TEXTARRAYOID, TEXTOID, TEXTOID, TEXTARRAYOID, TEXTARRAYOID, TIMESTAMPTZARRAYOID, INT8OID});
+    // (entry_id: see node_id_offset in pg/placement.hpp.)
     // The common kind goes once as $9; rows of another kind carry theirs in $11.
     const char* kind = rows.front().kind;
     std::vector<Datum> m, g, c, d, r, e, o, n, k;
@@ -592,7 +598,7 @@ void append_ledger(const std::vector<LedgerRow>& rows, Oid actor) {
                      call([&]() -> Datum { return PointerGetDatum(cstring_to_text(kind_c)); }),
                      call([&]() -> Datum { return PointerGetDatum(cstring_to_text(GetUserNameFromId(actor, false))); }),
                      make_array(k, k_null, TEXTOID), make_array(a, a_null, TEXTOID),
-                     make_array(t, t_null, TIMESTAMPTZOID)};
+                     make_array(t, t_null, TIMESTAMPTZOID), Int64GetDatum(node_id_offset())};
     s.run(args, nullptr);
 }
 
@@ -600,8 +606,9 @@ void write_alerts(const std::vector<AlertRow>& rows) {
     if (rows.empty()) return;
     static Statement s(
         "WITH a AS ("
-        "  INSERT INTO lead_scoring.alerts (threshold_id, model_id, contact_id, score, event_id)"
-        "  SELECT u.t, u.m, u.c, u.s, u.e"
+        "  INSERT INTO lead_scoring.alerts (alert_id, threshold_id, model_id, contact_id, score, event_id)"
+        "  SELECT pg_catalog.nextval('lead_scoring.alerts_alert_id_seq'::pg_catalog.regclass) OPERATOR(pg_catalog.+) $6,"
+        "         u.t, u.m, u.c, u.s, u.e"
         "    FROM ROWS FROM (pg_catalog.unnest($1::pg_catalog.int8[]), pg_catalog.unnest($2::pg_catalog.int4[]),"
         "                    pg_catalog.unnest($3::pg_catalog.int8[]), pg_catalog.unnest($4::pg_catalog.numeric[]),"
         "                    pg_catalog.unnest($5::pg_catalog.int8[]))"
@@ -615,7 +622,7 @@ void write_alerts(const std::vector<AlertRow>& rows) {
         "    FROM a JOIN lead_scoring.thresholds t ON t.threshold_id OPERATOR(pg_catalog.=) a.threshold_id"
         "           JOIN lead_scoring.models m ON m.model_id OPERATOR(pg_catalog.=) a.model_id"
         "   WHERE t.notify_channel IS NOT NULL ORDER BY a.alert_id) x",
-        {INT8ARRAYOID, INT4ARRAYOID, INT8ARRAYOID, NUMERICARRAYOID, INT8ARRAYOID});
+        {INT8ARRAYOID, INT4ARRAYOID, INT8ARRAYOID, NUMERICARRAYOID, INT8ARRAYOID, INT8OID});  // (alert_id: pg/placement.hpp)
     std::vector<Datum> t, m, c, sc, e;
     std::vector<bool> e_null;
     for (const auto& row : rows) {
@@ -626,8 +633,8 @@ void write_alerts(const std::vector<AlertRow>& rows) {
         e.push_back(Int64GetDatum(row.event_id));
         e_null.push_back(row.event_id == 0);
     }
-    Datum args[5] = {make_array(t, {}, INT8OID), make_array(m, {}, INT4OID), make_array(c, {}, INT8OID),
-                     make_array(sc, {}, NUMERICOID), make_array(e, e_null, INT8OID)};
+    Datum args[6] = {make_array(t, {}, INT8OID), make_array(m, {}, INT4OID), make_array(c, {}, INT8OID),
+                     make_array(sc, {}, NUMERICOID), make_array(e, e_null, INT8OID), Int64GetDatum(node_id_offset())};
     s.run(args, nullptr);
 }
 

@@ -1,0 +1,111 @@
+---------------------------------------------------------------------------
+-- Scale-out on Citus (issue 19): lead_scoring.distribute()
+---------------------------------------------------------------------------
+
+-- Run once on a Citus coordinator, with the extension created on every node and the
+-- workers added. Makes every per-contact table a distributed table by contact_id,
+-- all co-located with contacts (band_counts by its shard_key, which scoring on a
+-- shard sets to a key of that shard), and every rule table a reference table.
+-- Scoring then runs in the triggers on the shards, against the co-located shards of
+-- the same node (src/pg/placement.hpp).
+--
+-- What Citus needs that one node does not:
+--  * the foreign keys between rule tables are dropped while the tables become
+--    reference tables and added again after (Citus would otherwise turn the tables
+--    that reference models into local tables of its own, which recreates their
+--    identity sequences, and those belong to the extension); on the workers, whose
+--    copies of the extension's tables become Citus's shell tables, they are dropped
+--    for good (a shell holds no rows);
+--  * events and alerts are keyed by their unique (contact_id, ...) index instead of
+--    event_id and alert_id alone: a distributed table's unique keys include the
+--    distribution column, so event_id and alert_id stay unique by their identity
+--    sequences only (an explicit duplicate id for another contact is not refused);
+--  * triggers on distributed tables need citus.enable_unsafe_triggers at creation.
+-- It refuses a database that already holds contacts or events: Citus copies existing
+-- rows into the shards with the scoring triggers in place, which would score them
+-- again (moving existing data is not supported yet).
+CREATE OR REPLACE FUNCTION lead_scoring.distribute(shard_count integer DEFAULT 32) RETURNS void
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    -- Referenced tables before the tables that reference them.
+    rule_tables constant text[] := ARRAY['models', 'point_groups', 'event_rules', 'attribute_rules', 'thresholds',
+        'bands', 'combination_rules', 'combination_facts', 'combination_tiers', 'absence_rules',
+        'predictive_features', 'predictive_fits', 'predictive_terms'];
+    contact_tables constant text[] := ARRAY['events', 'contact_scores', 'contact_score_keys', 'ledger', 'alerts',
+        'window_awards', 'combination_sets', 'absence_deadlines', 'contact_attribute_history'];
+    keyed_by_contact constant text[] := ARRAY[
+        'ALTER TABLE lead_scoring.events DROP CONSTRAINT events_pkey, '
+            'ADD CONSTRAINT events_pkey PRIMARY KEY USING INDEX events_contact_idx',
+        'CREATE INDEX events_event_id_idx ON lead_scoring.events (event_id)',
+        'ALTER TABLE lead_scoring.alerts DROP CONSTRAINT alerts_pkey, '
+            'ADD CONSTRAINT alerts_pkey PRIMARY KEY USING INDEX alerts_contact_idx',
+        'CREATE INDEX alerts_alert_id_idx ON lead_scoring.alerts (alert_id)'];
+    foreign_keys record;
+    fk_rel text[] := '{}';
+    fk_name text[] := '{}';
+    fk_def text[] := '{}';
+    command text;
+    t text;
+    i integer;
+BEGIN
+    IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_extension WHERE extname = 'citus') THEN
+        RAISE EXCEPTION 'distribute: Citus is not installed in this database'
+            USING ERRCODE = 'feature_not_supported', HINT = 'CREATE EXTENSION citus on every node first.';
+    END IF;
+    IF shard_count IS NULL OR shard_count < 1 THEN
+        RAISE EXCEPTION 'distribute: shard_count must be at least 1 (got %)', shard_count
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    IF EXISTS (SELECT 1 FROM pg_catalog.pg_dist_partition
+                WHERE logicalrelid = 'lead_scoring.contacts'::pg_catalog.regclass) THEN
+        RAISE EXCEPTION 'distribute: lead_scoring is already distributed' USING ERRCODE = 'object_not_in_prerequisite_state';
+    END IF;
+    IF EXISTS (SELECT 1 FROM lead_scoring.contacts) OR EXISTS (SELECT 1 FROM lead_scoring.events) THEN
+        RAISE EXCEPTION 'distribute: this database already holds contacts or events'
+            USING ERRCODE = 'object_not_in_prerequisite_state',
+                  HINT = 'Distribute before loading contacts and events (rules may be set up before).';
+    END IF;
+    PERFORM pg_catalog.set_config('citus.enable_unsafe_triggers', 'on', true);
+    -- (DDL on reference tables after a parallel operation in one transaction is refused)
+    PERFORM pg_catalog.set_config('citus.multi_shard_modify_mode', 'sequential', true);
+
+    FOR foreign_keys IN
+        SELECT c.conrelid::pg_catalog.regclass::text AS rel, c.conname::text AS name,
+               pg_catalog.pg_get_constraintdef(c.oid) AS def
+          FROM pg_catalog.pg_constraint c
+         WHERE c.contype = 'f' AND c.connamespace = 'lead_scoring'::pg_catalog.regnamespace
+         ORDER BY c.conrelid, c.conname
+    LOOP
+        fk_rel := fk_rel || foreign_keys.rel;
+        fk_name := fk_name || foreign_keys.name;
+        fk_def := fk_def || foreign_keys.def;
+    END LOOP;
+    FOR i IN 1 .. coalesce(array_length(fk_rel, 1), 0) LOOP
+        command := pg_catalog.format('ALTER TABLE %s DROP CONSTRAINT IF EXISTS %I', fk_rel[i], fk_name[i]);
+        PERFORM pg_catalog.run_command_on_workers(command);
+        EXECUTE command;
+    END LOOP;
+    FOREACH command IN ARRAY keyed_by_contact LOOP
+        -- (on a worker that was keyed by an earlier, failed call already, it fails and
+        -- is left as it is)
+        PERFORM pg_catalog.run_command_on_workers(command);
+        EXECUTE command;
+    END LOOP;
+
+    FOREACH t IN ARRAY rule_tables LOOP
+        PERFORM pg_catalog.create_reference_table(pg_catalog.format('lead_scoring.%I', t)::pg_catalog.regclass);
+    END LOOP;
+    FOR i IN 1 .. coalesce(array_length(fk_rel, 1), 0) LOOP
+        EXECUTE pg_catalog.format('ALTER TABLE %s ADD CONSTRAINT %I %s', fk_rel[i], fk_name[i], fk_def[i]);
+    END LOOP;
+    PERFORM pg_catalog.create_distributed_table('lead_scoring.contacts'::pg_catalog.regclass, 'contact_id',
+                                                shard_count => shard_count);
+    FOREACH t IN ARRAY contact_tables LOOP
+        PERFORM pg_catalog.create_distributed_table(pg_catalog.format('lead_scoring.%I', t)::pg_catalog.regclass,
+                                                    'contact_id', colocate_with => 'lead_scoring.contacts');
+    END LOOP;
+    PERFORM pg_catalog.create_distributed_table('lead_scoring.band_counts'::pg_catalog.regclass, 'shard_key',
+                                                colocate_with => 'lead_scoring.contacts');
+END $$;
+COMMENT ON FUNCTION lead_scoring.distribute(integer) IS
+    'Citus: distributes the per-contact tables by contact_id (co-located) and makes the rule tables reference tables; once, on the coordinator';

@@ -1,0 +1,148 @@
+#include "pg/placement.hpp"
+
+#include <cctype>
+#include <cstring>
+
+#include "pg/datum.hpp"
+#include "pg/spi.hpp"
+
+extern "C" {
+#include "access/xact.h"
+#include "utils/fmgrprotos.h"
+}
+
+namespace ls::pg {
+
+namespace {
+
+int64_t scope_shard = 0;  // the trigger's shard; 0: none
+std::unordered_map<int64_t, Placement> resolved;
+bool resolving = false;
+
+void on_xact_end(XactEvent event, void*) {
+    if (event == XACT_EVENT_COMMIT || event == XACT_EVENT_ABORT || event == XACT_EVENT_PARALLEL_COMMIT ||
+        event == XACT_EVENT_PARALLEL_ABORT || event == XACT_EVENT_PREPARE)
+        scope_shard = 0;
+}
+
+// The shard's co-located shards (same hash range, same co-location group) and every
+// reference table of the extension, by Citus's metadata (on every node since Citus
+// 11), with the representative shard key band_counts rows of this shard carry.
+Placement resolve(int64_t shard_id) {
+    static Statement names(
+        "SELECT c.relname::pg_catalog.text, c.relname::pg_catalog.text OPERATOR(pg_catalog.||) '_'"
+        "       OPERATOR(pg_catalog.||) s2.shardid::pg_catalog.text"
+        "  FROM pg_catalog.pg_dist_shard s1"
+        "  JOIN pg_catalog.pg_dist_partition p1 ON p1.logicalrelid OPERATOR(pg_catalog.=) s1.logicalrelid"
+        "  JOIN pg_catalog.pg_dist_partition p2 ON p2.colocationid OPERATOR(pg_catalog.=) p1.colocationid"
+        "  JOIN pg_catalog.pg_dist_shard s2 ON s2.logicalrelid OPERATOR(pg_catalog.=) p2.logicalrelid"
+        "   AND s2.shardminvalue OPERATOR(pg_catalog.=) s1.shardminvalue"
+        "  JOIN pg_catalog.pg_class c ON c.oid OPERATOR(pg_catalog.=) p2.logicalrelid"
+        " WHERE s1.shardid OPERATOR(pg_catalog.=) $1"
+        "   AND c.relnamespace OPERATOR(pg_catalog.=) 'lead_scoring'::pg_catalog.regnamespace"
+        " UNION ALL "
+        "SELECT c.relname::pg_catalog.text, c.relname::pg_catalog.text OPERATOR(pg_catalog.||) '_'"
+        "       OPERATOR(pg_catalog.||) s.shardid::pg_catalog.text"
+        "  FROM pg_catalog.pg_dist_partition p"
+        "  JOIN pg_catalog.pg_dist_shard s ON s.logicalrelid OPERATOR(pg_catalog.=) p.logicalrelid"
+        "  JOIN pg_catalog.pg_class c ON c.oid OPERATOR(pg_catalog.=) p.logicalrelid"
+        " WHERE p.partmethod OPERATOR(pg_catalog.=) 'n'"
+        "   AND c.relnamespace OPERATOR(pg_catalog.=) 'lead_scoring'::pg_catalog.regnamespace",
+        {INT8OID});
+    Placement placement;
+    placement.shard_id = shard_id;
+    Datum args[1] = {Int64GetDatum(shard_id)};
+    const uint64 n = names.run(args, nullptr, true);
+    for (uint64 r = 0; r < n; ++r) placement.names.emplace(column_text(r, 1), column_text(r, 2));
+    // The smallest non-negative key whose hash (Citus hashes a bigint with hashint8)
+    // falls in the shard's range: about as many tries as there are shards.
+    static Statement range(
+        "SELECT shardminvalue::pg_catalog.int4, shardmaxvalue::pg_catalog.int4 FROM pg_catalog.pg_dist_shard"
+        " WHERE shardid OPERATOR(pg_catalog.=) $1",
+        {INT8OID});
+    if (range.run(args, nullptr, true) == 1) {
+        const int32 low = column_int32(0, 1), high = column_int32(0, 2);
+        placement.shard_key = call([&]() -> int64 {
+            for (int64 k = 0;; ++k) {
+                const int32 h = DatumGetInt32(DirectFunctionCall1(hashint8, Int64GetDatum(k)));
+                if (h >= low && h <= high) return k;
+            }
+        });
+    }
+    static Statement group("SELECT groupid::pg_catalog.int8 FROM pg_catalog.pg_dist_local_group", {});
+    if (group.run(nullptr, nullptr, true) == 1) placement.id_offset = column_int64(0, 1) << 48;
+    if (placement.names.empty())
+        throw SqlError(ERRCODE_INTERNAL_ERROR,
+                       "lead_scoring: no Citus metadata for shard " + std::to_string(shard_id) + " on this node");
+    return placement;
+}
+
+bool identifier_char(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; }
+
+}  // namespace
+
+const Placement* current_placement() {
+    if (scope_shard == 0 || resolving) return nullptr;
+    auto found = resolved.find(scope_shard);
+    if (found != resolved.end()) return &found->second;
+    resolving = true;  // the look-up itself runs as written
+    try {
+        Placement p = resolve(scope_shard);
+        resolving = false;
+        return &resolved.emplace(scope_shard, std::move(p)).first->second;
+    } catch (...) {
+        resolving = false;
+        throw;
+    }
+}
+
+int64_t node_id_offset() {
+    const Placement* placement = current_placement();
+    return placement ? placement->id_offset : 0;
+}
+
+std::string placed_sql(const std::string& sql, const Placement& placement) {
+    static const std::string schema = "lead_scoring.";
+    std::string out;
+    out.reserve(sql.size() + 64);
+    size_t pos = 0;
+    for (;;) {
+        const size_t at = sql.find(schema, pos);
+        if (at == std::string::npos) break;
+        size_t end = at + schema.size();
+        while (end < sql.size() && identifier_char(sql[end])) ++end;
+        out.append(sql, pos, end - pos);
+        const bool starts_name = at == 0 || !identifier_char(sql[at - 1]);
+        if (starts_name) {
+            auto name = placement.names.find(sql.substr(at + schema.size(), end - at - schema.size()));
+            if (name != placement.names.end()) {
+                out.resize(out.size() - (end - at - schema.size()));
+                out += name->second;
+            }
+        }
+        pos = end;
+    }
+    out.append(sql, pos, std::string::npos);
+    return out;
+}
+
+PlacementScope::PlacementScope(Relation relation, const char* table) : previous_(scope_shard) {
+    static bool registered = false;
+    if (!registered) {
+        call([] { RegisterXactCallback(on_xact_end, nullptr); });
+        registered = true;
+    }
+    const char* name = RelationGetRelationName(relation);
+    const size_t len = std::strlen(table);
+    if (std::strncmp(name, table, len) != 0 || name[len] != '_' || name[len + 1] == '\0') return;
+    int64_t shard = 0;
+    for (const char* c = name + len + 1; *c; ++c) {
+        if (!std::isdigit(static_cast<unsigned char>(*c))) return;
+        shard = shard * 10 + (*c - '0');
+    }
+    scope_shard = shard;
+}
+
+PlacementScope::~PlacementScope() { scope_shard = previous_; }
+
+}  // namespace ls::pg
