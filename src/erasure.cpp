@@ -13,6 +13,7 @@ extern "C" {
 namespace {
 
 bool rewriting_ledger = false;  // recompute is replacing ledger rows (pg/ledger_guard.hpp)
+int32_t dropping_model = 0;      // a deleted model's rows are being deleted (pg/ledger_guard.hpp)
 bool erasing = false;
 int64 erasing_contact = 0;
 SubTransactionId erasing_in = InvalidSubTransactionId;
@@ -28,6 +29,7 @@ void on_xact_end(XactEvent event, void*) {
         event == XACT_EVENT_PARALLEL_COMMIT || event == XACT_EVENT_PARALLEL_ABORT) {
         forget_erasure();
         rewriting_ledger = false;
+        dropping_model = 0;
     }
 }
 
@@ -52,6 +54,11 @@ LedgerRewrite::LedgerRewrite() {
     rewriting_ledger = true;
 }
 LedgerRewrite::~LedgerRewrite() { rewriting_ledger = false; }
+ModelDrop::ModelDrop(int32_t model_id) {
+    register_callbacks_once();
+    dropping_model = model_id;
+}
+ModelDrop::~ModelDrop() { dropping_model = 0; }
 }  // namespace ls::pg
 
 extern "C" {
@@ -106,6 +113,12 @@ PG_FUNCTION_INFO_V1(lead_scoring_end_erasure);
 Datum lead_scoring_end_erasure(PG_FUNCTION_ARGS) {
     forget_erasure();
     PG_RETURN_VOID();
+}
+
+// lead_scoring.dropping_model(model_id): are this model's rows being deleted with it?
+PG_FUNCTION_INFO_V1(lead_scoring_dropping_model);
+Datum lead_scoring_dropping_model(PG_FUNCTION_ARGS) {
+    PG_RETURN_BOOL(!PG_ARGISNULL(0) && dropping_model != 0 && dropping_model == PG_GETARG_INT32(0));
 }
 
 // lead_scoring.erasing(contact_id): is forget_contact erasing this contact right now?

@@ -1,5 +1,6 @@
 // Rule tables: cache invalidation trigger, and the jsonpath checks used when a
 // condition is written.
+#include "pg/placement.hpp"
 #include "pg/rule_cache.hpp"
 
 extern "C" {
@@ -11,7 +12,9 @@ Datum lead_scoring_rules_changed(PG_FUNCTION_ARGS) {
             throw ls::pg::SqlError(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED,
                                    "lead_scoring.rules_changed() must be called as a trigger");
         TriggerData* trigger = reinterpret_cast<TriggerData*>(fcinfo->context);
-        ls::pg::invalidate_rules_for(RelationGetRelid(trigger->tg_relation));
+        // On Citus the trigger fires on each node's placement of the reference table
+        // (models_102008): the cache watches the table itself (models).
+        ls::pg::invalidate_rules_for(ls::pg::logical_relation(trigger->tg_relation));
         return PointerGetDatum(nullptr);
     });
 }

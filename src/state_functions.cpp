@@ -13,7 +13,9 @@
 
 #include "core/state_codec.hpp"
 #include "pg/datum.hpp"
+#include "pg/placement.hpp"
 #include "pg/rescore.hpp"
+#include "pg/shard_operations.hpp"
 #include "pg/spi.hpp"
 #include "pg/srf.hpp"
 #include "pg/state_store.hpp"
@@ -108,7 +110,10 @@ Datum lead_scoring_rescore_totals(PG_FUNCTION_ARGS) {
     return ls::pg::entry([&]() -> Datum {
         const int32 model_id = PG_GETARG_INT32(0);
         ls::pg::connect();
-        const int64_t changed = ls::pg::rescore_model(model_id);
+        // On Citus, in every shard (pg/shard_operations.hpp); else here.
+        const int64_t changed = ls::pg::distributed() && !ls::pg::current_placement()
+                                    ? ls::pg::rescore_model_in_every_shard(model_id)
+                                    : ls::pg::rescore_model(model_id);
         ls::pg::finish();
         return Int64GetDatum(changed);
     });

@@ -154,6 +154,16 @@ CREATE TABLE lead_scoring.band_counts (
     PRIMARY KEY (model_id, band, slot, shard_key)
 );
 
+-- On Citus, one row per shard of the contacts: a key that falls in that shard
+-- (lead_scoring.distribute() fills it, distributed with the contacts). What must
+-- reach every shard (rescoring a model after an edit) selects a function per row:
+-- Citus runs each call on the shard's node, inside the caller's distributed
+-- transaction, and the function works in that shard's placement
+-- (src/pg/placement.hpp). Empty on one node.
+CREATE TABLE lead_scoring.shards (
+    shard_key bigint PRIMARY KEY
+);
+
 -- Every insert of a contact and every change of its attributes (SPEC "Attribute
 -- history"), written by the contacts triggers: when (the contact row's updated_at:
 -- the transaction's time, or the time a CRM set explicitly to sync an older

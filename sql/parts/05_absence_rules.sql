@@ -9,7 +9,9 @@
 -- amount, a group of the model without a sliding window (a penalty is not an award
 -- that expires).
 CREATE OR REPLACE FUNCTION lead_scoring.validate_absence_rule() RETURNS trigger
-LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
+    SET citus.allow_nested_distributed_execution = on  -- reads rule tables on a Citus worker's placement
+AS $$
 DECLARE
     what text;
 BEGIN

@@ -19,7 +19,9 @@ END $$;
 -- A rule: its group (the model's default when null; not one with a sliding window:
 -- a top-up cannot expire on its own) and a plain correlate_by key.
 CREATE OR REPLACE FUNCTION lead_scoring.validate_combination_rule() RETURNS trigger
-LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
+    SET citus.allow_nested_distributed_execution = on  -- reads rule tables on a Citus worker's placement
+AS $$
 DECLARE
     what text;
 BEGIN
@@ -40,7 +42,9 @@ END $$;
 -- checked as an event rule's; at most 64 per rule. A fact a tier names is not
 -- renamed or moved to another rule (the tier would name nothing).
 CREATE OR REPLACE FUNCTION lead_scoring.validate_combination_fact() RETURNS trigger
-LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
+    SET citus.allow_nested_distributed_execution = on  -- reads rule tables on a Citus worker's placement
+AS $$
 DECLARE
     what text := format('fact "%s" of combination rule %s', NEW.fact, NEW.rule_id);
 BEGIN
@@ -75,7 +79,9 @@ BEGIN
 END $$;
 
 CREATE OR REPLACE FUNCTION lead_scoring.protect_combination_fact() RETURNS trigger
-LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
+    SET citus.allow_nested_distributed_execution = on  -- reads rule tables on a Citus worker's placement
+AS $$
 BEGIN
     -- The rule's own deletion cascades here (its tiers go with it).
     IF EXISTS (SELECT 1 FROM lead_scoring.combination_rules r WHERE r.rule_id = OLD.rule_id) THEN
@@ -88,7 +94,9 @@ END $$;
 -- negative (a combination's value only grows: a penalty is an absence rule's or an
 -- event rule's).
 CREATE OR REPLACE FUNCTION lead_scoring.validate_combination_tier() RETURNS trigger
-LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
+    SET citus.allow_nested_distributed_execution = on  -- reads rule tables on a Citus worker's placement
+AS $$
 DECLARE
     rule_name text;
     what text;

@@ -7,7 +7,9 @@
 -- path; attribute kinds: a jsonpath without $variables, no event filters), a
 -- transform (none, log1p), min_count >= 1, a name of at most 200 bytes.
 CREATE OR REPLACE FUNCTION lead_scoring.validate_predictive_feature() RETURNS trigger
-LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
+    SET citus.allow_nested_distributed_execution = on  -- reads rule tables on a Citus worker's placement
+AS $$
 DECLARE
     what text := format('predictive feature "%s"', NEW.name);
 BEGIN

@@ -123,7 +123,9 @@ BEGIN
 END $$;
 
 CREATE OR REPLACE FUNCTION lead_scoring.validate_model() RETURNS trigger
-LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
+    SET citus.allow_nested_distributed_execution = on  -- reads rule tables on a Citus worker's placement
+AS $$
 DECLARE
     what text := format('model "%s"', NEW.name);
 BEGIN
@@ -140,6 +142,8 @@ END $$;
 CREATE OR REPLACE FUNCTION lead_scoring.create_default_group() RETURNS trigger
 LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
 BEGIN
+    -- On Citus, once: on the coordinator (sql/parts/09_citus.sql).
+    IF lead_scoring.citus_worker() THEN RETURN NULL; END IF;
     INSERT INTO lead_scoring.point_groups (model_id, name, description)
     VALUES (NEW.model_id, 'default', 'points of rules that name no group')
     ON CONFLICT (model_id, name) DO NOTHING;
@@ -147,7 +151,9 @@ BEGIN
 END $$;
 
 CREATE OR REPLACE FUNCTION lead_scoring.validate_point_group() RETURNS trigger
-LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
+    SET citus.allow_nested_distributed_execution = on  -- reads rule tables on a Citus worker's placement
+AS $$
 DECLARE
     what text := format('point group "%s"', NEW.name);
 BEGIN
@@ -206,7 +212,9 @@ END $$;
 -- (It reads the model's score rows and the ledger: deleting a group is rare.)
 -- SECURITY DEFINER: the admins who edit groups have no privilege on those tables.
 CREATE OR REPLACE FUNCTION lead_scoring.protect_default_group() RETURNS trigger
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp
+    SET citus.allow_nested_distributed_execution = on  -- reads rule tables on a Citus worker's placement
+AS $$
 DECLARE
     holders bigint;
 BEGIN
@@ -232,7 +240,9 @@ BEGIN
 END $$;
 
 CREATE OR REPLACE FUNCTION lead_scoring.validate_event_rule() RETURNS trigger
-LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
+    SET citus.allow_nested_distributed_execution = on  -- reads rule tables on a Citus worker's placement
+AS $$
 DECLARE
     what text;
 BEGIN
@@ -258,7 +268,9 @@ BEGIN
 END $$;
 
 CREATE OR REPLACE FUNCTION lead_scoring.validate_attribute_rule() RETURNS trigger
-LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
+    SET citus.allow_nested_distributed_execution = on  -- reads rule tables on a Citus worker's placement
+AS $$
 DECLARE
     what text;
 BEGIN
@@ -277,7 +289,9 @@ BEGIN
 END $$;
 
 CREATE OR REPLACE FUNCTION lead_scoring.validate_threshold() RETURNS trigger
-LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
+    SET citus.allow_nested_distributed_execution = on  -- reads rule tables on a Citus worker's placement
+AS $$
 DECLARE
     what text := format('threshold "%s"', NEW.name);
 BEGIN
@@ -300,7 +314,9 @@ BEGIN
 END $$;
 
 CREATE OR REPLACE FUNCTION lead_scoring.validate_band() RETURNS trigger
-LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
+    SET citus.allow_nested_distributed_execution = on  -- reads rule tables on a Citus worker's placement
+AS $$
 BEGIN
     PERFORM lead_scoring.check_length(format('band "%s"', NEW.name), 'name', NEW.name, 200);
     PERFORM lead_scoring.check_points(format('band "%s" min_score', NEW.name), NEW.min_score);
@@ -336,6 +352,8 @@ LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
     m integer;
 BEGIN
+    -- On Citus, once: on the coordinator (sql/parts/09_citus.sql).
+    IF lead_scoring.citus_worker() THEN RETURN NULL; END IF;
     FOR m IN SELECT model_id FROM lead_scoring.models ORDER BY model_id LOOP
         PERFORM lead_scoring.rebuild_band_counts(m);
     END LOOP;
@@ -362,6 +380,14 @@ END $$;
 CREATE OR REPLACE FUNCTION lead_scoring.drop_model_scores() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
 BEGIN
+    -- On Citus, once: on the coordinator (sql/parts/09_citus.sql).
+    IF lead_scoring.citus_worker() THEN RETURN NULL; END IF;
+    IF lead_scoring.distributed() THEN  -- in each shard (src/pg/shard_operations.hpp)
+        EXECUTE pg_catalog.format('SELECT count(lead_scoring.drop_model_rows_in_shard(s.shard_key, %s))'
+                                  ' FROM lead_scoring.shards s', OLD.model_id);
+        DELETE FROM lead_scoring.band_counts c WHERE c.model_id = OLD.model_id;
+        RETURN OLD;
+    END IF;
     DELETE FROM lead_scoring.contact_scores s WHERE s.model_id = OLD.model_id;
     DELETE FROM lead_scoring.contact_score_keys k WHERE k.model_id = OLD.model_id;
     DELETE FROM lead_scoring.window_awards w WHERE w.model_id = OLD.model_id;
@@ -401,6 +427,8 @@ DECLARE
     new_after constant bigint := (EXTRACT(epoch FROM NEW.decay_after) * 1000000)::bigint;
     new_every constant bigint := (EXTRACT(epoch FROM coalesce(NEW.decay_every, NEW.decay_after)) * 1000000)::bigint;
 BEGIN
+    -- On Citus, once: on the coordinator (sql/parts/09_citus.sql).
+    IF lead_scoring.citus_worker() THEN RETURN NULL; END IF;
     IF OLD.decay_after IS NULL THEN
         -- Decay set (or set again after being turned off): existing scores decay from
         -- their last activity, every step due since counted afresh.
@@ -435,6 +463,8 @@ CREATE OR REPLACE TRIGGER reschedule_maintenance AFTER UPDATE OF decay_after, de
 CREATE OR REPLACE FUNCTION lead_scoring.rescore_after_edit() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
 BEGIN
+    -- On Citus, once: on the coordinator (sql/parts/09_citus.sql).
+    IF lead_scoring.citus_worker() THEN RETURN NULL; END IF;
     PERFORM lead_scoring.rescore_totals(NEW.model_id);
     PERFORM lead_scoring.rebuild_band_counts(NEW.model_id);  -- totals moved between bands
     RETURN NULL;
@@ -450,6 +480,8 @@ CREATE OR REPLACE TRIGGER rescore_after_edit AFTER UPDATE OF min_score, max_scor
 CREATE OR REPLACE FUNCTION lead_scoring.rename_model_scores() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
 BEGIN
+    -- On Citus, once: on the coordinator (sql/parts/09_citus.sql).
+    IF lead_scoring.citus_worker() THEN RETURN NULL; END IF;
     UPDATE lead_scoring.contact_scores s SET model = NEW.name WHERE s.model_id = NEW.model_id;
     RETURN NULL;
 END $$;
@@ -458,6 +490,8 @@ END $$;
 CREATE OR REPLACE FUNCTION lead_scoring.refresh_conversion_facts() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
 BEGIN
+    -- On Citus, once: on the coordinator (sql/parts/09_citus.sql).
+    IF lead_scoring.citus_worker() THEN RETURN NULL; END IF;
     UPDATE lead_scoring.contact_scores s
        SET converted_at = (SELECT min(e.occurred_at) FROM lead_scoring.events e
                             WHERE e.contact_id = s.contact_id AND e.event_type = NEW.conversion_event_type)

@@ -137,7 +137,10 @@ BEGIN
     LOCK TABLE lead_scoring.band_counts IN SHARE ROW EXCLUSIVE MODE;
     DELETE FROM lead_scoring.band_counts c WHERE c.model_id = p_model_id;
     INSERT INTO lead_scoring.band_counts (model_id, band, slot, contacts, converted, days_us)
-    SELECT s.model_id, coalesce(lead_scoring.band_of(s.model_id, s.score), ''), 0, count(*), count(s.converted_at),
+    SELECT s.model_id, coalesce((SELECT bd.name FROM lead_scoring.bands bd
+                      WHERE bd.model_id OPERATOR(pg_catalog.=) s.model_id AND bd.min_score OPERATOR(pg_catalog.<=) s.score
+                      ORDER BY bd.min_score DESC LIMIT 1), ''),  -- (band_of, as the views have it)
+           0, count(*), count(s.converted_at),
            coalesce(sum(round(EXTRACT(epoch FROM s.converted_at - s.first_event_at) * 1000000)), 0)
       FROM lead_scoring.contact_scores s WHERE s.model_id = p_model_id
      GROUP BY 1, 2;
@@ -148,7 +151,10 @@ END $$;
 CREATE OR REPLACE FUNCTION lead_scoring.uncount_contact(p_contact_id bigint) RETURNS void
 LANGUAGE sql VOLATILE SET search_path = pg_catalog, pg_temp AS $$
     INSERT INTO lead_scoring.band_counts AS b (model_id, band, slot, contacts, converted, days_us)
-    SELECT s.model_id, coalesce(lead_scoring.band_of(s.model_id, s.score), ''), lead_scoring.band_slot(), -count(*),
+    SELECT s.model_id, coalesce((SELECT bd.name FROM lead_scoring.bands bd
+                      WHERE bd.model_id OPERATOR(pg_catalog.=) s.model_id AND bd.min_score OPERATOR(pg_catalog.<=) s.score
+                      ORDER BY bd.min_score DESC LIMIT 1), ''),  -- (band_of, as the views have it)
+           lead_scoring.band_slot(), -count(*),
            -count(s.converted_at),
            -coalesce(sum(round(EXTRACT(epoch FROM s.converted_at - s.first_event_at) * 1000000)), 0)
       FROM lead_scoring.contact_scores s WHERE s.contact_id = p_contact_id

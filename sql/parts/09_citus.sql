@@ -2,6 +2,20 @@
 -- Scale-out on Citus (issue 19): lead_scoring.distribute()
 ---------------------------------------------------------------------------
 
+-- Is this a Citus worker (a node other than the coordinator)? The rule tables are
+-- reference tables there, and a rule edit on the coordinator runs their triggers on
+-- every node's placement: checks run on each (reading that node's placements), but
+-- what an edit does to the scores (a new model's default group, rescoring, renaming,
+-- recounting) is done once, by the coordinator's, for every shard.
+CREATE OR REPLACE FUNCTION lead_scoring.citus_worker() RETURNS boolean
+LANGUAGE plpgsql STABLE SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+    IF pg_catalog.to_regclass('pg_catalog.pg_dist_local_group') IS NULL THEN
+        RETURN false;  -- no Citus here
+    END IF;
+    RETURN coalesce((SELECT g.groupid FROM pg_catalog.pg_dist_local_group g) OPERATOR(pg_catalog.<>) 0, false);
+END $$;
+
 -- Run once on a Citus coordinator, with the extension created on every node and the
 -- workers added. Makes every per-contact table a distributed table by contact_id,
 -- all co-located with contacts (band_counts by its shard_key, which scoring on a
@@ -106,6 +120,35 @@ BEGIN
     END LOOP;
     PERFORM pg_catalog.create_distributed_table('lead_scoring.band_counts'::pg_catalog.regclass, 'shard_key',
                                                 colocate_with => 'lead_scoring.contacts');
+    PERFORM pg_catalog.create_distributed_table('lead_scoring.shards'::pg_catalog.regclass, 'shard_key',
+                                                colocate_with => 'lead_scoring.contacts');
+    INSERT INTO lead_scoring.shards (shard_key)
+    SELECT lead_scoring.key_in_hash_range(s.shardminvalue::integer, s.shardmaxvalue::integer)
+      FROM pg_catalog.pg_dist_shard s WHERE s.logicalrelid = 'lead_scoring.contacts'::pg_catalog.regclass;
 END $$;
+-- The smallest non-negative contact_id whose hash falls in [low, high] (a shard's
+-- range): the shard's key in lead_scoring.shards.
+CREATE OR REPLACE FUNCTION lead_scoring.key_in_hash_range(low integer, high integer) RETURNS bigint
+    AS 'MODULE_PATHNAME', 'lead_scoring_key_in_hash_range' LANGUAGE C IMMUTABLE STRICT;
+
+-- Has distribute() run here?
+CREATE OR REPLACE FUNCTION lead_scoring.distributed() RETURNS boolean
+LANGUAGE plpgsql STABLE SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+    IF pg_catalog.to_regclass('pg_catalog.pg_dist_partition') IS NULL THEN
+        RETURN false;
+    END IF;
+    RETURN EXISTS (SELECT 1 FROM pg_catalog.pg_dist_partition p
+                    WHERE p.logicalrelid OPERATOR(pg_catalog.=) 'lead_scoring.contacts'::pg_catalog.regclass);
+END $$;
+
+-- rescore_totals(model_id) in the shard of shard_key (Citus runs it there).
+CREATE OR REPLACE FUNCTION lead_scoring.rescore_totals_in_shard(shard_key bigint, p_model_id integer) RETURNS bigint
+    AS 'MODULE_PATHNAME', 'lead_scoring_rescore_totals_in_shard' LANGUAGE C VOLATILE STRICT;
+
+-- A deleted model's rows in the shard of shard_key (drop_model_scores, on Citus).
+CREATE OR REPLACE FUNCTION lead_scoring.drop_model_rows_in_shard(shard_key bigint, p_model_id integer) RETURNS bigint
+    AS 'MODULE_PATHNAME', 'lead_scoring_drop_model_rows_in_shard' LANGUAGE C VOLATILE STRICT;
+
 COMMENT ON FUNCTION lead_scoring.distribute(integer) IS
     'Citus: distributes the per-contact tables by contact_id (co-located) and makes the rule tables reference tables; once, on the coordinator';

@@ -28,6 +28,9 @@ CREATE OR REPLACE FUNCTION lead_scoring.end_erasure() RETURNS void
     AS 'MODULE_PATHNAME', 'lead_scoring_end_erasure' LANGUAGE C VOLATILE;
 CREATE OR REPLACE FUNCTION lead_scoring.erasing(contact_id bigint) RETURNS boolean
     AS 'MODULE_PATHNAME', 'lead_scoring_erasing' LANGUAGE C VOLATILE STRICT;
+-- Likewise, on Citus, a deleted model's rows in each shard (src/erasure.cpp).
+CREATE OR REPLACE FUNCTION lead_scoring.dropping_model(model_id integer) RETURNS boolean
+    AS 'MODULE_PATHNAME', 'lead_scoring_dropping_model' LANGUAGE C VOLATILE STRICT;
 
 -- The ledger is append-only: no role is granted UPDATE, DELETE or TRUNCATE on it,
 -- and this guard (src/erasure.cpp) refuses them even to its owner, except
@@ -55,8 +58,12 @@ BEGIN
                   HINT = 'Erase contacts one by one with lead_scoring.forget_contact().';
     ELSIF lead_scoring.erasing(OLD.contact_id) THEN
         RETURN OLD;
-    ELSIF TG_TABLE_NAME IN ('contact_scores', 'contact_score_keys') THEN
+    ELSIF TG_TABLE_NAME IN ('contact_scores', 'contact_score_keys') THEN  -- (one node)
         IF NOT EXISTS (SELECT 1 FROM lead_scoring.models m WHERE m.model_id = OLD.model_id) THEN
+            RETURN OLD;  -- the model was deleted: its scores go with it
+        END IF;
+    ELSIF TG_TABLE_NAME ~ '^(contact_scores|contact_score_keys)_[0-9]+$' THEN  -- a Citus shard
+        IF lead_scoring.dropping_model(OLD.model_id) THEN
             RETURN OLD;  -- the model was deleted: its scores go with it
         END IF;
     END IF;

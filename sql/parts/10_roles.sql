@@ -24,7 +24,9 @@ END $$;
 REVOKE ALL ON ALL FUNCTIONS IN SCHEMA lead_scoring FROM PUBLIC;
 -- Evaluated by the triggers as whoever writes: whether this is a restore, whether
 -- forget_contact is erasing a contact (begin/end_erasure stay the owner's).
-GRANT EXECUTE ON FUNCTION lead_scoring.restoring(), lead_scoring.erasing(bigint) TO PUBLIC;
+-- and (citus_worker) whether they run on a Citus worker.
+GRANT EXECUTE ON FUNCTION lead_scoring.restoring(), lead_scoring.erasing(bigint), lead_scoring.citus_worker(),
+      lead_scoring.dropping_model(integer) TO PUBLIC;
 -- The ledger's CHECK constraint calls ledger_kinds() as whoever writes (a restore too).
 GRANT EXECUTE ON FUNCTION lead_scoring.ledger_kinds(boolean), lead_scoring.rule_tables() TO PUBLIC;
 GRANT USAGE ON SCHEMA lead_scoring TO lead_scoring_reader, lead_scoring_writer, lead_scoring_admin, lead_scoring_relay;

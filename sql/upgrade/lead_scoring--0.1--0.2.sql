@@ -319,3 +319,9 @@ CREATE UNIQUE INDEX events_contact_idx ON lead_scoring.events (contact_id, occur
 DROP INDEX lead_scoring.alerts_contact_idx;
 CREATE UNIQUE INDEX alerts_contact_idx ON lead_scoring.alerts (contact_id, alert_id);
 ALTER TABLE lead_scoring.ledger REPLICA IDENTITY FULL;
+
+-- The shards of a Citus cluster (issue 19; sql/parts/03_internal_tables.sql): empty until
+-- lead_scoring.distribute().
+CREATE TABLE lead_scoring.shards (
+    shard_key bigint PRIMARY KEY
+);

@@ -4,6 +4,7 @@
 // backend's memory only and close with the statement or transaction that opened
 // them; no setting opens them.
 #pragma once
+#include <cstdint>
 
 namespace ls::pg {
 
@@ -15,6 +16,18 @@ public:
     ~LedgerRewrite();
     LedgerRewrite(const LedgerRewrite&) = delete;
     LedgerRewrite& operator=(const LedgerRewrite&) = delete;
+};
+
+// While alive, the guards on score rows (lead_scoring.protect_contact_rows) let this
+// backend delete the rows of `model_id`: on Citus, a deleted model's rows are
+// deleted in each shard (pg/shard_operations.hpp), where the guard cannot see the
+// model's deletion, made by another backend of the same distributed transaction.
+class ModelDrop {
+public:
+    explicit ModelDrop(int32_t model_id);
+    ~ModelDrop();
+    ModelDrop(const ModelDrop&) = delete;
+    ModelDrop& operator=(const ModelDrop&) = delete;
 };
 
 }  // namespace ls::pg

@@ -9,6 +9,7 @@
 extern "C" {
 #include "access/xact.h"
 #include "utils/fmgrprotos.h"
+#include "utils/lsyscache.h"
 }
 
 namespace ls::pg {
@@ -60,21 +61,21 @@ Placement resolve(int64_t shard_id) {
         "SELECT shardminvalue::pg_catalog.int4, shardmaxvalue::pg_catalog.int4 FROM pg_catalog.pg_dist_shard"
         " WHERE shardid OPERATOR(pg_catalog.=) $1",
         {INT8OID});
-    if (range.run(args, nullptr, true) == 1) {
-        const int32 low = column_int32(0, 1), high = column_int32(0, 2);
-        placement.shard_key = call([&]() -> int64 {
-            for (int64 k = 0;; ++k) {
-                const int32 h = DatumGetInt32(DirectFunctionCall1(hashint8, Int64GetDatum(k)));
-                if (h >= low && h <= high) return k;
-            }
-        });
-    }
+    if (range.run(args, nullptr, true) == 1) placement.shard_key = key_in_hash_range(column_int32(0, 1), column_int32(0, 2));
     static Statement group("SELECT groupid::pg_catalog.int8 FROM pg_catalog.pg_dist_local_group", {});
     if (group.run(nullptr, nullptr, true) == 1) placement.id_offset = column_int64(0, 1) << 48;
     if (placement.names.empty())
         throw SqlError(ERRCODE_INTERNAL_ERROR,
                        "lead_scoring: no Citus metadata for shard " + std::to_string(shard_id) + " on this node");
     return placement;
+}
+
+void register_once() {
+    static bool registered = false;
+    if (!registered) {
+        call([] { RegisterXactCallback(on_xact_end, nullptr); });
+        registered = true;
+    }
 }
 
 bool identifier_char(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; }
@@ -94,6 +95,34 @@ const Placement* current_placement() {
         resolving = false;
         throw;
     }
+}
+
+Oid logical_relation(Relation relation) {
+    const char* name = RelationGetRelationName(relation);
+    const char* underscore = std::strrchr(name, '_');
+    if (underscore == nullptr || underscore[1] == '\0') return RelationGetRelid(relation);
+    for (const char* c = underscore + 1; *c; ++c)
+        if (!std::isdigit(static_cast<unsigned char>(*c))) return RelationGetRelid(relation);
+    const std::string table(name, underscore);
+    const Oid logical =
+        call([&] { return get_relname_relid(table.c_str(), RelationGetNamespace(relation)); });
+    return OidIsValid(logical) ? logical : RelationGetRelid(relation);
+}
+
+bool distributed() {
+    static Statement is("SELECT lead_scoring.distributed()", {});
+    return is.run(nullptr, nullptr, true) == 1 && column_bool(0, 1);
+}
+
+int64_t key_in_hash_range(int32 low, int32 high) {
+    if (low > high) throw SqlError(ERRCODE_INVALID_PARAMETER_VALUE, "lead_scoring: empty hash range");
+    return call([&]() -> int64 {
+        // Citus hashes a bigint with hashint8: about (2^32 / range width) tries.
+        for (int64 k = 0;; ++k) {
+            const int32 h = DatumGetInt32(DirectFunctionCall1(hashint8, Int64GetDatum(k)));
+            if (h >= low && h <= high) return k;
+        }
+    });
 }
 
 int64_t node_id_offset() {
@@ -127,11 +156,7 @@ std::string placed_sql(const std::string& sql, const Placement& placement) {
 }
 
 PlacementScope::PlacementScope(Relation relation, const char* table) : previous_(scope_shard) {
-    static bool registered = false;
-    if (!registered) {
-        call([] { RegisterXactCallback(on_xact_end, nullptr); });
-        registered = true;
-    }
+    register_once();
     const char* name = RelationGetRelationName(relation);
     const size_t len = std::strlen(table);
     if (std::strncmp(name, table, len) != 0 || name[len] != '_' || name[len + 1] == '\0') return;
@@ -141,6 +166,18 @@ PlacementScope::PlacementScope(Relation relation, const char* table) : previous_
         shard = shard * 10 + (*c - '0');
     }
     scope_shard = shard;
+}
+
+PlacementScope::PlacementScope(int64_t contact_key) : previous_(scope_shard) {
+    register_once();
+    static Statement shard(
+        // (the schema quoted: placed_sql leaves it alone in a placement)
+        "SELECT pg_catalog.get_shard_id_for_distribution_column('\"lead_scoring\".contacts'::pg_catalog.regclass, $1)",
+        {INT8OID});
+    Datum args[1] = {Int64GetDatum(contact_key)};
+    if (shard.run(args, nullptr, true) != 1 || column_is_null(0, 1))
+        throw SqlError(ERRCODE_INTERNAL_ERROR, "lead_scoring: no shard of the contacts for key " + std::to_string(contact_key));
+    scope_shard = column_int64(0, 1);
 }
 
 PlacementScope::~PlacementScope() { scope_shard = previous_; }

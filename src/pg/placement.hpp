@@ -29,6 +29,16 @@ struct Placement {
 // The placement statements run in now (Statement::run rewrites its SQL for it), or null.
 const Placement* current_placement();
 
+// Has lead_scoring.distribute() made this a Citus cluster?
+bool distributed();
+
+// The smallest non-negative contact_id whose hash falls in [low, high].
+int64_t key_in_hash_range(int32 low, int32 high);
+
+// The table a Citus shard or placement belongs to (events_102040 -> events, in the
+// same schema), or the relation itself when it is no shard.
+Oid logical_relation(Relation relation);
+
 // What to add to a value of one of the extension's sequences to make an id that no
 // other node generates (ledger entries, attribute changes, alerts): 0 on one node
 // and on the coordinator. A shard has no identity columns (Citus leaves them on the
@@ -46,6 +56,9 @@ std::string placed_sql(const std::string& sql, const Placement& placement);
 class PlacementScope {
 public:
     PlacementScope(Relation relation, const char* table);
+    // The shard of the contacts that holds `contact_key`, on this node (a function
+    // that Citus runs in a shard: pg/shard_operations.hpp).
+    explicit PlacementScope(int64_t contact_key);
     ~PlacementScope();
     PlacementScope(const PlacementScope&) = delete;
     PlacementScope& operator=(const PlacementScope&) = delete;

@@ -6,11 +6,10 @@
 # awards and band_summary.
 #
 # What this covers so far: distribute(), live scoring (single rows, multi-row
-# batches for many contacts, COPY, new contacts with attributes, attribute updates)
-# and the reads above. Operations run on the coordinator (adjust, reset,
-# forget_contact, recompute, run_maintenance, evaluate, train), explain, the
-# leaderboard and rule edits after distribute() are not done yet: README "Scale-out
-# on Citus".
+# batches for many contacts, COPY, new contacts with attributes, attribute updates),
+# rule edits after distribute() and the reads above. Operations run on the
+# coordinator (adjust, reset, forget_contact, recompute, run_maintenance, evaluate,
+# train), explain and the leaderboard are not done yet: README "Scale-out on Citus".
 use strict;
 use warnings;
 use PostgreSQL::Test::Cluster;
@@ -91,7 +90,7 @@ is($coordinator->safe_psql('postgres', q{
       FROM pg_dist_partition p JOIN pg_class c ON c.oid = p.logicalrelid
      WHERE c.relnamespace = 'lead_scoring'::regnamespace AND p.partmethod = 'h'}),
    join(' ', map { "$_:h" } sort qw(absence_deadlines alerts band_counts combination_sets contact_attribute_history
-                                    contact_score_keys contact_scores contacts events ledger window_awards)),
+                                    contact_score_keys contact_scores contacts events ledger shards window_awards)),
    'every per-contact table is distributed');
 is($coordinator->safe_psql('postgres', q{
     SELECT count(DISTINCT p.colocationid) FROM pg_dist_partition p JOIN pg_class c ON c.oid = p.logicalrelid
@@ -147,26 +146,62 @@ my %reads = (
                   FROM lead_scoring.scores ORDER BY model, contact_id},
     group_scores => q{SELECT model, point_group, contact_id, score, fit_score, behavior_score
                         FROM lead_scoring.group_scores ORDER BY model, point_group, contact_id},
-    ledger => q{SELECT l.model_id, l.group_id, l.contact_id, l.delta, l.kind, l.rule_id, l.occurred_at, l.reason
-                  FROM lead_scoring.ledger l
-                 ORDER BY l.contact_id, l.model_id, l.occurred_at, l.group_id, l.rule_id, l.kind, l.delta},
+    # (groups by name: a group created after distribute() may get another id)
+    ledger => q{SELECT l.model_id, g.name, l.contact_id, l.delta, l.kind, l.rule_id, l.occurred_at, l.reason
+                  FROM lead_scoring.ledger l JOIN lead_scoring.point_groups g USING (group_id)
+                 ORDER BY l.contact_id, l.model_id, l.occurred_at, g.name, l.rule_id, l.kind, l.delta},
     alerts => q{SELECT a.threshold_id, a.model_id, a.contact_id, a.score FROM lead_scoring.alerts a
                  ORDER BY a.contact_id, a.model_id, a.threshold_id, a.score},
     history => q{SELECT h.contact_id, h.attributes FROM lead_scoring.contact_attribute_history h
                   ORDER BY h.contact_id, h.changed_at, h.attributes::text},
-    window_awards => q{SELECT w.contact_id, w.model_id, w.group_id, w.occurred_at, w.rule_id, w.points
-                         FROM lead_scoring.window_awards w ORDER BY 1, 2, 3, 4, 5},
+    window_awards => q{SELECT w.contact_id, w.model_id, g.name, w.occurred_at, w.rule_id, w.points
+                         FROM lead_scoring.window_awards w JOIN lead_scoring.point_groups g USING (group_id)
+                        ORDER BY 1, 2, 3, 4, 5},
     band_summary => q{SELECT * FROM lead_scoring.band_summary},
     events => q{SELECT count(*), count(DISTINCT contact_id) FROM lead_scoring.events},
 );
-for my $what (sort keys %reads) {
-    my $expected = $single->safe_psql('postgres', $reads{$what});
-    ok(length($expected) > 0, "$what: the single node has rows");
-    is($coordinator->safe_psql('postgres', $reads{$what}), $expected, "$what: the cluster gives the same");
+sub compare {
+    my ($when) = @_;
+    for my $what (sort keys %reads) {
+        my $expected = $single->safe_psql('postgres', $reads{$what});
+        ok(length($expected) > 0, "$when, $what: the single node has rows");
+        is($coordinator->safe_psql('postgres', $reads{$what}), $expected, "$when, $what: the cluster gives the same");
+    }
 }
+compare('after live scoring');
 is($coordinator->safe_psql('postgres', q{SELECT count(*) FROM lead_scoring.scores WHERE score >= 25}),
    $single->safe_psql('postgres', q{SELECT count(*) FROM lead_scoring.scores WHERE score >= 25}), 'hot contacts');
 ok($single->safe_psql('postgres', q{SELECT count(*) FROM lead_scoring.alerts}) > 5, 'thresholds fired');
+
+# Rule edits after distribute(): checks run on every node's placement of the rule
+# tables, what an edit does to the scores runs once, from the coordinator, in every
+# shard (a new model's default group, rescoring after a cap or clamp edit, a decay
+# policy, a conversion type, renaming, recounting bands, deleting a model's rows).
+my @edits = (
+    q{INSERT INTO lead_scoring.models (name) VALUES ('p')},
+    q{INSERT INTO lead_scoring.event_rules (model_id, name, event_type, points)
+      SELECT model_id, 'p visit', 'visit', 4 FROM lead_scoring.models WHERE name = 'p'},
+    q{INSERT INTO lead_scoring.events (contact_id, event_type, occurred_at)
+      SELECT c, 'visit', '2026-11-04 08:00+00' FROM generate_series(1, 150, 3) c},
+    q{UPDATE lead_scoring.point_groups SET max_points = 5 WHERE name = 'recent'},
+    q{UPDATE lead_scoring.models SET max_score = 20 WHERE name = 'm'},
+    q{UPDATE lead_scoring.models SET conversion_event_type = 'download' WHERE name = 'm'},
+    q{UPDATE lead_scoring.models SET name = 'p2' WHERE name = 'p'},
+    q{INSERT INTO lead_scoring.bands (model_id, name, min_score) SELECT model_id, 'top', 19 FROM lead_scoring.models WHERE name = 'm'},
+    q{DELETE FROM lead_scoring.models WHERE name = 'n'},
+    q{INSERT INTO lead_scoring.events (contact_id, event_type, occurred_at, properties)
+      SELECT c, 'visit', '2026-11-05 08:00+00', '{"url": "/pricing"}' FROM generate_series(1, 200, 7) c},
+);
+for my $sql (@edits) {
+    $single->safe_psql('postgres', $sql);
+    $coordinator->safe_psql('postgres', $sql);
+}
+is($coordinator->safe_psql('postgres', q{SELECT string_agg(m.name || ':' || g.name, ' ' ORDER BY g.group_id)
+                                           FROM lead_scoring.point_groups g JOIN lead_scoring.models m USING (model_id)}),
+   'm:default m:recent p2:default', 'a new model has its one default group');
+is($coordinator->safe_psql('postgres', q{SELECT count(*) FROM lead_scoring.scores WHERE model = 'm' AND score > 20}), '0',
+   'the clamp applies to every stored score');
+compare('after rule edits');
 
 # Ids drawn on the workers are unique across the cluster (each node its own range).
 is($coordinator->safe_psql('postgres', q{
@@ -182,13 +217,21 @@ my $found = 0;
 $found += $coordinator->safe_psql('postgres', "SELECT count(*) FROM lead_scoring.band_counts WHERE shard_key = $_") for @keys;
 is($found, $coordinator->safe_psql('postgres', q{SELECT count(*) FROM lead_scoring.band_counts}),
    'each in the shard of its key');
-# The invariants on the cluster: a score is its groups added up, a group's balance
-# the sum of its ledger rows.
+# The invariants on the cluster: every stored total is its group states added up
+# (rescoring, in every shard, changes nothing), every group balance the sum of its
+# ledger rows.
+my $rescored = 0;
+$rescored += $coordinator->safe_psql('postgres', "SELECT lead_scoring.rescore_totals($_)")
+    for split /\n/, $coordinator->safe_psql('postgres', 'SELECT model_id FROM lead_scoring.models ORDER BY 1');
+is($rescored, 0, 'every stored total equals its group states added up');
 is($coordinator->safe_psql('postgres', q{
-    SELECT count(*) FROM lead_scoring.scores s
-     WHERE s.score <> (SELECT coalesce(sum(g.score), 0) FROM lead_scoring.group_scores g
-                        WHERE g.model = s.model AND g.contact_id = s.contact_id)}), '0',
-   'every score is its group scores added up');
+    SELECT count(*) FROM (
+        SELECT cs.contact_id, cs.model_id, u.group_id, u.behavior_score
+          FROM lead_scoring.contact_scores cs, lead_scoring.state_groups(cs.state) u) s
+     WHERE s.behavior_score <> coalesce((SELECT sum(l.delta) FROM lead_scoring.ledger l
+                                          WHERE l.contact_id = s.contact_id AND l.model_id = s.model_id
+                                            AND l.group_id = s.group_id), 0)}),
+   '0', 'every group balance is the sum of its ledger rows');
 
 $_->stop for (@citus, $single);
 done_testing();
