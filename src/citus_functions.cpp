@@ -1,10 +1,13 @@
-// Citus (issue 19): key_in_hash_range(low, high), a shard's key in lead_scoring.shards;
-// rescore_totals_in_shard(shard_key, model_id), what Citus runs in each shard when a
-// rule edit rescores a model, and drop_model_rows_in_shard(shard_key, model_id), a
-// deleted model's rows in each shard (pg/shard_operations.hpp).
+// Citus (issue 19), SQL entry points of the shard operations (pg/shard_operations.hpp):
+//   key_in_hash_range(low, high)  a shard's key in lead_scoring.shards;
+//   shard_key_of(contact_id)      the key of the contact's shard (0 on one node);
+//   rescore_totals_in_shard(shard_key, model_id)  what Citus runs in each shard when a
+//                                 rule edit rescores a model;
+//   drop_model_rows_in_shard(shard_key, model_id)  a deleted model's rows, in each shard.
 #include "pg/ledger_guard.hpp"
 #include "pg/placement.hpp"
 #include "pg/rescore.hpp"
+#include "pg/shard_operations.hpp"
 #include "pg/spi.hpp"
 
 extern "C" {
@@ -53,6 +56,17 @@ Datum lead_scoring_drop_model_rows_in_shard(PG_FUNCTION_ARGS) {
         }
         ls::pg::finish();
         return Int64GetDatum(static_cast<int64>(rows));
+    });
+}
+
+PG_FUNCTION_INFO_V1(lead_scoring_shard_key_of);
+Datum lead_scoring_shard_key_of(PG_FUNCTION_ARGS) {
+    return ls::pg::entry([&]() -> Datum {
+        const int64 contact_id = PG_GETARG_INT64(0);
+        ls::pg::connect();
+        const int64_t key = ls::pg::shard_key_of(contact_id);
+        ls::pg::finish();
+        return Int64GetDatum(key);
     });
 }
 }

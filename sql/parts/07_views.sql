@@ -148,19 +148,24 @@ END $$;
 
 -- Takes a contact's score rows out of the counts (forget_contact, before it
 -- deletes them).
+-- (PL/pgSQL: Citus plans its statement with the contact as a value. On Citus the
+-- counts go to the contact's shard, under its key.)
 CREATE OR REPLACE FUNCTION lead_scoring.uncount_contact(p_contact_id bigint) RETURNS void
-LANGUAGE sql VOLATILE SET search_path = pg_catalog, pg_temp AS $$
-    INSERT INTO lead_scoring.band_counts AS b (model_id, band, slot, contacts, converted, days_us)
+LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    key constant bigint := lead_scoring.shard_key_of(p_contact_id);
+BEGIN
+    INSERT INTO lead_scoring.band_counts AS b (model_id, band, slot, contacts, converted, days_us, shard_key)
     SELECT s.model_id, coalesce((SELECT bd.name FROM lead_scoring.bands bd
                       WHERE bd.model_id OPERATOR(pg_catalog.=) s.model_id AND bd.min_score OPERATOR(pg_catalog.<=) s.score
                       ORDER BY bd.min_score DESC LIMIT 1), ''),  -- (band_of, as the views have it)
            lead_scoring.band_slot(), -count(*),
            -count(s.converted_at),
-           -coalesce(sum(round(EXTRACT(epoch FROM s.converted_at - s.first_event_at) * 1000000)), 0)
+           -coalesce(sum(round(EXTRACT(epoch FROM s.converted_at - s.first_event_at) * 1000000)), 0), key
       FROM lead_scoring.contact_scores s WHERE s.contact_id = p_contact_id
      GROUP BY 1, 2 ORDER BY 1, 2
     ON CONFLICT (model_id, band, slot, shard_key) DO UPDATE
        SET contacts = b.contacts + EXCLUDED.contacts, converted = b.converted + EXCLUDED.converted,
            days_us = b.days_us + EXCLUDED.days_us;
-$$;
+END $$;
 

@@ -30,10 +30,17 @@ END $$;
 CREATE OR REPLACE FUNCTION lead_scoring.explain(model text, contact_id bigint)
 RETURNS TABLE (point_group text, source text, rule text, event_id bigint,
                occurred_at timestamptz, points numeric)
-LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+#variable_conflict use_column
+DECLARE
+    -- (looked up first: on Citus the query goes to the contact's shard, where a
+    -- function reading models could not run)
+    model_key constant integer := lead_scoring.model_id_of(explain.model);
+BEGIN
+    RETURN QUERY
     WITH m AS (
         SELECT mo.model_id, mo.min_score, mo.max_score FROM lead_scoring.models mo
-         WHERE mo.model_id = lead_scoring.model_id_of(explain.model)
+         WHERE mo.model_id = model_key
     ), s AS (
         SELECT cs.* FROM lead_scoring.contact_scores cs JOIN m USING (model_id)
          WHERE cs.contact_id = explain.contact_id
@@ -77,6 +84,7 @@ LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
           FROM s, (SELECT coalesce(sum(groups.score), 0) AS sum FROM groups) t
          WHERE s.score <> t.sum
     )
-    SELECT point_group, source, rule, event_id, occurred_at, points FROM rows ORDER BY part, occurred_at, ord;
-$$;
+    SELECT rows.point_group, rows.source, rows.rule, rows.event_id, rows.occurred_at, rows.points
+      FROM rows ORDER BY rows.part, rows.occurred_at, rows.ord;
+END $$;
 

@@ -131,6 +131,10 @@ END $$;
 CREATE OR REPLACE FUNCTION lead_scoring.key_in_hash_range(low integer, high integer) RETURNS bigint
     AS 'MODULE_PATHNAME', 'lead_scoring_key_in_hash_range' LANGUAGE C IMMUTABLE STRICT;
 
+-- The key in lead_scoring.shards of the shard that holds the contact (0 on one node).
+CREATE OR REPLACE FUNCTION lead_scoring.shard_key_of(contact_id bigint) RETURNS bigint
+    AS 'MODULE_PATHNAME', 'lead_scoring_shard_key_of' LANGUAGE C STABLE STRICT;
+
 -- Has distribute() run here?
 CREATE OR REPLACE FUNCTION lead_scoring.distributed() RETURNS boolean
 LANGUAGE plpgsql STABLE SET search_path = pg_catalog, pg_temp AS $$

@@ -39,6 +39,11 @@ GRANT EXECUTE ON FUNCTION lead_scoring.claim_alerts(integer, interval, text[]),
                           lead_scoring.alert_channels()
     TO lead_scoring_relay;
 
+-- On Citus, an operation on a contact is routed into its shard by a query on
+-- lead_scoring.shards, as whoever calls it (src/pg/shard_operations.hpp).
+GRANT SELECT ON lead_scoring.shards TO PUBLIC;
+GRANT EXECUTE ON FUNCTION lead_scoring.distributed() TO PUBLIC;
+
 GRANT SELECT ON lead_scoring.scores, lead_scoring.group_scores, lead_scoring.leaderboard,
                 lead_scoring.band_summary, lead_scoring.conversions,
                 lead_scoring.alerts, lead_scoring.ledger,

@@ -5,10 +5,36 @@
 // on one node. A rule edit that rescores a model is the first such operation.
 #pragma once
 #include <cstdint>
+#include <optional>
+
+#include "pg/placement.hpp"
 
 namespace ls::pg {
 
 // rescore_model (pg/rescore.hpp) in every shard: the rows changed, added up.
 int64_t rescore_model_in_every_shard(int32_t model_id);
+
+// The key in lead_scoring.shards of the shard that holds `contact_id` (0 on one node).
+int64_t shard_key_of(int64_t contact_id);
+
+// An operation on one contact (adjust, reset), on the coordinator of a Citus cluster:
+// runs this same call of the SQL function in the contact's shard, on its node and in
+// the caller's distributed transaction, and leaves its one result in SPI_tuptable
+// (true). False when the call runs here: on one node, or in the contact's shard
+// already (then the caller works in the scope of ContactPlacement).
+bool ran_in_contact_shard(FunctionCallInfo fcinfo, int64_t contact_id);
+
+// While alive, statements work in the shard of `contact_id` when this call was
+// routed into it (ran_in_contact_shard); otherwise nothing changes.
+class ContactPlacement {
+public:
+    explicit ContactPlacement(int64_t contact_id);
+    ~ContactPlacement();
+    ContactPlacement(const ContactPlacement&) = delete;
+    ContactPlacement& operator=(const ContactPlacement&) = delete;
+
+private:
+    std::optional<PlacementScope> scope_;
+};
 
 }  // namespace ls::pg

@@ -203,6 +203,27 @@ is($coordinator->safe_psql('postgres', q{SELECT count(*) FROM lead_scoring.score
    'the clamp applies to every stored score');
 compare('after rule edits');
 
+# Operations on one contact: on the cluster the coordinator runs each in the
+# contact's shard, inside its own transaction (src/pg/shard_operations.hpp).
+my @operations = (
+    q{SELECT lead_scoring.adjust('m', 7, 5, 'bonus')},
+    q{SELECT lead_scoring.adjust('m', 999, 3, 'a contact without events')},
+    q{BEGIN; SELECT lead_scoring.adjust('m', 8, 2, 'first'); SELECT lead_scoring.reset('m', 8, 'then reset'); COMMIT},
+    q{SELECT lead_scoring.adjust('m', 12, -4, 'in a group', 'recent')},
+    q{SELECT count(*) FROM lead_scoring.forget_contact(9)},
+    q{BEGIN; SELECT count(*) FROM lead_scoring.forget_contact(10); SELECT lead_scoring.adjust('m', 11, 1, 'same tx'); COMMIT},
+);
+for my $sql (@operations) {
+    is($coordinator->safe_psql('postgres', $sql), $single->safe_psql('postgres', $sql), "same result: $sql");
+}
+is($coordinator->safe_psql('postgres', q{SELECT count(*) FROM lead_scoring.events WHERE contact_id IN (9, 10)}), '0',
+   'erased contacts are gone');
+# (operators' and attribute changes are dated by each server's clock)
+$reads{explain} = q{SELECT c.contact_id, x.point_group, x.source, x.rule, x.event_id, x.points,
+                           CASE WHEN x.source IN ('manual', 'reset', 'attribute') THEN NULL ELSE x.occurred_at END
+                      FROM generate_series(1, 12) c(contact_id), LATERAL lead_scoring.explain('m', c.contact_id) x};
+compare('after operations');
+
 # Ids drawn on the workers are unique across the cluster (each node its own range).
 is($coordinator->safe_psql('postgres', q{
     SELECT (SELECT count(*) - count(DISTINCT entry_id) FROM lead_scoring.ledger) || ' '
