@@ -1,12 +1,13 @@
 // Citus (issue 19), SQL entry points of the shard operations (pg/shard_operations.hpp):
 //   key_in_hash_range(low, high)  a shard's key in lead_scoring.shards;
 //   shard_key_of(contact_id)      the key of the contact's shard (0 on one node);
-//   rescore_totals_in_shard(shard_key, model_id)  what Citus runs in each shard when a
-//                                 rule edit rescores a model;
+//   call_in_shard(shard_key, call)  a call of rescore_totals, recompute or
+//                                 run_maintenance in the shard of shard_key (Citus runs
+//                                 it there for each shard);
 //   drop_model_rows_in_shard(shard_key, model_id)  a deleted model's rows, in each shard.
 #include "pg/ledger_guard.hpp"
+#include "pg/datum.hpp"
 #include "pg/placement.hpp"
-#include "pg/rescore.hpp"
 #include "pg/shard_operations.hpp"
 #include "pg/spi.hpp"
 
@@ -19,19 +20,15 @@ Datum lead_scoring_key_in_hash_range(PG_FUNCTION_ARGS) {
     });
 }
 
-PG_FUNCTION_INFO_V1(lead_scoring_rescore_totals_in_shard);
-Datum lead_scoring_rescore_totals_in_shard(PG_FUNCTION_ARGS) {
+PG_FUNCTION_INFO_V1(lead_scoring_call_in_shard);
+Datum lead_scoring_call_in_shard(PG_FUNCTION_ARGS) {
     return ls::pg::entry([&]() -> Datum {
         const int64 shard_key = PG_GETARG_INT64(0);
-        const int32 model_id = PG_GETARG_INT32(1);
+        const std::string call = ls::pg::text_value(PG_GETARG_DATUM(1));
         ls::pg::connect();
-        int64_t changed;
-        {
-            const ls::pg::PlacementScope placement(shard_key);
-            changed = ls::pg::rescore_model(model_id);
-        }
+        const int64_t result = ls::pg::call_in_shard(shard_key, call);
         ls::pg::finish();
-        return Int64GetDatum(changed);
+        return Int64GetDatum(result);
     });
 }
 

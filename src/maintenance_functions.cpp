@@ -4,9 +4,11 @@
 #include <optional>
 
 #include "pg/datum.hpp"
+#include "pg/extension_version.hpp"
 #include "pg/maintenance.hpp"
 #include "pg/privileges.hpp"
 #include "pg/settings.hpp"
+#include "pg/shard_operations.hpp"
 #include "pg/spi.hpp"
 
 namespace {
@@ -28,6 +30,12 @@ PG_FUNCTION_INFO_V1(lead_scoring_run_maintenance);
 Datum lead_scoring_run_maintenance(PG_FUNCTION_ARGS) {
     return ls::pg::entry([&]() -> Datum {
         const TimestampTz as_of = required_time(fcinfo, "run_maintenance");
+        // On Citus, in every shard (pg/shard_operations.hpp), as the caller.
+        ls::pg::connect();
+        ls::pg::require_matching_sql();
+        const std::optional<int64_t> in_shards = ls::pg::ran_in_every_shard(fcinfo);
+        ls::pg::finish();
+        if (in_shards) return Int64GetDatum(*in_shards);
         const int64 batch_size = ls::pg::maintenance_batch_size;
         const int64 changed = ls::pg::as_extension_owner(fcinfo, [&](Oid caller) -> int64 {
             int64 total = 0;

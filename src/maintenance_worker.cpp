@@ -145,6 +145,7 @@ void lead_scoring_database_worker_main(Datum) {
     Datum args[5] = {TimestampTzGetDatum(as_of), Int32GetDatum(batch_size), 0, 0, 0};
     char nulls[6] = "  nnn";
     int64 batches = 0, balances = 0;
+    bool distributed = false;
 
     for (;;) {
         CHECK_FOR_INTERRUPTS();
@@ -175,6 +176,28 @@ void lead_scoring_database_worker_main(Datum) {
                 pgstat_report_activity(STATE_IDLE, nullptr);
                 proc_exit(0);
             }
+            // On a Citus coordinator, one distributed transaction runs maintenance in
+            // every shard (run_maintenance, src/pg/shard_operations.hpp): batches that
+            // page through the rows by key would lock rows across shards, which Citus
+            // does not do with SKIP LOCKED.
+            if (SPI_execute("SELECT lead_scoring.distributed()", true, 1) == SPI_OK_SELECT && SPI_processed == 1)
+                distributed = DatumGetBool(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
+        }
+        if (distributed) {
+            pgstat_report_activity(STATE_RUNNING, "lead_scoring maintenance: every shard");
+            Oid as_of_type[1] = {TIMESTAMPTZOID};
+            Datum as_of_arg[1] = {TimestampTzGetDatum(as_of)};
+            if (SPI_execute_with_args("SELECT lead_scoring.run_maintenance($1)", 1, as_of_type, as_of_arg, nullptr,
+                                      false, 1) != SPI_OK_SELECT || SPI_processed != 1)
+                elog(ERROR, "lead_scoring: run_maintenance returned no row");
+            bool null_balances;
+            balances += DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &null_balances));
+            SPI_finish();
+            PopActiveSnapshot();
+            CommitTransactionCommand();
+            pgstat_report_stat(false);
+            ++batches;
+            break;
         }
         pgstat_report_activity(STATE_RUNNING, psprintf("lead_scoring maintenance: batch %lld of up to %d rows",
                                                        static_cast<long long>(batches + 1), batch_size));

@@ -10,10 +10,10 @@
 //   state_from_arrays(...)  0.1's parallel arrays as a state (used by the upgrade only).
 #include <cstring>
 #include <map>
+#include <optional>
 
 #include "core/state_codec.hpp"
 #include "pg/datum.hpp"
-#include "pg/placement.hpp"
 #include "pg/rescore.hpp"
 #include "pg/shard_operations.hpp"
 #include "pg/spi.hpp"
@@ -111,9 +111,8 @@ Datum lead_scoring_rescore_totals(PG_FUNCTION_ARGS) {
         const int32 model_id = PG_GETARG_INT32(0);
         ls::pg::connect();
         // On Citus, in every shard (pg/shard_operations.hpp); else here.
-        const int64_t changed = ls::pg::distributed() && !ls::pg::current_placement()
-                                    ? ls::pg::rescore_model_in_every_shard(model_id)
-                                    : ls::pg::rescore_model(model_id);
+        const std::optional<int64_t> in_shards = ls::pg::ran_in_every_shard(fcinfo);
+        const int64_t changed = in_shards ? *in_shards : ls::pg::rescore_model(model_id);
         ls::pg::finish();
         return Int64GetDatum(changed);
     });

@@ -146,9 +146,12 @@ BEGIN
                     WHERE p.logicalrelid OPERATOR(pg_catalog.=) 'lead_scoring.contacts'::pg_catalog.regclass);
 END $$;
 
--- rescore_totals(model_id) in the shard of shard_key (Citus runs it there).
-CREATE OR REPLACE FUNCTION lead_scoring.rescore_totals_in_shard(shard_key bigint, p_model_id integer) RETURNS bigint
-    AS 'MODULE_PATHNAME', 'lead_scoring_rescore_totals_in_shard' LANGUAGE C VOLATILE STRICT;
+-- A call of one of the extension's functions (SQL text returning bigint: rescore_totals,
+-- recompute, run_maintenance) in the shard of shard_key: the coordinator selects it
+-- for every row of lead_scoring.shards and Citus runs each on its shard's node
+-- (src/pg/shard_operations.hpp). It runs the text as its caller, nothing more.
+CREATE OR REPLACE FUNCTION lead_scoring.call_in_shard(shard_key bigint, call text) RETURNS bigint
+    AS 'MODULE_PATHNAME', 'lead_scoring_call_in_shard' LANGUAGE C VOLATILE STRICT;
 
 -- A deleted model's rows in the shard of shard_key (drop_model_scores, on Citus).
 CREATE OR REPLACE FUNCTION lead_scoring.drop_model_rows_in_shard(shard_key bigint, p_model_id integer) RETURNS bigint

@@ -42,7 +42,7 @@ GRANT EXECUTE ON FUNCTION lead_scoring.claim_alerts(integer, interval, text[]),
 -- On Citus, an operation on a contact is routed into its shard by a query on
 -- lead_scoring.shards, as whoever calls it (src/pg/shard_operations.hpp).
 GRANT SELECT ON lead_scoring.shards TO PUBLIC;
-GRANT EXECUTE ON FUNCTION lead_scoring.distributed() TO PUBLIC;
+GRANT EXECUTE ON FUNCTION lead_scoring.distributed(), lead_scoring.call_in_shard(bigint, text) TO PUBLIC;
 
 GRANT SELECT ON lead_scoring.scores, lead_scoring.group_scores, lead_scoring.leaderboard,
                 lead_scoring.band_summary, lead_scoring.conversions,

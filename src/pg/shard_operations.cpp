@@ -84,12 +84,22 @@ ContactPlacement::ContactPlacement(int64_t contact_id) {
 
 ContactPlacement::~ContactPlacement() = default;
 
-// The arguments are written into the statement: Citus plans a multi-shard query with
-// parameters only for their values, not as a prepared generic plan.
-int64_t rescore_model_in_every_shard(int32_t model_id) {
+std::optional<int64_t> ran_in_every_shard(FunctionCallInfo fcinfo) {
+    if (current_placement() || !distributed() || in_routed_call()) return std::nullopt;
+    // The call is written into the statement as text: Citus plans a multi-shard query
+    // with parameters only for their values, not as a prepared generic plan.
+    const std::string text = call_text(fcinfo);
     const std::string sql =
-        "SELECT coalesce(sum(lead_scoring.rescore_totals_in_shard(s.shard_key, " + std::to_string(model_id) +
+        "SELECT coalesce(sum(lead_scoring.call_in_shard(s.shard_key, " +
+        std::string(call([&] { return quote_literal_cstr(text.c_str()); })) +
         ")), 0)::pg_catalog.int8 FROM lead_scoring.shards s";
+    run_sql(sql.c_str(), false);
+    return column_int64(0, 1);
+}
+
+int64_t call_in_shard(int64_t shard_key, const std::string& call_sql) {
+    const PlacementScope placement(shard_key);
+    const std::string sql = "SELECT (" + call_sql + ")::pg_catalog.int8";
     run_sql(sql.c_str(), false);
     return column_int64(0, 1);
 }

@@ -6,13 +6,22 @@
 #pragma once
 #include <cstdint>
 #include <optional>
+#include <string>
 
 #include "pg/placement.hpp"
 
 namespace ls::pg {
 
-// rescore_model (pg/rescore.hpp) in every shard: the rows changed, added up.
-int64_t rescore_model_in_every_shard(int32_t model_id);
+// An operation on every contact (rescore_totals, recompute, run_maintenance), on the
+// coordinator of a Citus cluster: runs this same call of the SQL function in every
+// shard (lead_scoring.call_in_shard, on each shard's node, in the caller's
+// distributed transaction) and returns its results (bigint) added up. Nothing when
+// the call runs here: on one node, or in a shard already.
+std::optional<int64_t> ran_in_every_shard(FunctionCallInfo fcinfo);
+
+// call_in_shard's work: `call` (a function call as SQL text, bigint) in the
+// placement of the shard of `shard_key`, on this node.
+int64_t call_in_shard(int64_t shard_key, const std::string& call);
 
 // The key in lead_scoring.shards of the shard that holds `contact_id` (0 on one node).
 int64_t shard_key_of(int64_t contact_id);

@@ -7,9 +7,10 @@
 #
 # What this covers so far: distribute(), live scoring (single rows, multi-row
 # batches for many contacts, COPY, new contacts with attributes, attribute updates),
-# rule edits after distribute() and the reads above. Operations run on the
-# coordinator (adjust, reset, forget_contact, recompute, run_maintenance, evaluate,
-# train), explain and the leaderboard are not done yet: README "Scale-out on Citus".
+# rule edits after distribute(), operations on one contact (adjust, reset,
+# forget_contact, explain) and on every contact (recompute, run_maintenance), and the
+# reads above. evaluate, band_report, train, the live predictive probability and
+# rebalancing are not done yet: README "Scale-out on Citus".
 use strict;
 use warnings;
 use PostgreSQL::Test::Cluster;
@@ -223,6 +224,44 @@ $reads{explain} = q{SELECT c.contact_id, x.point_group, x.source, x.rule, x.even
                            CASE WHEN x.source IN ('manual', 'reset', 'attribute') THEN NULL ELSE x.occurred_at END
                       FROM generate_series(1, 12) c(contact_id), LATERAL lead_scoring.explain('m', c.contact_id) x};
 compare('after operations');
+
+# Operations on every contact: the coordinator runs the same call in every shard
+# (lead_scoring.call_in_shard), one distributed transaction, and adds the results up.
+my @everywhere = (
+    q{SELECT lead_scoring.recompute('m')},
+    q{SELECT lead_scoring.recompute('m', 5)},
+    q{SELECT lead_scoring.recompute('m', 20, 60)},
+    q{UPDATE lead_scoring.point_groups SET decay_after = '10 days', decay_every = '10 days', decay_points = 1
+       WHERE name = 'default' AND model_id = (SELECT model_id FROM lead_scoring.models WHERE name = 'm')},
+    q{SELECT lead_scoring.run_maintenance('2026-12-20 00:00+00')},
+    q{SELECT lead_scoring.run_maintenance('2030-12-20 00:00+00')},
+    q{SELECT lead_scoring.recompute('p2', 1, 1000)},
+);
+for my $sql (@everywhere) {
+    is($coordinator->safe_psql('postgres', $sql), $single->safe_psql('postgres', $sql), "same result: $sql");
+}
+ok($single->safe_psql('postgres', q{SELECT count(*) FROM lead_scoring.ledger WHERE kind = 'decay'}) > 10,
+   'decay steps were taken');
+compare('after recompute and maintenance');
+
+# The maintenance worker on the coordinator: one distributed transaction per round
+# runs maintenance in every shard. A contact last active on 2026-10-01 owes decay
+# steps of 1 point per 10 days (set above) by now.
+$coordinator->safe_psql('postgres', q{INSERT INTO lead_scoring.events (contact_id, event_type, occurred_at)
+                                      VALUES (4242, 'contract', '2026-10-01 00:00+00')});
+$coordinator->safe_psql('postgres', q{
+    ALTER SYSTEM SET lead_scoring.maintenance = on;
+    ALTER SYSTEM SET lead_scoring.database = 'postgres';
+    ALTER SYSTEM SET lead_scoring.maintenance_interval = '200ms';
+    SELECT pg_reload_conf();});
+ok($coordinator->poll_query_until('postgres', q{
+    SELECT count(*) > 0 FROM lead_scoring.ledger WHERE contact_id = 4242 AND kind = 'decay'}),
+   'the worker decays scores on the cluster');
+my $owed = $coordinator->safe_psql('postgres', q{
+    SELECT floor(EXTRACT(epoch FROM now() - '2026-10-01 00:00+00'::timestamptz - interval '10 days') / 864000)::bigint + 1});
+ok($coordinator->poll_query_until('postgres', qq{
+    SELECT score = greatest(0, 20 - $owed) FROM lead_scoring.scores WHERE model = 'm' AND contact_id = 4242}),
+   "by the steps owed ($owed)");
 
 # Ids drawn on the workers are unique across the cluster (each node its own range).
 is($coordinator->safe_psql('postgres', q{
