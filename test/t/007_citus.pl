@@ -20,6 +20,9 @@ use Test::More;
 my %conf = (citus => q{
 shared_preload_libraries = 'citus,lead_scoring'
 lead_scoring.maintenance = off
+wal_level = logical
+max_wal_senders = 10
+max_replication_slots = 10
 max_worker_processes = 16
 max_connections = 60
 }, single => q{
@@ -37,6 +40,8 @@ for my $name (qw(coordinator worker1 worker2)) {
     my $node = PostgreSQL::Test::Cluster->new($name);
     $node->init;
     $node->append_conf('postgresql.conf', $conf{citus});
+    # (the rebalancer's background job connects to its own node by this name)
+    $node->append_conf('postgresql.conf', "citus.local_hostname = '" . $node->host . "'");
     $node->start;
     # The extension on every node, before the workers are added (SPEC: Scale-out).
     $node->safe_psql('postgres', 'CREATE EXTENSION citus; CREATE EXTENSION lead_scoring;');
@@ -243,6 +248,41 @@ for my $sql (@everywhere) {
 ok($single->safe_psql('postgres', q{SELECT count(*) FROM lead_scoring.ledger WHERE kind = 'decay'}) > 10,
    'decay steps were taken');
 compare('after recompute and maintenance');
+
+# A third worker joins and the shards are rebalanced onto it (logical replication,
+# Citus's default) while events keep arriving through the coordinator: no point is
+# lost or counted twice. The same events go to the single node afterwards.
+my $worker3 = PostgreSQL::Test::Cluster->new('worker3');
+$worker3->init;
+$worker3->append_conf('postgresql.conf', $conf{citus});
+$worker3->append_conf('postgresql.conf', "citus.local_hostname = '" . $worker3->host . "'");
+$worker3->start;
+$worker3->safe_psql('postgres', 'CREATE EXTENSION citus; CREATE EXTENSION lead_scoring;');
+push @citus, $worker3;
+my $arriving = join('', map {
+    sprintf("INSERT INTO lead_scoring.events (contact_id, event_type, occurred_at, properties)"
+          . " SELECT c, 'visit', '2026-11-06 00:00+00'::timestamptz + interval '%d seconds', '{\"url\": \"/pricing\"}'"
+          . " FROM generate_series(%d, %d) c; SELECT pg_sleep(0.02);\n", $_, 1 + ($_ * 13) % 150, 1 + ($_ * 13) % 150 + 20)
+} (1 .. 300));
+my ($in, $arrived, $arrive_err) = ($arriving, '', '');
+my $sender = IPC::Run::start([ 'psql', '-X', '-q', '-v', 'ON_ERROR_STOP=1', '-d', $coordinator->connstr('postgres') ],
+                             '<', \$in, '>', \$arrived, '2>', \$arrive_err);
+$coordinator->safe_psql('postgres', sprintf(q{SELECT citus_add_node('%s', %d)}, $worker3->host, $worker3->port));
+$coordinator->safe_psql('postgres', q{SELECT citus_rebalance_start(); SELECT citus_rebalance_wait();});
+ok($sender->finish, 'events arrived through the rebalance') or diag($arrive_err);
+ok($coordinator->safe_psql('postgres', sprintf(q{
+    SELECT count(*) FROM pg_dist_placement p JOIN pg_dist_node n USING (groupid)
+     WHERE n.nodeport = %d AND p.shardid IN (SELECT shardid FROM pg_dist_shard
+                                              WHERE logicalrelid = 'lead_scoring.contacts'::regclass)}, $worker3->port)) > 0,
+   'the new worker holds shards of the contacts');
+$single->safe_psql('postgres', $arriving);
+compare('after a rebalance while events arrived');
+# Scoring goes on on the moved shards.
+for my $node ($single, $coordinator) {
+    $node->safe_psql('postgres', q{INSERT INTO lead_scoring.events (contact_id, event_type, occurred_at)
+                                   SELECT c, 'download', '2026-11-07 00:00+00' FROM generate_series(1, 150) c});
+}
+compare('after events on the moved shards');
 
 # The maintenance worker on the coordinator: one distributed transaction per round
 # runs maintenance in every shard. A contact last active on 2026-10-01 owes decay
