@@ -157,5 +157,11 @@ CREATE OR REPLACE FUNCTION lead_scoring.call_in_shard(shard_key bigint, call tex
 CREATE OR REPLACE FUNCTION lead_scoring.drop_model_rows_in_shard(shard_key bigint, p_model_id integer) RETURNS bigint
     AS 'MODULE_PATHNAME', 'lead_scoring_drop_model_rows_in_shard' LANGUAGE C VOLATILE STRICT;
 
+-- judged_scores(model, as_of) of the contacts in the shard of shard_key: on a Citus
+-- coordinator, judged_scores (so evaluate and band_report) gathers them from every shard.
+CREATE OR REPLACE FUNCTION lead_scoring.judged_scores_in_shard(shard_key bigint, model text, as_of timestamptz)
+RETURNS TABLE (contact_id bigint, score numeric, converted_at timestamptz, first_event_at timestamptz)
+    AS 'MODULE_PATHNAME', 'lead_scoring_judged_scores_in_shard' LANGUAGE C STABLE ROWS 10000;
+
 COMMENT ON FUNCTION lead_scoring.distribute(integer) IS
     'Citus: distributes the per-contact tables by contact_id (co-located) and makes the rule tables reference tables; once, on the coordinator';

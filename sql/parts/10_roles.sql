@@ -59,6 +59,7 @@ GRANT EXECUTE ON FUNCTION lead_scoring.points_of(bigint), lead_scoring.band_of(i
                           lead_scoring.band_bounds(text, text), lead_scoring.contacts_in_band(text, text),
                           lead_scoring.explain(text, bigint),
                           lead_scoring.judged_scores(text, timestamptz),
+                          lead_scoring.judged_scores_in_shard(bigint, text, timestamptz),
                           lead_scoring.auc(numeric[], numeric[]),
                           lead_scoring.evaluate(text, timestamptz),
                           lead_scoring.band_report(text, timestamptz),

@@ -51,6 +51,10 @@ uint64 run_sql(const char* written, bool read_only) {
     });
 }
 
+std::string sql_literal(const std::string& value) {
+    return call([&]() -> const char* { return quote_literal_cstr(value.c_str()); });
+}
+
 Datum column(uint64 row, int col, bool* isnull) {
     return call([&]() -> Datum { return SPI_getbinval(SPI_tuptable->vals[row], SPI_tuptable->tupdesc, col, isnull); });
 }

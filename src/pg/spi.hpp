@@ -39,6 +39,9 @@ private:
 // Runs an ad-hoc statement without arguments (rare paths: cache builds).
 uint64 run_sql(const char* sql, bool read_only);
 
+// `value` as an SQL string literal, for an ad-hoc statement.
+std::string sql_literal(const std::string& value);
+
 // Column readers for the current SPI_tuptable (1-based columns).
 Datum column(uint64 row, int col, bool* isnull);
 int64 column_int64(uint64 row, int col, int64 if_null = 0);

@@ -9,8 +9,9 @@
 # batches for many contacts, COPY, new contacts with attributes, attribute updates),
 # rule edits after distribute(), operations on one contact (adjust, reset,
 # forget_contact, explain) and on every contact (recompute, run_maintenance), and the
-# reads above. evaluate, band_report, train, the live predictive probability and
-# rebalancing are not done yet: README "Scale-out on Citus".
+# reads above, evaluate and band_report, and a rebalance onto a new worker while
+# events arrive. train and the live predictive probability are not done yet: README
+# "Scale-out on Citus".
 use strict;
 use warnings;
 use PostgreSQL::Test::Cluster;
@@ -229,6 +230,11 @@ $reads{explain} = q{SELECT c.contact_id, x.point_group, x.source, x.rule, x.even
                            CASE WHEN x.source IN ('manual', 'reset', 'attribute') THEN NULL ELSE x.occurred_at END
                       FROM generate_series(1, 12) c(contact_id), LATERAL lead_scoring.explain('m', c.contact_id) x};
 compare('after operations');
+# Judged as of a time, from every shard (judged_scores_in_shard), and aggregated.
+$reads{judged} = q{SELECT * FROM lead_scoring.judged_scores('m', '2030-01-01') ORDER BY contact_id};
+$reads{evaluate} = q{SELECT * FROM lead_scoring.evaluate('m', '2030-01-01')};
+$reads{band_report} = q{SELECT * FROM lead_scoring.band_report('m', '2030-01-01')};
+compare('evaluating');
 
 # Operations on every contact: the coordinator runs the same call in every shard
 # (lead_scoring.call_in_shard), one distributed transaction, and adds the results up.
