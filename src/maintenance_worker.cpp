@@ -180,8 +180,21 @@ void lead_scoring_database_worker_main(Datum) {
             // every shard (run_maintenance, src/pg/shard_operations.hpp): batches that
             // page through the rows by key would lock rows across shards, which Citus
             // does not do with SKIP LOCKED.
-            if (SPI_execute("SELECT lead_scoring.distributed()", true, 1) == SPI_OK_SELECT && SPI_processed == 1)
+            // A Citus worker leaves maintenance to the coordinator (its shards are
+            // reached from there).
+            bool worker_node = false;
+            if (SPI_execute("SELECT lead_scoring.distributed(), lead_scoring.citus_worker()", true, 1) == SPI_OK_SELECT &&
+                SPI_processed == 1) {
                 distributed = DatumGetBool(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
+                worker_node = DatumGetBool(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2, &isnull));
+            }
+            if (worker_node) {
+                SPI_finish();
+                PopActiveSnapshot();
+                CommitTransactionCommand();
+                pgstat_report_activity(STATE_IDLE, nullptr);
+                proc_exit(0);
+            }
         }
         if (distributed) {
             pgstat_report_activity(STATE_RUNNING, "lead_scoring maintenance: every shard");

@@ -161,7 +161,8 @@ CREATE TABLE lead_scoring.band_counts (
 -- transaction, and the function works in that shard's placement
 -- (src/pg/placement.hpp). Empty on one node.
 CREATE TABLE lead_scoring.shards (
-    shard_key bigint PRIMARY KEY
+    shard_key bigint PRIMARY KEY,
+    called_at timestamptz  -- written by each operation on every shard (src/pg/shard_operations.cpp)
 );
 
 -- Every insert of a contact and every change of its attributes (SPEC "Attribute

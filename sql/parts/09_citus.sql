@@ -122,10 +122,25 @@ BEGIN
                                                 colocate_with => 'lead_scoring.contacts');
     PERFORM pg_catalog.create_distributed_table('lead_scoring.shards'::pg_catalog.regclass, 'shard_key',
                                                 colocate_with => 'lead_scoring.contacts');
+    PERFORM lead_scoring.refresh_shards();
+END $$;
+-- One row of lead_scoring.shards per shard of the contacts, afresh: distribute() fills
+-- it; run it again after a change of the shards themselves (alter_distributed_table
+-- with another shard_count, a shard split, isolate_tenant_to_new_shard). Operations
+-- on every shard refuse to run while it does not list them all.
+CREATE OR REPLACE FUNCTION lead_scoring.refresh_shards() RETURNS bigint
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    n bigint;
+BEGIN
+    DELETE FROM lead_scoring.shards;
     INSERT INTO lead_scoring.shards (shard_key)
     SELECT lead_scoring.key_in_hash_range(s.shardminvalue::integer, s.shardmaxvalue::integer)
       FROM pg_catalog.pg_dist_shard s WHERE s.logicalrelid = 'lead_scoring.contacts'::pg_catalog.regclass;
+    GET DIAGNOSTICS n = ROW_COUNT;
+    RETURN n;
 END $$;
+
 -- The smallest non-negative contact_id whose hash falls in [low, high] (a shard's
 -- range): the shard's key in lead_scoring.shards.
 CREATE OR REPLACE FUNCTION lead_scoring.key_in_hash_range(low integer, high integer) RETURNS bigint

@@ -92,27 +92,19 @@ CREATE OR REPLACE TRIGGER protect_truncate BEFORE TRUNCATE ON lead_scoring.conta
 -- or creating the contact, then deletes what those committed. An event whose
 -- scoring starts after the erasure has locked the contact is scored after it, as a
 -- new contact (the serial order "erase, then event").
--- On Citus the coordinator runs it in the contact's shard (a query on
--- lead_scoring.shards routed there, inside the caller's distributed transaction),
--- where its statements are local to the shard's node (hence the setting).
-CREATE OR REPLACE FUNCTION lead_scoring.forget_contact(contact_id bigint)
+-- forget_contact's work, where the contact's rows are. On Citus the coordinator
+-- runs it in the contact's shard (a query on lead_scoring.shards routed there,
+-- inside the caller's distributed transaction), where its statements are local to
+-- the shard's node (hence the setting).
+CREATE OR REPLACE FUNCTION lead_scoring.erase_contact(contact_id bigint)
 RETURNS TABLE (relation text, rows bigint)
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp
     SET citus.allow_nested_distributed_execution = on AS $$
 DECLARE
-    id constant bigint := forget_contact.contact_id;
+    id constant bigint := erase_contact.contact_id;
     replication_role constant text := current_setting('session_replication_role');
     placeholder bigint;
 BEGIN
-    IF id IS NULL THEN
-        RAISE EXCEPTION 'forget_contact: contact_id must not be null' USING ERRCODE = 'null_value_not_allowed';
-    END IF;
-    IF lead_scoring.distributed() AND NOT lead_scoring.citus_worker() THEN
-        RETURN QUERY EXECUTE pg_catalog.format(
-            'SELECT f.relation, f.rows FROM lead_scoring.shards s, lead_scoring.forget_contact(%s) f'
-            ' WHERE s.shard_key = %s', id, lead_scoring.shard_key_of(id));
-        RETURN;
-    END IF;
     -- An event for a new contact may be inserting it right now, uncommitted; only a
     -- conflicting insert waits for that transaction. Triggers are off for it (replica
     -- role), so the placeholder is neither fitted nor scored.
@@ -165,6 +157,23 @@ BEGIN
     rows := rows - placeholder;
     RETURN NEXT;
     PERFORM lead_scoring.end_erasure();
+END $$;
+
+CREATE OR REPLACE FUNCTION lead_scoring.forget_contact(contact_id bigint)
+RETURNS TABLE (relation text, rows bigint)
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+    IF forget_contact.contact_id IS NULL THEN
+        RAISE EXCEPTION 'forget_contact: contact_id must not be null' USING ERRCODE = 'null_value_not_allowed';
+    END IF;
+    IF lead_scoring.distributed() AND NOT lead_scoring.citus_worker() THEN
+        RETURN QUERY EXECUTE pg_catalog.format(
+            'SELECT f.relation, f.rows FROM lead_scoring.shards s, lead_scoring.erase_contact(%s) f'
+            ' WHERE s.shard_key OPERATOR(pg_catalog.=) %s', forget_contact.contact_id,
+            lead_scoring.shard_key_of(forget_contact.contact_id));
+    ELSE
+        RETURN QUERY SELECT f.relation, f.rows FROM lead_scoring.erase_contact(forget_contact.contact_id) f;
+    END IF;
 END $$;
 COMMENT ON FUNCTION lead_scoring.forget_contact(bigint) IS
     'GDPR erasure: deletes the contact, its events, attribute history, scores, window awards, combination sets, absence deadlines, ledger entries and alerts; returns rows removed per table';

@@ -42,7 +42,7 @@ GRANT EXECUTE ON FUNCTION lead_scoring.claim_alerts(integer, interval, text[]),
 -- On Citus, an operation on a contact is routed into its shard by a query on
 -- lead_scoring.shards, as whoever calls it (src/pg/shard_operations.hpp).
 GRANT SELECT ON lead_scoring.shards TO PUBLIC;
-GRANT EXECUTE ON FUNCTION lead_scoring.distributed(), lead_scoring.call_in_shard(bigint, text) TO PUBLIC;
+GRANT EXECUTE ON FUNCTION lead_scoring.distributed() TO PUBLIC;
 
 GRANT SELECT ON lead_scoring.scores, lead_scoring.group_scores, lead_scoring.leaderboard,
                 lead_scoring.band_summary, lead_scoring.conversions,
@@ -94,6 +94,7 @@ GRANT EXECUTE ON FUNCTION lead_scoring.adjust(text, bigint, numeric, text, text)
                           lead_scoring.recompute(text, bigint),
                           lead_scoring.recompute(text, bigint, bigint),
                           lead_scoring.run_maintenance(timestamptz),
+                          lead_scoring.call_in_shard(bigint, text),  -- (recompute and maintenance on Citus)
                           lead_scoring.maintenance_batch(timestamptz, integer, timestamptz, bigint, integer),
                           lead_scoring.rule_cache_stats(),
                           lead_scoring.state_as_jsonb(bytea),

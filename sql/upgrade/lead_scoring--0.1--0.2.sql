@@ -323,5 +323,6 @@ ALTER TABLE lead_scoring.ledger REPLICA IDENTITY FULL;
 -- The shards of a Citus cluster (issue 19; sql/parts/03_internal_tables.sql): empty until
 -- lead_scoring.distribute().
 CREATE TABLE lead_scoring.shards (
-    shard_key bigint PRIMARY KEY
+    shard_key bigint PRIMARY KEY,
+    called_at timestamptz  -- written by each operation on every shard (src/pg/shard_operations.cpp)
 );

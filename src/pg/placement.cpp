@@ -119,6 +119,7 @@ int64_t key_in_hash_range(int32 low, int32 high) {
     return call([&]() -> int64 {
         // Citus hashes a bigint with hashint8: about (2^32 / range width) tries.
         for (int64 k = 0;; ++k) {
+            if ((k & 0xFFFF) == 0) CHECK_FOR_INTERRUPTS();  // a narrow range takes long
             const int32 h = DatumGetInt32(DirectFunctionCall1(hashint8, Int64GetDatum(k)));
             if (h >= low && h <= high) return k;
         }
@@ -136,7 +137,21 @@ std::string placed_sql(const std::string& sql, const Placement& placement) {
     out.reserve(sql.size() + 64);
     size_t pos = 0;
     for (;;) {
-        const size_t at = sql.find(schema, pos);
+        size_t at = sql.find(schema, pos);
+        // Not inside a string literal ('...', quotes doubled inside): copy those whole.
+        const size_t quote = sql.find('\'', pos);
+        if (quote != std::string::npos && (at == std::string::npos || quote < at)) {
+            size_t end = quote + 1;
+            for (;;) {
+                end = sql.find('\'', end);
+                if (end == std::string::npos || end + 1 >= sql.size() || sql[end + 1] != '\'') break;
+                end += 2;
+            }
+            end = end == std::string::npos ? sql.size() : end + 1;
+            out.append(sql, pos, end - pos);
+            pos = end;
+            continue;
+        }
         if (at == std::string::npos) break;
         size_t end = at + schema.size();
         while (end < sql.size() && identifier_char(sql[end])) ++end;

@@ -34,6 +34,11 @@ std::string call_text(FunctionCallInfo fcinfo) {
         text += call([&]() -> const char* {
             const Oid type = get_fn_expr_argtype(fcinfo->flinfo, i);
             if (arg.isnull) return psprintf("NULL::%s", format_type_be(type));
+            // (a time in ISO form, whatever this session's DateStyle: the shard's node
+            // reads it with its own)
+            if (type == TIMESTAMPTZOID)
+                return psprintf("%s::%s", quote_literal_cstr(timestamptz_to_str(DatumGetTimestampTz(arg.value))),
+                                format_type_be(type));
             Oid output;
             bool varlena;
             getTypeOutputInfo(type, &output, &varlena);
@@ -62,7 +67,8 @@ int64_t shard_key_of(int64_t contact_id) {
 
 bool ran_in_contact_shard(FunctionCallInfo fcinfo, int64_t contact_id) {
     if (current_placement() || !distributed() || in_routed_call()) return false;
-    const std::string sql = "SELECT " + call_text(fcinfo) + " FROM lead_scoring.shards s WHERE s.shard_key = " +
+    const std::string sql = "SELECT " + call_text(fcinfo) +
+                            " FROM lead_scoring.shards s WHERE s.shard_key OPERATOR(pg_catalog.=) " +
                             std::to_string(shard_key_of(contact_id));
     routing = true;
     try {
@@ -86,11 +92,28 @@ ContactPlacement::~ContactPlacement() = default;
 
 std::optional<int64_t> ran_in_every_shard(FunctionCallInfo fcinfo) {
     if (current_placement() || !distributed() || in_routed_call()) return std::nullopt;
+    // Every shard must have its row, or its contacts would be left out.
+    run_sql("SELECT pg_catalog.count(*) FROM pg_catalog.pg_dist_shard"
+            " WHERE logicalrelid OPERATOR(pg_catalog.=) '\"lead_scoring\".contacts'::pg_catalog.regclass",
+            true);
+    const int64_t shard_count = column_int64(0, 1);
+    run_sql("SELECT pg_catalog.count(*) FROM lead_scoring.shards", true);
+    const int64_t listed = column_int64(0, 1);
+    if (listed != shard_count)
+        throw SqlError(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE,
+                       "lead_scoring.shards lists " + std::to_string(listed) + " of the contacts' " +
+                           std::to_string(shard_count) + " shards",
+                       "The shards changed since lead_scoring.distribute(): SELECT lead_scoring.refresh_shards();");
+    // A write to every shard first, so that the calls (a read, to Citus) commit with
+    // two-phase commit: an error in one shard rolls all back either way (they run in
+    // the caller's transaction), but a failure while committing could otherwise
+    // leave some shards committed.
+    run_sql("UPDATE lead_scoring.shards SET called_at = pg_catalog.now()", false);
     // The call is written into the statement as text: Citus plans a multi-shard query
     // with parameters only for their values, not as a prepared generic plan.
     const std::string text = call_text(fcinfo);
     const std::string sql =
-        "SELECT coalesce(sum(lead_scoring.call_in_shard(s.shard_key, " +
+        "SELECT coalesce(pg_catalog.sum(lead_scoring.call_in_shard(s.shard_key, " +
         std::string(call([&] { return quote_literal_cstr(text.c_str()); })) +
         ")), 0)::pg_catalog.int8 FROM lead_scoring.shards s";
     run_sql(sql.c_str(), false);
@@ -98,9 +121,14 @@ std::optional<int64_t> ran_in_every_shard(FunctionCallInfo fcinfo) {
 }
 
 int64_t call_in_shard(int64_t shard_key, const std::string& call_sql) {
-    const PlacementScope placement(shard_key);
+    // The call itself is run as written (its arguments may be any text); what it
+    // runs works in the shard's placement.
     const std::string sql = "SELECT (" + call_sql + ")::pg_catalog.int8";
-    run_sql(sql.c_str(), false);
+    const PlacementScope placement(shard_key);
+    call([&] {
+        if (SPI_execute(sql.c_str(), false, 0) != SPI_OK_SELECT || SPI_processed != 1)
+            elog(ERROR, "lead_scoring: call_in_shard: not one row from %s", sql.c_str());
+    });
     return column_int64(0, 1);
 }
 

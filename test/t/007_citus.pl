@@ -255,6 +255,36 @@ ok($single->safe_psql('postgres', q{SELECT count(*) FROM lead_scoring.ledger WHE
    'decay steps were taken');
 compare('after recompute and maintenance');
 
+# An operation on every shard is one transaction: when one shard fails, the others
+# keep what they had (a trigger on one worker's shard refuses the rescoring).
+$coordinator->safe_psql('postgres', q{SELECT lead_scoring.adjust('m', c, 3, 'to rebuild') FROM generate_series(1, 40) c});
+$single->safe_psql('postgres', q{SELECT lead_scoring.adjust('m', c, 3, 'to rebuild') FROM generate_series(1, 40) c});
+my ($failing) = split /\n/, $workers[0]->safe_psql('postgres', q{
+    SET citus.override_table_visibility = off;
+    SELECT relname FROM pg_class WHERE relname ~ '^contact_scores_[0-9]+$' ORDER BY 1 LIMIT 1});
+$workers[0]->safe_psql('postgres', qq{
+    SET citus.enable_manual_changes_to_shards = on;
+    SET citus.enable_ddl_propagation = off;  -- (a function of this node only)
+    CREATE FUNCTION public.refuse() RETURNS trigger LANGUAGE plpgsql AS \$\$
+        BEGIN RAISE EXCEPTION 'refused in one shard'; END \$\$;
+    CREATE TRIGGER refuse BEFORE UPDATE ON lead_scoring.$failing FOR EACH ROW EXECUTE FUNCTION public.refuse();});
+# (recompute writes the ledger rows again: new entry ids)
+my $ledger_sql = q{SELECT count(*) || ' ' || sum(delta) || ' ' || sum(entry_id::numeric) FROM lead_scoring.ledger};
+my $ledger_before = $coordinator->safe_psql('postgres', $ledger_sql);
+($rc, $out, $err) = $coordinator->psql('postgres', q{SELECT lead_scoring.recompute('m')});
+like($err, qr/refused in one shard/, 'one shard fails');
+is($coordinator->safe_psql('postgres', $ledger_sql), $ledger_before, 'and no shard kept its part');
+$workers[0]->safe_psql('postgres', "SET citus.enable_manual_changes_to_shards = on; SET citus.enable_ddl_propagation = off;"
+                                 . " DROP TRIGGER refuse ON lead_scoring.$failing; DROP FUNCTION public.refuse()");
+
+# lead_scoring.shards must list every shard, or operations on every shard refuse.
+$coordinator->safe_psql('postgres', q{DELETE FROM lead_scoring.shards WHERE shard_key = (SELECT min(shard_key) FROM lead_scoring.shards)});
+($rc, $out, $err) = $coordinator->psql('postgres', q{SELECT lead_scoring.recompute('m')});
+like($err, qr/lead_scoring.shards lists 7 of the contacts' 8 shards/, 'a missing shard is named');
+is($coordinator->safe_psql('postgres', q{SELECT lead_scoring.refresh_shards()}), '8', 'refresh_shards lists them again');
+is($coordinator->safe_psql('postgres', q{SELECT lead_scoring.recompute('m')}), $single->safe_psql('postgres', q{SELECT lead_scoring.recompute('m')}),
+   'and recompute runs');
+
 # A third worker joins and the shards are rebalanced onto it (logical replication,
 # Citus's default) while events keep arriving through the coordinator: no point is
 # lost or counted twice. The same events go to the single node afterwards.
