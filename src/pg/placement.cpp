@@ -64,6 +64,12 @@ Placement resolve(int64_t shard_id) {
     if (range.run(args, nullptr, true) == 1) placement.shard_key = key_in_hash_range(column_int32(0, 1), column_int32(0, 2));
     static Statement group("SELECT groupid::pg_catalog.int8 FROM pg_catalog.pg_dist_local_group", {});
     if (group.run(nullptr, nullptr, true) == 1) placement.id_offset = column_int64(0, 1) << 48;
+    const auto contacts = placement.names.find("contacts");
+    placement.plan_key = shard_id;
+    if (contacts != placement.names.end()) {
+        const std::string& name = contacts->second;  // contacts_<shard id>
+        placement.plan_key = std::stoll(name.substr(name.rfind('_') + 1));
+    }
     if (placement.names.empty())
         throw SqlError(ERRCODE_INTERNAL_ERROR,
                        "lead_scoring: no Citus metadata for shard " + std::to_string(shard_id) + " on this node");

@@ -20,7 +20,9 @@ namespace ls::pg {
 
 // The shard a trigger fired on and the names of what is co-located with it here.
 struct Placement {
-    int64_t shard_id = 0;  // of the trigger's shard; keys the statements' plans
+    int64_t shard_id = 0;  // of the trigger's shard (or the contacts' shard of a routed call)
+    int64_t plan_key = 0;  // the contacts' shard among the co-located ones: keys the statements' plans,
+                           // so that the triggers of events and of contacts share them
     int64_t shard_key = 0;  // a contact_id that falls in the shard: band_counts rows written here carry it
     int64_t id_offset = 0;  // this node's range of generated ids (its Citus group id << 48)
     std::unordered_map<std::string, std::string> names;  // table -> its shard here ("contact_scores" -> "contact_scores_102072")

@@ -6,7 +6,7 @@ namespace ls::pg {
 
 uint64 Statement::run(const Datum* args, const char* nulls, bool read_only) {
     const Placement* placement = current_placement();
-    SPIPlanPtr& slot = placement ? placed_plans_[placement->shard_id] : plan_;
+    SPIPlanPtr& slot = placement ? placed_plans_[placement->plan_key] : plan_;
     if (!slot) {
         const std::string text = placement ? placed_sql(sql_, *placement) : sql_;
         const char* sql = text.c_str();
