@@ -7,6 +7,7 @@
 //                        count replaced (a decay policy change carries counts over);
 //   rescore_totals(model_id)  every stored state of a model added up again after an
 //                        edit of its caps or clamp (pg/rescore.hpp);
+//   drop_model_rows(model_id)  a deleted model's rows (the models trigger);
 //   state_from_arrays(...)  0.1's parallel arrays as a state (used by the upgrade only).
 #include <cstring>
 #include <map>
@@ -14,6 +15,7 @@
 
 #include "core/state_codec.hpp"
 #include "pg/datum.hpp"
+#include "pg/ledger_guard.hpp"
 #include "pg/rescore.hpp"
 #include "pg/shard_operations.hpp"
 #include "pg/spi.hpp"
@@ -115,6 +117,32 @@ Datum lead_scoring_rescore_totals(PG_FUNCTION_ARGS) {
         const int64_t changed = in_shards ? *in_shards : ls::pg::rescore_model(model_id);
         ls::pg::finish();
         return Int64GetDatum(changed);
+    });
+}
+
+PG_FUNCTION_INFO_V1(lead_scoring_drop_model_rows);
+Datum lead_scoring_drop_model_rows(PG_FUNCTION_ARGS) {
+    return ls::pg::entry([&]() -> Datum {
+        const int32 model_id = PG_GETARG_INT32(0);
+#define LS_DELETE(table) \
+    ls::pg::Statement("DELETE FROM lead_scoring." table " WHERE model_id OPERATOR(pg_catalog.=) $1", {INT4OID})
+        static ls::pg::Statement deletes[] = {LS_DELETE("contact_scores"), LS_DELETE("contact_score_keys"),
+                                              LS_DELETE("window_awards"),  LS_DELETE("combination_sets"),
+                                              LS_DELETE("absence_deadlines"), LS_DELETE("band_counts")};
+#undef LS_DELETE
+        ls::pg::connect();
+        // On Citus, in every shard (pg/shard_operations.hpp); else here.
+        std::optional<int64_t> rows = ls::pg::ran_in_every_shard(fcinfo);
+        if (!rows) {
+            // The guards on score rows let this model's go (in a shard they cannot see
+            // the model's deletion, made by another backend of the transaction).
+            const ls::pg::ModelDrop guard(model_id);
+            Datum args[1] = {Int32GetDatum(model_id)};
+            rows = 0;
+            for (auto& d : deletes) *rows += static_cast<int64_t>(d.run(args, nullptr));
+        }
+        ls::pg::finish();
+        return Int64GetDatum(*rows);
     });
 }
 

@@ -38,6 +38,11 @@ CREATE OR REPLACE FUNCTION lead_scoring.state_with_decay_steps(state bytea, grou
 -- not change; `explain` shows the new caps and clamp as clamp rows. Like
 -- maintenance, this fires no threshold (a lowered score re-arms its thresholds; the
 -- next event judges a raised one). Returns how many rows changed.
+-- A deleted model's rows in the per-contact tables and band_summary's counts (the
+-- drop_scores trigger on models; on Citus in every shard). Returns the rows deleted.
+CREATE OR REPLACE FUNCTION lead_scoring.drop_model_rows(p_model_id integer) RETURNS bigint
+    AS 'MODULE_PATHNAME', 'lead_scoring_drop_model_rows' LANGUAGE C VOLATILE STRICT;
+
 CREATE OR REPLACE FUNCTION lead_scoring.rescore_totals(p_model_id integer) RETURNS bigint
     AS 'MODULE_PATHNAME', 'lead_scoring_rescore_totals'
     LANGUAGE C VOLATILE STRICT SECURITY DEFINER;

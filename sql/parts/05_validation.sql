@@ -382,18 +382,7 @@ LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
 BEGIN
     -- On Citus, once: on the coordinator (sql/parts/09_citus.sql).
     IF lead_scoring.citus_worker() THEN RETURN NULL; END IF;
-    IF lead_scoring.distributed() THEN  -- in each shard (src/pg/shard_operations.hpp)
-        EXECUTE pg_catalog.format('SELECT count(lead_scoring.drop_model_rows_in_shard(s.shard_key, %s))'
-                                  ' FROM lead_scoring.shards s', OLD.model_id);
-        DELETE FROM lead_scoring.band_counts c WHERE c.model_id = OLD.model_id;
-        RETURN OLD;
-    END IF;
-    DELETE FROM lead_scoring.contact_scores s WHERE s.model_id = OLD.model_id;
-    DELETE FROM lead_scoring.contact_score_keys k WHERE k.model_id = OLD.model_id;
-    DELETE FROM lead_scoring.window_awards w WHERE w.model_id = OLD.model_id;
-    DELETE FROM lead_scoring.combination_sets c WHERE c.model_id = OLD.model_id;
-    DELETE FROM lead_scoring.absence_deadlines d WHERE d.model_id = OLD.model_id;
-    DELETE FROM lead_scoring.band_counts c WHERE c.model_id = OLD.model_id;
+    PERFORM lead_scoring.drop_model_rows(OLD.model_id);  -- on Citus, in every shard
     RETURN OLD;
 END $$;
 CREATE OR REPLACE TRIGGER drop_scores AFTER DELETE ON lead_scoring.models

@@ -168,10 +168,6 @@ END $$;
 CREATE OR REPLACE FUNCTION lead_scoring.call_in_shard(shard_key bigint, call text) RETURNS bigint
     AS 'MODULE_PATHNAME', 'lead_scoring_call_in_shard' LANGUAGE C VOLATILE STRICT;
 
--- A deleted model's rows in the shard of shard_key (drop_model_scores, on Citus).
-CREATE OR REPLACE FUNCTION lead_scoring.drop_model_rows_in_shard(shard_key bigint, p_model_id integer) RETURNS bigint
-    AS 'MODULE_PATHNAME', 'lead_scoring_drop_model_rows_in_shard' LANGUAGE C VOLATILE STRICT;
-
 -- judged_scores(model, as_of) of the contacts in the shard of shard_key: on a Citus
 -- coordinator, judged_scores (so evaluate and band_report) gathers them from every shard.
 CREATE OR REPLACE FUNCTION lead_scoring.judged_scores_in_shard(shard_key bigint, model text, as_of timestamptz)

@@ -21,7 +21,8 @@ public:
 // While alive, the guards on score rows (lead_scoring.protect_contact_rows) let this
 // backend delete the rows of `model_id`: on Citus, a deleted model's rows are
 // deleted in each shard (pg/shard_operations.hpp), where the guard cannot see the
-// model's deletion, made by another backend of the same distributed transaction.
+// model's deletion, made by another backend of the same distributed transaction
+// (lead_scoring.drop_model_rows, src/state_functions.cpp).
 class ModelDrop {
 public:
     explicit ModelDrop(int32_t model_id);

@@ -2,7 +2,7 @@
 // statement selects a function per row of lead_scoring.shards (one key per shard),
 // which Citus runs on each shard's node inside the caller's distributed transaction;
 // there the function works in that shard's placement (pg/placement.hpp) exactly as
-// on one node. A rule edit that rescores a model is the first such operation.
+// on one node.
 #pragma once
 #include <cstdint>
 #include <optional>
@@ -12,11 +12,11 @@
 
 namespace ls::pg {
 
-// An operation on every contact (rescore_totals, recompute, run_maintenance), on the
-// coordinator of a Citus cluster: runs this same call of the SQL function in every
-// shard (lead_scoring.call_in_shard, on each shard's node, in the caller's
-// distributed transaction) and returns its results (bigint) added up. Nothing when
-// the call runs here: on one node, or in a shard already.
+// An operation on every contact (rescore_totals, drop_model_rows, recompute,
+// run_maintenance), on the coordinator of a Citus cluster: runs this same call of
+// the SQL function in every shard (lead_scoring.call_in_shard, on each shard's node,
+// in the caller's distributed transaction) and returns its results (bigint) added
+// up. Nothing when the call runs here: on one node, or in a shard already.
 std::optional<int64_t> ran_in_every_shard(FunctionCallInfo fcinfo);
 
 // call_in_shard's work: `call` (a function call as SQL text, bigint) in the
