@@ -198,7 +198,17 @@ PlacementScope::PlacementScope(int64_t contact_key) : previous_(scope_shard) {
     Datum args[1] = {Int64GetDatum(contact_key)};
     if (shard.run(args, nullptr, true) != 1 || column_is_null(0, 1))
         throw SqlError(ERRCODE_INTERNAL_ERROR, "lead_scoring: no shard of the contacts for key " + std::to_string(contact_key));
-    scope_shard = column_int64(0, 1);
+    const int64_t shard_id = column_int64(0, 1);
+    // The shard must be on this node: an operation called on a worker for a contact
+    // whose shard is elsewhere gets a clear error rather than a missing relation.
+    static Statement here("SELECT pg_catalog.to_regclass('\"lead_scoring\".contacts_' OPERATOR(pg_catalog.||) $1::pg_catalog.text)",
+                          {INT8OID});
+    Datum shard_arg[1] = {Int64GetDatum(shard_id)};
+    if (here.run(shard_arg, nullptr, true) != 1 || column_is_null(0, 1))
+        throw SqlError(ERRCODE_FEATURE_NOT_SUPPORTED,
+                       "lead_scoring: the shard of contact " + std::to_string(contact_key) + " is not on this node",
+                       "On Citus, call the extension's operations on the coordinator.");
+    scope_shard = shard_id;
 }
 
 PlacementScope::~PlacementScope() { scope_shard = previous_; }

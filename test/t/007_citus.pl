@@ -225,6 +225,14 @@ for my $sql (@operations) {
 }
 is($coordinator->safe_psql('postgres', q{SELECT count(*) FROM lead_scoring.events WHERE contact_id IN (9, 10)}), '0',
    'erased contacts are gone');
+# Called on a worker for a contact whose shard is on the other worker: a clear error.
+my $elsewhere = $coordinator->safe_psql('postgres', sprintf(q{
+    SELECT c FROM generate_series(1, 100) c
+     WHERE NOT EXISTS (SELECT 1 FROM pg_dist_placement p JOIN pg_dist_node n USING (groupid)
+                        WHERE p.shardid = get_shard_id_for_distribution_column('lead_scoring.contacts', c)
+                          AND n.nodeport = %d) LIMIT 1}, $workers[0]->port));
+($rc, $out, $err) = $workers[0]->psql('postgres', "SELECT lead_scoring.adjust('m', $elsewhere, 1, 'on a worker')");
+like($err, qr/the shard of contact $elsewhere is not on this node/, 'an operation on a worker names the problem');
 # (operators' and attribute changes are dated by each server's clock)
 $reads{explain} = q{SELECT c.contact_id, x.point_group, x.source, x.rule, x.event_id, x.points,
                            CASE WHEN x.source IN ('manual', 'reset', 'attribute') THEN NULL ELSE x.occurred_at END
