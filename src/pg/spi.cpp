@@ -2,6 +2,8 @@
 
 #include "pg/placement.hpp"
 
+#include <exception>
+
 namespace ls::pg {
 
 uint64 Statement::run(const Datum* args, const char* nulls, bool read_only) {
@@ -121,6 +123,24 @@ std::string ResultRow::text(int col) const {
         return pg_detoast_datum_packed(reinterpret_cast<struct varlena*>(DatumGetPointer(d)));
     });
     return std::string(VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t));
+}
+
+void release_result() {
+    call([] {
+        if (SPI_tuptable != nullptr) SPI_freetuptable(SPI_tuptable);
+        SPI_tuptable = nullptr;
+    });
+}
+
+ScratchMemory::ScratchMemory(const char* name) : unwinding_(std::uncaught_exceptions()) {
+    context_ = call([&]() -> MemoryContext { return AllocSetContextCreateInternal(CurrentMemoryContext, name, ALLOCSET_DEFAULT_SIZES); });
+    previous_ = MemoryContextSwitchTo(context_);
+}
+
+ScratchMemory::~ScratchMemory() {
+    // (cannot fail: no call() needed, and a destructor must not throw)
+    MemoryContextSwitchTo(previous_);
+    if (std::uncaught_exceptions() == unwinding_) MemoryContextDelete(context_);
 }
 
 void connect() {

@@ -68,6 +68,29 @@ private:
     std::unique_ptr<bool[]> nulls_;
 };
 
+// Frees the rows of the last statement's result. SPI keeps every result of a
+// connection until it finishes, so a reader that has copied what it needs from a
+// large result (a chunk's states) releases it before the next statement.
+void release_result();
+
+// While alive, allocations (palloc) go to a context of its own, deleted with it:
+// for the argument arrays of a large statement, which SPI would otherwise keep
+// until the connection finishes. Datums made inside must not outlive it. Left by
+// an exception, it only switches back: the error caught may live in the context,
+// which its parent's end frees.
+class ScratchMemory {
+public:
+    explicit ScratchMemory(const char* name);  // a string constant
+    ~ScratchMemory();
+    ScratchMemory(const ScratchMemory&) = delete;
+    ScratchMemory& operator=(const ScratchMemory&) = delete;
+
+private:
+    MemoryContext context_;
+    MemoryContext previous_;
+    int unwinding_;  // exceptions in flight at construction
+};
+
 // RAII-free SPI session: connect in the entry point, finish on success only. On
 // error the transaction abort cleans SPI up.
 void connect();

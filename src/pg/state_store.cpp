@@ -199,6 +199,7 @@ void read_states(uint64 n, std::vector<StoredState>& out) {
         score_row_tids::remember(st.model_id, st.contact_id, st.tid);
         out.push_back(std::move(st));
     }
+    release_result();  // copied: the rows are not needed again
 }
 
 void load_into(const RuleCache& rules, const std::vector<int64_t>& contacts, std::vector<StoredState>& out,
@@ -462,6 +463,7 @@ void write_states(std::vector<StoredState>& states) {
          TIMESTAMPTZARRAYOID, BOOLARRAYOID, FLOAT8ARRAYOID, TIDARRAYOID},
         Planning::ByTid);
     count_band_changes(states, false);
+    ScratchMemory scratch("lead_scoring score rows");
     std::vector<Datum> model, contact, score, fit, behavior, qualified, last, due, state, first, converted, exact,
         probability, tid;
     std::vector<bool> last_null, due_null, first_null, converted_null, probability_null;
@@ -507,6 +509,7 @@ void write_states(std::vector<StoredState>& states) {
                            " score rows were no longer where they were loaded; nothing was written",
                        "This is a bug in lead_scoring; the statement was rolled back.");
     remember_written(written);
+    release_result();
     write_window_awards(states);
     write_combination_sets(states);
     write_absence_deadlines(states);
@@ -550,6 +553,7 @@ void append_ledger(const std::vector<LedgerRow>& rows, Oid actor) {
          TIMESTAMPTZARRAYOID, TEXTARRAYOID, TEXTOID, TEXTOID, TEXTARRAYOID, TEXTARRAYOID, TIMESTAMPTZARRAYOID, INT8OID});
     // (entry_id: see node_id_offset in pg/placement.hpp.)
     // The common kind goes once as $9; rows of another kind carry theirs in $11.
+    ScratchMemory scratch("lead_scoring ledger rows");
     const char* kind = rows.front().kind;
     std::vector<Datum> m, g, c, d, r, e, o, n, k;
     std::vector<bool> k_null;
