@@ -4,8 +4,10 @@
 #   batch       one INSERT ... SELECT of 50,000 events for 20,000 known contacts
 #               (median of 3, on the same database each time)
 #   single-row  pgbench, 2 clients, 10 s, one event per transaction
-#   reads       at 200,000+ contacts: leaderboard top 20, band_summary, one
-#               contact's score, its explain (pgbench, 1 client, 5 s, average)
+#   reads       at 200,000+ contacts: bench/reads.sh's reads (leaderboard, band_summary,
+#               one contact's score, group scores and explain, the MQL list, a band's
+#               first 100, the open alerts queue) and leaderboard_top (pgbench, 1
+#               client, 5 s, average)
 # All four servers share this machine's cores: the cluster cannot be faster here;
 # the figures show what distribution costs (README "Scale-out on Citus").
 # Needs Citus installed (scripts/install-deps.sh builds it). Run as root or postgres.
@@ -106,11 +108,23 @@ for p in "$single" "$coordinator"; do
     q "$p" -c 'VACUUM ANALYZE' 2>/dev/null
 done
 declare -A READS
-read_names=("leaderboard top 20" "band_summary" "one contact's score" "its explain")
+for p in "$single" "$coordinator"; do
+    q "$p" -c "INSERT INTO lead_scoring.bands (model_id, name, min_score)
+               SELECT model_id, b.name, b.min_score FROM lead_scoring.models, (VALUES ('cold', 0), ('warm', 30), ('hot', 60)) AS b(name, min_score)"
+done
+# bench/reads.sh's reads, and leaderboard_top (the leaderboard read Citus can push down).
+read_names=("leaderboard view, top 20" "leaderboard_top('b', 20)" "band_summary" "one contact's score"
+            "its group scores" "its explain" "MQL list, top 100 at 50 or more" "a band's first 100"
+            "open alerts queue, first 20")
 read_sql=("SELECT * FROM lead_scoring.leaderboard WHERE model = 'b' LIMIT 20"
+          "SELECT * FROM lead_scoring.leaderboard_top('b', 20)"
           "SELECT * FROM lead_scoring.band_summary"
           "SELECT * FROM lead_scoring.scores WHERE model = 'b' AND contact_id = 4711"
-          "SELECT * FROM lead_scoring.explain('b', 4711)")
+          "SELECT * FROM lead_scoring.group_scores WHERE model = 'b' AND contact_id = 4711"
+          "SELECT * FROM lead_scoring.explain('b', 4711)"
+          "SELECT contact_id, score FROM lead_scoring.scores WHERE model = 'b' AND score >= 50 ORDER BY score DESC LIMIT 100"
+          "SELECT * FROM lead_scoring.contacts_in_band('b', 'warm') LIMIT 100"
+          "SELECT * FROM lead_scoring.alerts WHERE acknowledged_at IS NULL ORDER BY created_at LIMIT 20")
 for i in "${!read_names[@]}"; do
     echo "${read_sql[$i]};" > "$base/read.sql"
     for name in single coordinator; do

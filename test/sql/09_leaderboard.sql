@@ -41,6 +41,16 @@ SELECT count(*) AS top_20, min(rank), max(rank) FROM (SELECT * FROM lead_scoring
 SELECT count(*) FILTER (WHERE score = 500) AS tied, count(*) FILTER (WHERE score = 500 AND rank = 1) AS tied_at_1,
        min(rank) FILTER (WHERE score < 500) AS next_rank
   FROM lead_scoring.leaderboard WHERE model = 'other';
+-- leaderboard_top(model, n): the view's first n rows, in its order, with its ranks
+-- (the read that stays fast on Citus); also across the ties at the top.
+SELECT count(*) AS rows, count(*) FILTER (WHERE t IS NOT DISTINCT FROM v) AS same_as_view
+  FROM (SELECT row_number() OVER () AS i, t FROM lead_scoring.leaderboard_top('other', 6100) t) a
+  FULL JOIN (SELECT row_number() OVER () AS i, v FROM (SELECT * FROM lead_scoring.leaderboard WHERE model = 'other' LIMIT 6100) v) b
+    USING (i);
+SELECT contact_id, score, band, rank FROM lead_scoring.leaderboard_top('m', 4);
+SELECT count(*) FROM lead_scoring.leaderboard_top('m', 0);
+SELECT * FROM lead_scoring.leaderboard_top('nope');
+SELECT * FROM lead_scoring.leaderboard_top('m', -1);
 -- The other common reads go through indexes too: the MQL list (contacts above a
 -- score), the contacts of a band (its score range of the rank index), the open
 -- alerts queue (a partial index of unacknowledged alerts).

@@ -174,6 +174,16 @@ sub compare {
         ok(length($expected) > 0, "$when, $what: the single node has rows");
         is($coordinator->safe_psql('postgres', $reads{$what}), $expected, "$when, $what: the cluster gives the same");
     }
+    # Each model's leaderboard_top (each shard's best merged, ranked on the coordinator)
+    # equals the single node's, which is the view's first rows (ties by contact_id).
+    for my $model (split /\n/, $single->safe_psql('postgres', 'SELECT name FROM lead_scoring.models ORDER BY 1')) {
+        my $top = qq{SELECT contact_id, score, band, qualified, rank FROM lead_scoring.leaderboard_top('$model', 15)};
+        my $expected = $single->safe_psql('postgres', $top);
+        is($single->safe_psql('postgres', qq{SELECT contact_id, score, band, qualified, rank FROM lead_scoring.leaderboard
+                                              WHERE model = '$model' ORDER BY rank, contact_id LIMIT 15}), $expected,
+           "$when, leaderboard_top('$model'): the view's first rows on the single node");
+        is($coordinator->safe_psql('postgres', $top), $expected, "$when, leaderboard_top('$model'): the cluster gives the same");
+    }
 }
 compare('after live scoring');
 is($coordinator->safe_psql('postgres', q{SELECT count(*) FROM lead_scoring.scores WHERE score >= 25}),
