@@ -2,7 +2,9 @@
 // scoring's SQL entry points (pg/training.hpp). suggest_points and
 // apply_suggested_points are SQL (sql/parts/09_predictive.sql).
 #include "pg/datum.hpp"
+#include "pg/placement.hpp"
 #include "pg/privileges.hpp"
+#include "pg/shard_operations.hpp"
 #include "pg/spi.hpp"
 #include "pg/srf.hpp"
 #include "pg/training.hpp"
@@ -12,6 +14,19 @@
 namespace {
 
 using ls::pg::SqlError;
+
+// Puts the explain_prediction rows of the contact (in this placement) out.
+template <typename Put>
+void explain_here(const std::string& model, int64_t contact_id, Put&& put) {
+    ls::pg::connect();
+    auto rules = ls::pg::current_rules();
+    ls::pg::finish();
+    for (const auto& c : ls::pg::explain_prediction(*rules, model, contact_id)) {
+        Datum values[3] = {ls::pg::text_datum(c.term), Float8GetDatum(c.value), Float8GetDatum(c.contribution)};
+        bool nulls[3] = {false, std::isnan(c.value), false};
+        put(values, nulls);
+    }
+}
 
 }  // namespace
 
@@ -43,6 +58,49 @@ Datum lead_scoring_train(PG_FUNCTION_ARGS) {
     });
 }
 
+// train()'s last step (internal): on a Citus coordinator in every shard, else here.
+PG_FUNCTION_INFO_V1(lead_scoring_refresh_probabilities);
+Datum lead_scoring_refresh_probabilities(PG_FUNCTION_ARGS) {
+    return ls::pg::entry([&]() -> Datum {
+        const std::string model = ls::pg::text_value(PG_GETARG_DATUM(0));
+        ls::pg::connect();
+        const std::optional<int64_t> in_shards = ls::pg::ran_in_every_shard(fcinfo);
+        ls::pg::finish();
+        if (in_shards) return Int64GetDatum(*in_shards);
+        return Int64GetDatum(ls::pg::as_extension_owner(fcinfo, [&](Oid) -> int64 {
+            return ls::pg::refresh_probabilities(model);
+        }));
+    });
+}
+
+// train()'s rows of the contacts in the shard of shard_key (Citus runs it there,
+// for each shard, when train() is called on the coordinator).
+PG_FUNCTION_INFO_V1(lead_scoring_training_rows_in_shard);
+Datum lead_scoring_training_rows_in_shard(PG_FUNCTION_ARGS) {
+    return ls::pg::entry([&]() -> Datum {
+        const int64 shard_key = PG_GETARG_INT64(0);
+        const std::string model = ls::pg::text_value(PG_GETARG_DATUM(1));
+        const TimestampTz as_of = PG_GETARG_TIMESTAMPTZ(2);
+        ls::pg::require_scoring_time(as_of, "train: as_of");
+        ls::pg::materialise(fcinfo, [&](auto&& put) {
+            ls::pg::as_extension_owner(fcinfo, [&](Oid) {
+                ls::pg::connect();
+                const ls::pg::PlacementScope placement(shard_key);
+                auto rules = ls::pg::current_rules();
+                ls::pg::finish();
+                ls::pg::training_rows(*rules, model, as_of,
+                                      [&](int64_t contact, double label, double rule_score, const std::string& raw) {
+                                          Datum values[4] = {Int64GetDatum(contact), Float8GetDatum(label),
+                                                             Float8GetDatum(rule_score), ls::pg::bytea_datum(raw)};
+                                          bool nulls[4] = {false, false, false, false};
+                                          put(values, nulls);
+                                      });
+            });
+        });
+        return Datum(0);
+    });
+}
+
 PG_FUNCTION_INFO_V1(lead_scoring_explain_prediction);
 Datum lead_scoring_explain_prediction(PG_FUNCTION_ARGS) {
     return ls::pg::entry([&]() -> Datum {
@@ -52,14 +110,46 @@ Datum lead_scoring_explain_prediction(PG_FUNCTION_ARGS) {
         const int64_t contact_id = PG_GETARG_INT64(1);
         ls::pg::materialise(fcinfo, [&](auto&& put) {
             ls::pg::as_extension_owner(fcinfo, [&](Oid) {
+                // On a Citus coordinator, in the contact's shard (one routed query).
                 ls::pg::connect();
-                auto rules = ls::pg::current_rules();
-                ls::pg::finish();
-                for (const auto& c : ls::pg::explain_prediction(*rules, model, contact_id)) {
-                    Datum values[3] = {ls::pg::text_datum(c.term), Float8GetDatum(c.value), Float8GetDatum(c.contribution)};
-                    bool nulls[3] = {false, std::isnan(c.value), false};
-                    put(values, nulls);
+                if (ls::pg::distributed() && !ls::pg::current_placement()) {
+                    const std::string sql =
+                        "SELECT x.feature, x.value, x.contribution FROM lead_scoring.shards s"
+                        " CROSS JOIN LATERAL lead_scoring.explain_prediction_in_shard(s.shard_key, " +
+                        ls::pg::sql_literal(model) + ", " + std::to_string(contact_id) +
+                        ") x WHERE s.shard_key OPERATOR(pg_catalog.=) " + std::to_string(ls::pg::shard_key_of(contact_id));
+                    const uint64 n = ls::pg::run_sql(sql.c_str(), true);
+                    for (uint64 r = 0; r < n; ++r) {
+                        const ls::pg::ResultRow row(r);
+                        Datum values[3];
+                        bool nulls[3];
+                        for (int c = 0; c < 3; ++c) values[c] = row.value(c + 1, &nulls[c]);
+                        put(values, nulls);
+                    }
+                    ls::pg::finish();
+                    return;
                 }
+                ls::pg::finish();
+                explain_here(model, contact_id, put);
+            });
+        });
+        return Datum(0);
+    });
+}
+
+// explain_prediction in the shard of shard_key (Citus routes it there).
+PG_FUNCTION_INFO_V1(lead_scoring_explain_prediction_in_shard);
+Datum lead_scoring_explain_prediction_in_shard(PG_FUNCTION_ARGS) {
+    return ls::pg::entry([&]() -> Datum {
+        const int64 shard_key = PG_GETARG_INT64(0);
+        const std::string model = ls::pg::text_value(PG_GETARG_DATUM(1));
+        const int64_t contact_id = PG_GETARG_INT64(2);
+        ls::pg::materialise(fcinfo, [&](auto&& put) {
+            ls::pg::as_extension_owner(fcinfo, [&](Oid) {
+                ls::pg::connect();
+                const ls::pg::PlacementScope placement(shard_key);
+                ls::pg::finish();
+                explain_here(model, contact_id, put);
             });
         });
         return Datum(0);

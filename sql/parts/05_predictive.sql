@@ -59,7 +59,9 @@ CREATE OR REPLACE TRIGGER validate BEFORE INSERT OR UPDATE ON lead_scoring.predi
 -- condition) per active attribute rule, named after the rules (rule_kind and
 -- rule_id say which: suggest_points maps their effects back to points).
 CREATE OR REPLACE FUNCTION lead_scoring.predictive_feature_set(p_model_id integer) RETURNS jsonb
-LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$
+LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp
+    SET citus.allow_nested_distributed_execution = on  -- reads rule tables on a Citus worker's placement
+AS $$
     SELECT CASE WHEN EXISTS (SELECT 1 FROM lead_scoring.predictive_features f WHERE f.model_id = p_model_id) THEN
         (SELECT jsonb_agg(jsonb_build_object('name', f.name, 'kind', f.kind, 'event_type', f.event_type,
                                              'properties_match', f.properties_match, 'condition', f.condition::text,

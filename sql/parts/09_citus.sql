@@ -174,5 +174,18 @@ CREATE OR REPLACE FUNCTION lead_scoring.judged_scores_in_shard(shard_key bigint,
 RETURNS TABLE (contact_id bigint, score numeric, converted_at timestamptz, first_event_at timestamptz)
     AS 'MODULE_PATHNAME', 'lead_scoring_judged_scores_in_shard' LANGUAGE C STABLE ROWS 10000;
 
+-- train()'s rows of the contacts in the shard of shard_key: each judged at as_of
+-- (label, rule score in units) with its raw feature row. On a Citus coordinator,
+-- train() gathers them from every shard and fits them as one node does.
+CREATE OR REPLACE FUNCTION lead_scoring.training_rows_in_shard(shard_key bigint, model text, as_of timestamptz)
+RETURNS TABLE (contact_id bigint, label double precision, rule_score double precision, raw_row bytea)
+    AS 'MODULE_PATHNAME', 'lead_scoring_training_rows_in_shard' LANGUAGE C STABLE STRICT ROWS 10000;
+
+-- explain_prediction(model, contact_id) in the shard of shard_key: on a Citus
+-- coordinator, explain_prediction routes itself to the contact's shard.
+CREATE OR REPLACE FUNCTION lead_scoring.explain_prediction_in_shard(shard_key bigint, model text, contact_id bigint)
+RETURNS TABLE (feature text, value double precision, contribution double precision)
+    AS 'MODULE_PATHNAME', 'lead_scoring_explain_prediction_in_shard' LANGUAGE C STABLE STRICT;
+
 COMMENT ON FUNCTION lead_scoring.distribute(integer) IS
     'Citus: distributes the per-contact tables by contact_id (co-located) and makes the rule tables reference tables; once, on the coordinator';

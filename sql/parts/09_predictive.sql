@@ -13,6 +13,12 @@ CREATE OR REPLACE FUNCTION lead_scoring.train(model text, as_of timestamptz DEFA
 RETURNS TABLE (term text, coefficient double precision, std_error double precision, odds_ratio double precision)
     AS 'MODULE_PATHNAME', 'lead_scoring_train' LANGUAGE C VOLATILE;
 
+-- train()'s last step, internal: every contact's conversion_probability under the
+-- model's stored fit; returns how many rows it wrote. On a Citus coordinator it runs
+-- in every shard.
+CREATE OR REPLACE FUNCTION lead_scoring.refresh_probabilities(model text) RETURNS bigint
+    AS 'MODULE_PATHNAME', 'lead_scoring_refresh_probabilities' LANGUAGE C VOLATILE STRICT;
+
 -- The log-odds contributions of the contact's current events and attributes under
 -- the model's fit, largest first; the intercept is a row; they add up to the
 -- log-odds of the probability the fit gives.

@@ -118,6 +118,15 @@ Datum detoasted_copy(MemoryContext context, Datum value) {
     });
 }
 
+Datum bytea_datum(const std::string& bytes) {
+    return call([&]() -> Datum {
+        bytea* b = static_cast<bytea*>(palloc(VARHDRSZ + bytes.size()));
+        SET_VARSIZE(b, VARHDRSZ + bytes.size());
+        memcpy(VARDATA(b), bytes.data(), bytes.size());
+        return PointerGetDatum(b);
+    });
+}
+
 Datum text_datum(const std::string& value) {
     const char* data = value.data();
     const int len = static_cast<int>(value.size());

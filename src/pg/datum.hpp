@@ -37,6 +37,8 @@ Datum detoasted_copy(MemoryContext context, Datum value);
 
 // A text Datum (palloc'd in the current context) holding `value`.
 Datum text_datum(const std::string& value);
+// `bytes` as a bytea (palloc'd in the current memory context).
+Datum bytea_datum(const std::string& bytes);
 
 // Builds a one-dimensional array; `nulls` may be empty (no nulls).
 Datum make_array(const std::vector<Datum>& values, const std::vector<bool>& nulls, Oid element_type);

@@ -8,6 +8,17 @@ namespace ls::pg {
 
 uint64 Statement::run(const Datum* args, const char* nulls, bool read_only) {
     const Placement* placement = current_placement();
+    if (planning_ == Planning::EachRun) {
+        const std::string text = placement ? placed_sql(sql_, *placement) : sql_;
+        const char* sql = text.c_str();
+        const int nargs = static_cast<int>(arg_types_.size());
+        Oid* types = arg_types_.data();
+        return call([&]() -> uint64 {
+            const int rc = SPI_execute_with_args(sql, nargs, types, const_cast<Datum*>(args), nulls, read_only, 0);
+            if (rc < 0) elog(ERROR, "lead_scoring: SPI_execute_with_args failed (%s): %s", SPI_result_code_string(rc), sql);
+            return SPI_processed;
+        });
+    }
     SPIPlanPtr& slot = placement ? placed_plans_[placement->plan_key] : plan_;
     if (!slot) {
         const std::string text = placement ? placed_sql(sql_, *placement) : sql_;

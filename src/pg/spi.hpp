@@ -16,7 +16,10 @@ namespace ls::pg {
 // every row, also the versions a long transaction left behind: a transaction that
 // scored one contact 10,000 times read 10,000 versions per statement (issue 13,
 // class 8).
-enum class Planning { Default, ByTid };
+// EachRun: planned at every run for its arguments' values, not prepared: for rare
+// statements that write Citus reference tables from a coordinator (Citus cannot
+// make a generic plan of an INSERT ... SELECT with parameters).
+enum class Planning { Default, ByTid, EachRun };
 
 class Statement {
 public:

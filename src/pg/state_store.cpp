@@ -134,14 +134,7 @@ core::ContactState state_from_row(const ResultRow& row, int first_col, int32_t m
     return s;
 }
 
-Datum state_datum(const std::string& encoded) {
-    return call([&]() -> Datum {
-        bytea* b = static_cast<bytea*>(palloc(VARHDRSZ + encoded.size()));
-        SET_VARSIZE(b, VARHDRSZ + encoded.size());
-        memcpy(VARDATA(b), encoded.data(), encoded.size());
-        return PointerGetDatum(b);
-    });
-}
+Datum state_datum(const std::string& encoded) { return bytea_datum(encoded); }
 
 void count_band_changes(const std::vector<StoredState>& states, bool facts_unchanged) {
     core::BandChanges changes;

@@ -11,6 +11,7 @@
 #include "core/logistic.hpp"
 #include "pg/datum.hpp"
 #include "pg/evaluation.hpp"
+#include "pg/placement.hpp"
 #include "pg/predictive_features.hpp"
 #include "pg/absence_store.hpp"
 #include "pg/spi.hpp"
@@ -31,6 +32,7 @@ struct Moment {
     core::Micros until = 0;
     bool before = false;  // events strictly before `until` (a conversion's time)
     double label = 0;
+    double rule_score = 0;  // the judged rule score, in units (for rules_auc)
 };
 
 // Raw rows of `moments` (sorted by contact, all in [first, last]), in their order.
@@ -269,7 +271,7 @@ double logit(const std::vector<double>& x, const std::vector<double>& beta) {
 // locked first, then read: an event committed meanwhile is counted.
 // (lock_states also creates the row of a contact that lacks it: none here, the
 // contacts come from the model's rows.)
-void refresh_probabilities(const std::string& model) {
+int64_t refresh_in_placement(const std::string& model) {
     connect();
     std::shared_ptr<const RuleCache> rules = current_rules();
     finish();
@@ -282,7 +284,7 @@ void refresh_probabilities(const std::string& model) {
                          " WHERE model_id OPERATOR(pg_catalog.=) $1 AND contact_id OPERATOR(pg_catalog.>=) $2"
                          " ORDER BY contact_id LIMIT $3",
                          {INT4OID, INT8OID, INT8OID});
-    int64_t from = INT64_MIN;
+    int64_t from = INT64_MIN, refreshed = 0;
     for (;;) {
         call([] { CHECK_FOR_INTERRUPTS(); });
         connect();
@@ -321,15 +323,120 @@ void refresh_probabilities(const std::string& model) {
         if (!ids_out.empty()) {
             Datum u[4] = {Int32GetDatum(def.id), make_array(ids_out, {}, INT8OID), make_array(state_out, {}, BYTEAOID),
                           make_array(probability_out, probability_null, FLOAT8OID)};
-            update.run(u, nullptr);
+            refreshed += static_cast<int64_t>(update.run(u, nullptr));
         }
         finish();
         if (n < static_cast<uint64>(kChunkContacts) || contacts.back() == INT64_MAX) break;
         from = contacts.back() + 1;
     }
+    return refreshed;
 }
 
+
+// The model's feature set as JSON text (lead_scoring.predictive_feature_set: its
+// declared features, or its rules as features). Needs an SPI connection.
+std::string feature_set_json(int32_t model_id) {
+    static Statement feature_set("SELECT lead_scoring.predictive_feature_set($1)::pg_catalog.text", {INT4OID});
+    Datum args[1] = {Int32GetDatum(model_id)};
+    feature_set.run(args, nullptr, true);
+    return column_text(0, 1);
+}
+
+Datum json_datum(const std::string& json) {
+    const char* text = json.c_str();
+    return call([&]() -> Datum { return DirectFunctionCall1(jsonb_in, CStringGetDatum(text)); });
+}
+
+// Every contact that existed at as_of, judged as evaluate judges it (its label and
+// rule score), with its raw features at its moment, in contact order.
+void extract_rows(const RuleCache& rules, const std::string& model, core::Micros as_of, const FeatureSet& features,
+                  const std::function<void(const Moment&, const core::RawRow&)>& out) {
+    std::vector<Moment> chunk;
+    judge_contacts(
+        rules, model, as_of,
+        [&](const JudgedContact& j) {
+            Moment m;
+            m.contact_id = j.contact_id;
+            m.label = j.converted_at ? 1 : 0;
+            m.until = j.converted_at.value_or(as_of);
+            m.before = j.converted_at.has_value();
+            m.rule_score = static_cast<double>(j.score.units());
+            chunk.push_back(m);
+        },
+        [&] {
+            raw_rows(features, chunk, false, out);
+            chunk.clear();
+        });
+}
+
+// On a Citus coordinator: every shard's rows of extract_rows (training_rows_in_shard
+// runs in each), read through a cursor a chunk at a time so that memory stays flat.
+void gathered_rows(const std::string& model, core::Micros as_of, size_t features,
+                   const std::function<void(double, double, const core::RawRow&, const std::string&)>& out) {
+    connect();
+    const TimestampTz at = as_of;
+    const std::string as_of_text(
+        call([&]() -> const char* { return DatumGetCString(DirectFunctionCall1(timestamptz_out, TimestampTzGetDatum(at))); }));
+    // (literals, not parameters: Citus plans a multi-shard query for its values)
+    const std::string sql =
+        "SELECT r.label, r.rule_score, r.raw_row"
+        "  FROM lead_scoring.shards s CROSS JOIN LATERAL lead_scoring.training_rows_in_shard(s.shard_key, " +
+        sql_literal(model) + ", " + sql_literal(as_of_text) + "::pg_catalog.timestamptz) r ORDER BY r.contact_id";
+    const char* text = sql.c_str();
+    // One connection per node (the shards of a node one after another, the nodes in
+    // parallel): train() then stores the fit in reference tables, which Citus allows
+    // in a transaction only over the connections that read the shards.
+    const int guc_level = call([]() -> int {
+        const int level = NewGUCNestLevel();
+        (void)set_config_option("citus.max_adaptive_executor_pool_size", "1", PGC_USERSET, PGC_S_SESSION,
+                                GUC_ACTION_SAVE, true, 0, false);
+        return level;
+    });
+    Portal portal = call([&]() -> Portal {
+        SPIPlanPtr plan = SPI_prepare(text, 0, nullptr);
+        if (plan == nullptr) elog(ERROR, "lead_scoring: SPI_prepare failed: %s", text);
+        return SPI_cursor_open(nullptr, plan, nullptr, nullptr, true);
+    });
+    for (;;) {
+        call([&] { SPI_cursor_fetch(portal, true, static_cast<long>(kChunkContacts)); });
+        const uint64 n = SPI_processed;
+        for (uint64 r = 0; r < n; ++r) {
+            const ResultRow row(r);
+            bool isnull;
+            const Datum raw = row.value(3, &isnull);
+            struct varlena* bytes = call([&]() -> struct varlena* {
+                return pg_detoast_datum_packed(reinterpret_cast<struct varlena*>(DatumGetPointer(raw)));
+            });
+            const std::string encoded(VARDATA_ANY(bytes), VARSIZE_ANY_EXHDR(bytes));
+            out(DatumGetFloat8(row.value(1, &isnull)), DatumGetFloat8(row.value(2, &isnull)),
+                core::decode_raw_row(encoded, features), encoded);
+        }
+        release_result();
+        if (n == 0) break;
+    }
+    call([&] {
+        SPI_cursor_close(portal);
+        AtEOXact_GUC(true, guc_level);
+    });
+    finish();
+}
 }  // namespace
+
+void training_rows(const RuleCache& rules, const std::string& model, core::Micros as_of,
+                   const std::function<void(int64_t, double, double, const std::string&)>& out) {
+    const size_t mi = model_index(rules, model);
+    if (!rules.models[mi].conversion_event_type)
+        throw SqlError(ERRCODE_INVALID_PARAMETER_VALUE, "train: model \"" + model + "\" has no conversion_event_type");
+    connect();
+    const std::string features_json = feature_set_json(rules.models[mi].id);
+    FeatureSet features(json_datum(features_json), TopTransactionContext);
+    finish();
+    extract_rows(rules, model, as_of, features, [&](const Moment& m, const core::RawRow& row) {
+        out(m.contact_id, m.label, m.rule_score, core::encode_raw_row(row));
+    });
+}
+
+int64_t refresh_probabilities(const std::string& model) { return refresh_in_placement(model); }
 
 std::vector<TrainedTerm> train_model(const RuleCache& rules, const std::string& model, core::Micros as_of, double l2) {
     if (!(l2 > 0) || !std::isfinite(l2))
@@ -341,48 +448,36 @@ std::vector<TrainedTerm> train_model(const RuleCache& rules, const std::string& 
         throw SqlError(ERRCODE_INVALID_PARAMETER_VALUE, "train: model \"" + model + "\" has no conversion_event_type",
                        "Set lead_scoring.models.conversion_event_type to the event type that marks a conversion.");
 
+    // The feature set is compiled here from the rule tables, as in every shard.
     connect();
-    static Statement feature_set("SELECT lead_scoring.predictive_feature_set($1)", {INT4OID});
-    Datum fargs[1] = {Int32GetDatum(model_id)};
-    feature_set.run(fargs, nullptr, true);
-    bool isnull;
-    const Datum features_datum = column(0, 1, &isnull);
-    // Kept as text to store with the fit (the SPI memory goes with finish()).
-    const std::string features_json(
-        call([&]() -> const char* { return DatumGetCString(DirectFunctionCall1(jsonb_out, features_datum)); }));
-    FeatureSet features(features_datum, TopTransactionContext);
+    const std::string features_json = feature_set_json(model_id);
+    FeatureSet features(json_datum(features_json), TopTransactionContext);
+    const bool gather = distributed() && !current_placement();
     finish();
     if (features.features().empty())
         throw SqlError(ERRCODE_INVALID_PARAMETER_VALUE, "train: model \"" + model + "\" has no features",
                        "Declare some in lead_scoring.predictive_features, or give the model active rules.");
 
-    // Pass 1: judge, extract, observe; the rows wait in a tuplestore.
+    // Pass 1: judge, extract, observe; the rows wait in a tuplestore. On a Citus
+    // coordinator every shard judges and extracts its own contacts
+    // (training_rows_in_shard) and their raw rows come here, in contact order as on
+    // one node, so that the fit is the same.
     core::FeatureEncoder encoder(features.defs());
     std::optional<RowStore> raw_store(std::in_place);
-    std::vector<Moment> chunk;
     std::vector<double> rule_scores_converted, rule_scores_others;
     int64_t converted = 0, others = 0;
     Phases phases;
-    judge_contacts(
-        rules, model, as_of,
-        [&](const JudgedContact& j) {
-            Moment m;
-            m.contact_id = j.contact_id;
-            m.label = j.converted_at ? 1 : 0;
-            m.until = j.converted_at.value_or(as_of);
-            m.before = j.converted_at.has_value();
-            chunk.push_back(m);
-            const double score = static_cast<double>(j.score.units());
-            (j.converted_at ? rule_scores_converted : rule_scores_others).push_back(score);
-            ++(j.converted_at ? converted : others);
-        },
-        [&] {
-            raw_rows(features, chunk, false, [&](const Moment& m, const core::RawRow& row) {
-                encoder.observe(row);
-                const std::string bytes = core::encode_raw_row(row);
-                raw_store->put(m.label, bytes.data(), bytes.size());
-            });
-            chunk.clear();
+    auto take = [&](double label, double rule_score, const core::RawRow& row, const std::string& bytes) {
+        encoder.observe(row);
+        raw_store->put(label, bytes.data(), bytes.size());
+        (label > 0.5 ? rule_scores_converted : rule_scores_others).push_back(rule_score);
+        ++(label > 0.5 ? converted : others);
+    };
+    if (gather)
+        gathered_rows(model, as_of, features.features().size(), take);
+    else
+        extract_rows(rules, model, as_of, features, [&](const Moment& m, const core::RawRow& row) {
+            take(m.label, m.rule_score, row, core::encode_raw_row(row));
         });
     if (converted < kMinimumPerSide || others < kMinimumPerSide)
         throw SqlError(ERRCODE_INVALID_PARAMETER_VALUE,
@@ -449,7 +544,8 @@ std::vector<TrainedTerm> train_model(const RuleCache& rules, const std::string& 
         "   pg_catalog.unnest($6::pg_catalog.float8[]), pg_catalog.unnest($7::pg_catalog.float8[]),"
         "   pg_catalog.unnest($8::pg_catalog.float8[]), pg_catalog.unnest($9::pg_catalog.float8[])) u(n, t, f, l, m, s, c, e)",
         {INT4OID, INT4ARRAYOID, TEXTARRAYOID, INT4ARRAYOID, TEXTARRAYOID, FLOAT8ARRAYOID, FLOAT8ARRAYOID, FLOAT8ARRAYOID,
-         FLOAT8ARRAYOID});
+         FLOAT8ARRAYOID},
+        Planning::EachRun);
     Datum targs[9] = {Int32GetDatum(model_id),          make_array(tn, {}, INT4OID),
                       make_array(tt, {}, TEXTOID),      make_array(tf, tf_null, INT4OID),
                       make_array(tl, {}, TEXTOID),      make_array(tm, {}, FLOAT8OID),
@@ -459,7 +555,15 @@ std::vector<TrainedTerm> train_model(const RuleCache& rules, const std::string& 
     finish();
 
     phases.mark("stored");
-    refresh_probabilities(model);
+    if (gather) {
+        // Every shard refreshes its contacts (lead_scoring.refresh_probabilities, in
+        // each through the every-shard path), in this transaction.
+        connect();
+        run_sql(("SELECT lead_scoring.refresh_probabilities(" + sql_literal(model) + ")").c_str(), false);
+        finish();
+    } else {
+        refresh_in_placement(model);
+    }
     phases.mark("refreshed");
     phases.report(model);
     return out;

@@ -6,6 +6,7 @@
 // logistic regression (core/logistic.hpp), stores the fit and refreshes every
 // contact's conversion_probability.
 #pragma once
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -20,6 +21,20 @@ struct TrainedTerm {
 };
 
 std::vector<TrainedTerm> train_model(const RuleCache& rules, const std::string& model, core::Micros as_of, double l2);
+
+// On Citus, train() on the coordinator gathers these from every shard
+// (lead_scoring.training_rows_in_shard) and fits them as one node fits its own: each
+// contact of this placement that existed at as_of, in contact order, with its label
+// (1: converted by as_of), its rule score at its moment (units) and its raw
+// feature row (core::encode_raw_row).
+void training_rows(const RuleCache& rules, const std::string& model, core::Micros as_of,
+                   const std::function<void(int64_t contact_id, double label, double rule_score,
+                                            const std::string& raw_row)>& out);
+
+// train()'s last step: every contact's conversion_probability (and its predictive
+// counts) under the model's stored fit, here (on Citus: in one shard). Returns how
+// many rows it wrote.
+int64_t refresh_probabilities(const std::string& model);
 
 // One term's part of a contact's current log-odds (explain_prediction): the term,
 // the value the regression saw before standardising, and coefficient x column.

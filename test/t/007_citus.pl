@@ -254,6 +254,34 @@ $reads{evaluate} = q{SELECT * FROM lead_scoring.evaluate('m', '2030-01-01')};
 $reads{band_report} = q{SELECT * FROM lead_scoring.band_report('m', '2030-01-01')};
 compare('evaluating');
 
+# Predictive scoring: train() on the coordinator gathers every shard's judged rows
+# (training_rows_in_shard) in contact order and fits them as one node does; every
+# shard then refreshes its contacts' probabilities (refresh_probabilities in each).
+# The model has no declared features: its rules are the features.
+my $train = q{SELECT term, round(coefficient::numeric, 9), round(std_error::numeric, 9)
+                FROM lead_scoring.train('m', '2030-01-01') ORDER BY term};
+my $single_fit = $single->safe_psql('postgres', $train);
+ok($single_fit =~ tr/\n// >= 3, 'train: the single node fits several terms');
+is($coordinator->safe_psql('postgres', $train), $single_fit, 'train: the cluster fits the same terms');
+$reads{fit} = q{SELECT m.name, f.as_of, f.contacts, f.converted, round(f.auc::numeric, 9), round(f.rules_auc::numeric, 9), f.iterations
+                  FROM lead_scoring.predictive_fits f JOIN lead_scoring.models m USING (model_id)};
+$reads{probability} = q{SELECT model, contact_id, round(conversion_probability::numeric, 9) FROM lead_scoring.scores
+                         WHERE conversion_probability IS NOT NULL ORDER BY 1, 2};
+is($coordinator->safe_psql('postgres', q{SELECT count(*) FROM lead_scoring.scores WHERE model = 'm' AND conversion_probability IS NULL}),
+   '0', 'every contact of the model has a probability after train');
+# Live: events move the probability in their shard, as on one node.
+my $moved = q{SELECT round(sum(conversion_probability)::numeric, 9) FROM lead_scoring.scores
+               WHERE model = 'm' AND contact_id BETWEEN 1 AND 60 AND contact_id % 2 = 1};
+my $before_live = $coordinator->safe_psql('postgres', $moved);
+for my $node ($coordinator, $single) {
+    $node->safe_psql('postgres', q{INSERT INTO lead_scoring.events (contact_id, event_type, occurred_at)
+                                   SELECT c, 'visit', '2026-11-06 09:00+00' FROM generate_series(1, 60, 2) c});
+}
+$reads{explain_prediction} = q{SELECT c, x.feature, x.value, round(x.contribution::numeric, 9)
+                                 FROM generate_series(1, 9) c, LATERAL lead_scoring.explain_prediction('m', c) x ORDER BY 1, 2};
+isnt($coordinator->safe_psql('postgres', $moved), $before_live, 'live events moved the probabilities on the cluster');
+compare('after train and live events');
+
 # Operations on every contact: the coordinator runs the same call in every shard
 # (lead_scoring.call_in_shard), one distributed transaction, and adds the results up.
 my @everywhere = (
