@@ -123,7 +123,33 @@ BEGIN
     PERFORM pg_catalog.create_distributed_table('lead_scoring.shards'::pg_catalog.regclass, 'shard_key',
                                                 colocate_with => 'lead_scoring.contacts');
     PERFORM lead_scoring.refresh_shards();
+    PERFORM lead_scoring.use_citus_definitions();
 END $$;
+
+-- The definitions a Citus coordinator needs instead of one node's. Citus decides
+-- whether a query is distributed before PostgreSQL inlines the SQL functions in it:
+-- contacts_in_band, inlined on one node (so that a LIMIT reaches the index), would
+-- on a coordinator read its own empty copy of contact_scores and return nothing. In
+-- PL/pgSQL its query is planned by Citus (the whole band comes to the coordinator:
+-- leaderboard_top or a query on scores with ORDER BY score DESC LIMIT n stays
+-- pushed down). distribute() calls it, and the update runs it again on a cluster.
+CREATE OR REPLACE FUNCTION lead_scoring.use_citus_definitions() RETURNS void
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $outer$
+BEGIN
+    CREATE OR REPLACE FUNCTION lead_scoring.contacts_in_band(model text, band text)
+    RETURNS SETOF lead_scoring.scores
+    LANGUAGE plpgsql STABLE SET search_path = pg_catalog, pg_temp AS $$
+    DECLARE
+        bounds record;
+    BEGIN
+        SELECT * INTO bounds FROM lead_scoring.band_bounds(contacts_in_band.model, contacts_in_band.band);
+        RETURN QUERY
+        SELECT s.* FROM lead_scoring.scores s
+         WHERE s.model = contacts_in_band.model AND s.score >= bounds.low AND s.score < bounds.high
+         ORDER BY s.score DESC, s.contact_id;
+    END $$;
+END $outer$;
+
 -- One row of lead_scoring.shards per shard of the contacts, afresh: distribute() fills
 -- it; run it again after a change of the shards themselves (alter_distributed_table
 -- with another shard_count, a shard split, isolate_tenant_to_new_shard). Operations
@@ -186,6 +212,14 @@ RETURNS TABLE (contact_id bigint, label double precision, rule_score double prec
 CREATE OR REPLACE FUNCTION lead_scoring.explain_prediction_in_shard(shard_key bigint, model text, contact_id bigint)
 RETURNS TABLE (feature text, value double precision, contribution double precision)
     AS 'MODULE_PATHNAME', 'lead_scoring_explain_prediction_in_shard' LANGUAGE C STABLE STRICT;
+
+-- (an update of the extension on a Citus coordinator keeps them)
+DO $$
+BEGIN
+    IF lead_scoring.distributed() THEN
+        PERFORM lead_scoring.use_citus_definitions();
+    END IF;
+END $$;
 
 COMMENT ON FUNCTION lead_scoring.distribute(integer) IS
     'Citus: distributes the per-contact tables by contact_id (co-located) and makes the rule tables reference tables; once, on the coordinator';

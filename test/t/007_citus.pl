@@ -165,6 +165,9 @@ my %reads = (
                          FROM lead_scoring.window_awards w JOIN lead_scoring.point_groups g USING (group_id)
                         ORDER BY 1, 2, 3, 4, 5},
     band_summary => q{SELECT * FROM lead_scoring.band_summary},
+    # (PL/pgSQL on a coordinator: the inlined SQL of one node would read the
+    # coordinator's empty table)
+    contacts_in_band => q{SELECT model, contact_id, score, band FROM lead_scoring.contacts_in_band('m', 'warm') LIMIT 30},
     events => q{SELECT count(*), count(DISTINCT contact_id) FROM lead_scoring.events},
 );
 sub compare {
