@@ -213,6 +213,34 @@ CREATE OR REPLACE FUNCTION lead_scoring.explain_prediction_in_shard(shard_key bi
 RETURNS TABLE (feature text, value double precision, contribution double precision)
     AS 'MODULE_PATHNAME', 'lead_scoring_explain_prediction_in_shard' LANGUAGE C STABLE STRICT;
 
+-- Drops the shards of the extension's distributed and reference tables (on every
+-- node, with Citus's metadata of them), on a Citus coordinator; nothing elsewhere.
+-- The event trigger lead_scoring_drop_shards calls it when DROP EXTENSION
+-- lead_scoring starts: Citus would otherwise leave the shards on the workers when
+-- the extension drops its tables.
+CREATE OR REPLACE FUNCTION lead_scoring.drop_shards() RETURNS void
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+    IF NOT lead_scoring.distributed() OR lead_scoring.citus_worker() THEN
+        RETURN;
+    END IF;
+    PERFORM pg_catalog.citus_drop_all_shards(p.logicalrelid, 'lead_scoring', c.relname::text)
+       FROM pg_catalog.pg_dist_partition p
+       JOIN pg_catalog.pg_class c ON c.oid OPERATOR(pg_catalog.=) p.logicalrelid
+      WHERE c.relnamespace OPERATOR(pg_catalog.=) 'lead_scoring'::pg_catalog.regnamespace;
+END $$;
+
+CREATE OR REPLACE FUNCTION lead_scoring.on_drop_extension() RETURNS event_trigger
+    AS 'MODULE_PATHNAME', 'lead_scoring_on_drop_extension' LANGUAGE C;
+
+DO $$
+BEGIN
+    IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_event_trigger WHERE evtname OPERATOR(pg_catalog.=) 'lead_scoring_drop_shards') THEN
+        CREATE EVENT TRIGGER lead_scoring_drop_shards ON ddl_command_start WHEN TAG IN ('DROP EXTENSION')
+            EXECUTE FUNCTION lead_scoring.on_drop_extension();
+    END IF;
+END $$;
+
 -- (an update of the extension on a Citus coordinator keeps them)
 DO $$
 BEGIN

@@ -418,5 +418,20 @@ is($coordinator->safe_psql('postgres', q{
                                             AND l.group_id = s.group_id), 0)}),
    '0', 'every group balance is the sum of its ledger rows');
 
+# DROP EXTENSION on the coordinator: its event trigger drops the shards first
+# (Citus alone left them on the workers). Dropping another extension leaves them.
+my $our_relations = q{SET citus.override_table_visibility = off;
+    SELECT count(*) FROM pg_class WHERE relnamespace = to_regnamespace('lead_scoring')};
+my $shards = $coordinator->safe_psql('postgres', 'SELECT count(*) FROM pg_dist_shard');
+$coordinator->safe_psql('postgres', 'CREATE EXTENSION pg_trgm; DROP EXTENSION pg_trgm');
+is($coordinator->safe_psql('postgres', 'SELECT count(*) FROM pg_dist_shard'), $shards,
+   'dropping another extension keeps the shards');
+ok($workers[0]->safe_psql('postgres', $our_relations) > 50, 'a worker holds shards before the drop');
+$coordinator->safe_psql('postgres', 'DROP EXTENSION lead_scoring CASCADE');
+for my $node (@citus) {
+    is($node->safe_psql('postgres', $our_relations), '0', $node->name . ': no table or index of the extension is left');
+}
+is($coordinator->safe_psql('postgres', 'SELECT count(*) FROM pg_dist_partition'), '0', 'nor any Citus metadata of them');
+
 $_->stop for (@citus, $single);
 done_testing();
