@@ -132,7 +132,8 @@ END $$;
 -- on a coordinator read its own empty copy of contact_scores and return nothing. In
 -- PL/pgSQL its query is planned by Citus (the whole band comes to the coordinator:
 -- leaderboard_top or a query on scores with ORDER BY score DESC LIMIT n stays
--- pushed down). distribute() calls it, and the update runs it again on a cluster.
+-- pushed down). distribute() calls it, and the update runs it again on a cluster
+-- (sql/parts/98_citus_definitions.sql, after every part that defines these).
 CREATE OR REPLACE FUNCTION lead_scoring.use_citus_definitions() RETURNS void
 LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $outer$
 BEGIN
@@ -147,6 +148,19 @@ BEGIN
         SELECT s.* FROM lead_scoring.scores s
          WHERE s.model = contacts_in_band.model AND s.score >= bounds.low AND s.score < bounds.high
          ORDER BY s.score DESC, s.contact_id;
+    END $$;
+    -- The relay's claim: FOR UPDATE SKIP LOCKED is not supported across shards, so
+    -- each shard claims up to `batch` of its own due alerts (claim_alerts_in_shard,
+    -- all shards at once); the relay gets them all, oldest id first per shard.
+    CREATE OR REPLACE FUNCTION lead_scoring.claim_alerts(batch integer, lease interval, channels text[] DEFAULT NULL)
+    RETURNS TABLE (alert_id bigint, attempt integer, payload jsonb)
+    LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+    BEGIN
+        -- (literals: Citus plans a multi-shard query for its values)
+        RETURN QUERY EXECUTE pg_catalog.format(
+            'SELECT x.alert_id, x.attempt, x.payload FROM lead_scoring.shards s'
+            ' CROSS JOIN LATERAL lead_scoring.claim_alerts_in_shard(s.shard_key, %s, %L::interval, %L::text[]) x'
+            ' ORDER BY x.alert_id', batch, lease, channels);
     END $$;
 END $outer$;
 
@@ -241,13 +255,14 @@ BEGIN
     END IF;
 END $$;
 
--- (an update of the extension on a Citus coordinator keeps them)
-DO $$
-BEGIN
-    IF lead_scoring.distributed() THEN
-        PERFORM lead_scoring.use_citus_definitions();
-    END IF;
-END $$;
+-- The alert relay's claim (claim_alerts) in the shard of shard_key: up to `batch`
+-- of its due alerts (src/alert_claims.cpp). On a Citus coordinator claim_alerts
+-- runs it in every shard.
+CREATE OR REPLACE FUNCTION lead_scoring.claim_alerts_in_shard(shard_key bigint, batch integer, lease interval,
+                                                              channels text[])
+RETURNS TABLE (alert_id bigint, attempt integer, payload jsonb)
+    AS 'MODULE_PATHNAME', 'lead_scoring_claim_alerts_in_shard' LANGUAGE C VOLATILE
+    SET search_path = pg_catalog, pg_temp;
 
 COMMENT ON FUNCTION lead_scoring.distribute(integer) IS
     'Citus: distributes the per-contact tables by contact_id (co-located) and makes the rule tables reference tables; once, on the coordinator';

@@ -27,7 +27,10 @@ $$;
 -- Claims up to `batch` alerts that are due (undelivered, not given up, not claimed
 -- by a relay whose lease still runs, past their retry time), oldest first, for
 -- `lease`; counts the attempt. With channels, only alerts of thresholds that notify
--- on one of them. Rows another relay is claiming are skipped (SKIP LOCKED).
+-- on one of them. Rows another relay is claiming are skipped (SKIP LOCKED). (On a
+-- Citus coordinator each shard claims up to `batch`: use_citus_definitions.) The
+-- calls below are PL/pgSQL so that Citus can plan them on a coordinator (it cannot
+-- plan a parameterised statement of an SQL function on a distributed table).
 CREATE OR REPLACE FUNCTION lead_scoring.claim_alerts(batch integer, lease interval, channels text[] DEFAULT NULL)
 RETURNS TABLE (alert_id bigint, attempt integer, payload jsonb)
 LANGUAGE sql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
@@ -56,11 +59,14 @@ $$;
 -- The relay's command succeeded (or the line was written): delivered, whoever
 -- holds the claim now (a delivery is a delivery).
 CREATE OR REPLACE FUNCTION lead_scoring.alert_delivered(alert_id bigint) RETURNS void
-LANGUAGE sql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    at constant timestamptz := clock_timestamp();  -- (Citus refuses a volatile function in an UPDATE)
+BEGIN
     UPDATE lead_scoring.alerts a
-       SET delivered_at = clock_timestamp(), delivery_claimed_until = NULL, last_error = NULL, next_attempt_at = NULL
+       SET delivered_at = at, delivery_claimed_until = NULL, last_error = NULL, next_attempt_at = NULL
      WHERE a.alert_id = alert_delivered.alert_id;
-$$;
+END $$;
 
 -- A relay's claim is its attempt number: another relay claiming the alert after
 -- the lease ran out makes it a new one. The calls below that change the claim take
@@ -70,14 +76,15 @@ $$;
 -- while the ones before it are delivered); false when it is no longer the
 -- caller's (the lease ran out and another relay took the alert): then skip it.
 CREATE OR REPLACE FUNCTION lead_scoring.alert_renew(alert_id bigint, attempt integer, lease interval) RETURNS boolean
-LANGUAGE sql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
-    WITH renewed AS (
-        UPDATE lead_scoring.alerts a SET delivery_claimed_until = clock_timestamp() + alert_renew.lease
-         WHERE a.alert_id = alert_renew.alert_id AND a.delivery_attempts = alert_renew.attempt
-           AND a.delivered_at IS NULL AND a.delivery_failed_at IS NULL AND a.delivery_claimed_until IS NOT NULL
-        RETURNING 1)
-    SELECT EXISTS (SELECT 1 FROM renewed);
-$$;
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    at constant timestamptz := clock_timestamp();
+BEGIN
+    UPDATE lead_scoring.alerts a SET delivery_claimed_until = at + alert_renew.lease
+     WHERE a.alert_id = alert_renew.alert_id AND a.delivery_attempts = alert_renew.attempt
+       AND a.delivered_at IS NULL AND a.delivery_failed_at IS NULL AND a.delivery_claimed_until IS NOT NULL;
+    RETURN FOUND;
+END $$;
 
 -- The delivery failed: the error is kept; the alert waits `retry_after`, or with
 -- `give_up` (the relay's --max-attempts reached) stops for an operator
@@ -85,23 +92,27 @@ $$;
 CREATE OR REPLACE FUNCTION lead_scoring.alert_failed(alert_id bigint, attempt integer, error text, retry_after interval,
                                                      give_up boolean)
 RETURNS void
-LANGUAGE sql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    at constant timestamptz := clock_timestamp();
+BEGIN
     UPDATE lead_scoring.alerts a
        SET last_error = left(alert_failed.error, 2000), delivery_claimed_until = NULL,
-           next_attempt_at = clock_timestamp() + alert_failed.retry_after,
-           delivery_failed_at = CASE WHEN alert_failed.give_up THEN clock_timestamp() END
+           next_attempt_at = at + alert_failed.retry_after,
+           delivery_failed_at = CASE WHEN alert_failed.give_up THEN at END
      WHERE a.alert_id = alert_failed.alert_id AND a.delivery_attempts = alert_failed.attempt
        AND a.delivered_at IS NULL;
-$$;
+END $$;
 
 -- A claim given back without an attempt (the relay stops before delivering it).
 CREATE OR REPLACE FUNCTION lead_scoring.alert_released(alert_id bigint, attempt integer) RETURNS void
-LANGUAGE sql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
     UPDATE lead_scoring.alerts a
        SET delivery_claimed_until = NULL, delivery_attempts = a.delivery_attempts - 1
      WHERE a.alert_id = alert_released.alert_id AND a.delivery_attempts = alert_released.attempt
        AND a.delivered_at IS NULL AND a.delivery_claimed_until IS NOT NULL;
-$$;
+END $$;
 
 -- The notify channels of the thresholds: what a relay LISTENs on by default.
 CREATE OR REPLACE FUNCTION lead_scoring.alert_channels() RETURNS SETOF text

@@ -618,8 +618,8 @@ void write_alerts(const std::vector<AlertRow>& rows) {
         "           'contact_id', a.contact_id, 'score', a.score)::pg_catalog.text AS payload"
         "    FROM a JOIN lead_scoring.thresholds t ON t.threshold_id OPERATOR(pg_catalog.=) a.threshold_id"
         "           JOIN lead_scoring.models m ON m.model_id OPERATOR(pg_catalog.=) a.model_id"
-        "   WHERE t.notify_channel IS NOT NULL ORDER BY a.alert_id) x",
-        {INT8ARRAYOID, INT4ARRAYOID, INT8ARRAYOID, NUMERICARRAYOID, INT8ARRAYOID, INT8OID});  // (alert_id: pg/placement.hpp)
+        "   WHERE t.notify_channel IS NOT NULL AND $7 ORDER BY a.alert_id) x",
+        {INT8ARRAYOID, INT4ARRAYOID, INT8ARRAYOID, NUMERICARRAYOID, INT8ARRAYOID, INT8OID, BOOLOID});  // (alert_id: pg/placement.hpp)
     std::vector<Datum> t, m, c, sc, e;
     std::vector<bool> e_null;
     for (const auto& row : rows) {
@@ -630,8 +630,14 @@ void write_alerts(const std::vector<AlertRow>& rows) {
         e.push_back(Int64GetDatum(row.event_id));
         e_null.push_back(row.event_id == 0);
     }
-    Datum args[6] = {make_array(t, {}, INT8OID), make_array(m, {}, INT4OID), make_array(c, {}, INT8OID),
-                     make_array(sc, {}, NUMERICOID), make_array(e, e_null, INT8OID), Int64GetDatum(node_id_offset())};
+    // No NOTIFY on a Citus shard: it would reach only the worker's listeners (the
+    // relays connect to the coordinator, and poll), and PostgreSQL cannot prepare a
+    // transaction that notified, which Citus does to commit a statement that wrote
+    // several shards (two-phase commit).
+    const bool notify = current_placement() == nullptr;
+    Datum args[7] = {make_array(t, {}, INT8OID), make_array(m, {}, INT4OID), make_array(c, {}, INT8OID),
+                     make_array(sc, {}, NUMERICOID), make_array(e, e_null, INT8OID), Int64GetDatum(node_id_offset()),
+                     BoolGetDatum(notify)};
     s.run(args, nullptr);
 }
 

@@ -116,7 +116,9 @@ void serve(const ls::relay::Options& o) {
         const auto claimed_at = std::chrono::steady_clock::now();
         std::vector<ls::relay::ClaimedAlert> batch = db.claim(o.batch, o.lease_seconds, o.channels);
         deliver_batch(db, o, batch, claimed_at);
-        if (static_cast<int>(batch.size()) == o.batch) continue;  // maybe more due now
+        // Maybe more due now: a full batch (on Citus a claim takes up to a batch from
+        // each shard, so it returns a batch or more when any shard had that many).
+        if (static_cast<int>(batch.size()) >= o.batch) continue;
         if (o.once) return;
         if (!db.wait_for_notification(o.poll_seconds) && o.channels.empty()) db.listen_new_channels();
     }

@@ -17,6 +17,8 @@ use warnings;
 use PostgreSQL::Test::Cluster;
 use PostgreSQL::Test::Utils;
 use Test::More;
+use JSON::PP;
+use Time::HiRes qw(usleep);
 
 my %conf = (citus => q{
 shared_preload_libraries = 'citus,lead_scoring'
@@ -417,6 +419,63 @@ is($coordinator->safe_psql('postgres', q{
                                           WHERE l.contact_id = s.contact_id AND l.model_id = s.model_id
                                             AND l.group_id = s.group_id), 0)}),
    '0', 'every group balance is the sum of its ledger rows');
+
+# The alert relay on the cluster: claim_alerts claims in every shard
+# (claim_alerts_in_shard, FOR UPDATE SKIP LOCKED within each), the calls that record
+# an outcome find the alert by id in its shard. One relay run (--once) on each
+# delivers every alert once, with the same contents as on one node.
+my $relay_dir = PostgreSQL::Test::Utils::tempdir;
+sub delivered_in {
+    my @lines;
+    for my $file (@_) {
+        next unless -e $file;
+        open my $fh, '<', $file or die "$file: $!";
+        while (my $line = <$fh>) {
+            my $a = JSON::PP::decode_json($line);
+            push @lines, join('|', $a->{alert_id}, $a->{contact_id}, $a->{threshold}, $a->{score},
+                              $a->{event} ? ($a->{event}{event_type}, $a->{event}{occurred_at}) : ('', ''));
+        }
+        close $fh;
+    }
+    return @lines;
+}
+sub without_ids { return sort map { (split /\|/, $_, 2)[1] } @_ }
+for my $node ($coordinator, $single) {
+    my ($stdout, $stderr) = ('', '');
+    IPC::Run::run([ 'lead_scoring_relay', '-d', $node->connstr('postgres'), '--once', '--batch', '4',
+                    '--exec', "cat >> $relay_dir/once_" . $node->name . '.jsonl' ], '>', \$stdout, '2>', \$stderr);
+    is($? >> 8, 0, $node->name . ': the relay ran once') or diag($stderr);
+}
+my @cluster_alerts = delivered_in("$relay_dir/once_coordinator.jsonl");
+my @single_alerts = delivered_in("$relay_dir/once_single.jsonl");
+ok(@single_alerts > 10, 'the single node delivered its alerts (' . scalar(@single_alerts) . ')');
+is_deeply([ without_ids(@cluster_alerts) ], [ without_ids(@single_alerts) ], 'the cluster delivered the same alerts');
+my %once;
+$once{ (split /\|/)[0] }++ for @cluster_alerts;
+is(scalar(keys %once), scalar(@cluster_alerts), 'each once');
+is($coordinator->safe_psql('postgres', 'SELECT count(*) FROM lead_scoring.alerts WHERE delivered_at IS NULL'), '0',
+   'and every alert is marked delivered');
+# Two relays at once while events arrive: every new alert delivered exactly once.
+$coordinator->safe_psql('postgres', q{INSERT INTO lead_scoring.thresholds (model_id, name, min_score, event_type, notify_channel)
+                                      SELECT model_id, 'every ping', 0, 'ping', 'sales' FROM lead_scoring.models WHERE name = 'm'});
+my @relays = map {
+    IPC::Run::start([ 'lead_scoring_relay', '-d', $coordinator->connstr('postgres'), '--poll', '0.2', '--batch', '3',
+                      '--exec', "cat >> $relay_dir/two_$_.jsonl" ], '>', "$relay_dir/two_$_.out", '2>', "$relay_dir/two_$_.err")
+} (1, 2);
+for my $round (1 .. 5) {
+    $coordinator->safe_psql('postgres', qq{INSERT INTO lead_scoring.events (contact_id, event_type)
+                                           SELECT c, 'ping' FROM generate_series($round, 150, 5) c});
+    usleep(100_000);
+}
+ok($coordinator->poll_query_until('postgres', 'SELECT count(*) FROM lead_scoring.alerts WHERE delivered_at IS NULL', '0'),
+   'two relays delivered the new alerts');
+$_->signal('TERM') for @relays;
+$_->finish for @relays;
+my @two = delivered_in("$relay_dir/two_1.jsonl", "$relay_dir/two_2.jsonl");
+my %two;
+$two{ (split /\|/)[0] }++ for @two;
+is(scalar(@two), 150, 'one hundred and fifty deliveries');
+is(scalar(keys %two), 150, 'of as many alerts: none twice');
 
 # DROP EXTENSION on the coordinator: its event trigger drops the shards first
 # (Citus alone left them on the workers). Dropping another extension leaves them.
