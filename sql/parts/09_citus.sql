@@ -35,9 +35,7 @@ END $$;
 --    distribution column, so event_id and alert_id stay unique by their identity
 --    sequences only (an explicit duplicate id for another contact is not refused);
 --  * triggers on distributed tables need citus.enable_unsafe_triggers at creation.
--- It refuses a database that already holds contacts or events: Citus copies existing
--- rows into the shards with the scoring triggers in place, which would score them
--- again (moving existing data is not supported yet).
+-- A database already in use is moved as it is (see the end).
 CREATE OR REPLACE FUNCTION lead_scoring.distribute(shard_count integer DEFAULT 32) RETURNS void
 LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
@@ -61,6 +59,8 @@ DECLARE
     command text;
     t text;
     i integer;
+    m integer;
+    moving boolean;
 BEGIN
     IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_extension WHERE extname = 'citus') THEN
         RAISE EXCEPTION 'distribute: Citus is not installed in this database'
@@ -74,11 +74,7 @@ BEGIN
                 WHERE logicalrelid = 'lead_scoring.contacts'::pg_catalog.regclass) THEN
         RAISE EXCEPTION 'distribute: lead_scoring is already distributed' USING ERRCODE = 'object_not_in_prerequisite_state';
     END IF;
-    IF EXISTS (SELECT 1 FROM lead_scoring.contacts) OR EXISTS (SELECT 1 FROM lead_scoring.events) THEN
-        RAISE EXCEPTION 'distribute: this database already holds contacts or events'
-            USING ERRCODE = 'object_not_in_prerequisite_state',
-                  HINT = 'Distribute before loading contacts and events (rules may be set up before).';
-    END IF;
+    moving := EXISTS (SELECT 1 FROM lead_scoring.contacts) OR EXISTS (SELECT 1 FROM lead_scoring.events);
     PERFORM pg_catalog.set_config('citus.enable_unsafe_triggers', 'on', true);
     -- (DDL on reference tables after a parallel operation in one transaction is refused)
     PERFORM pg_catalog.set_config('citus.multi_shard_modify_mode', 'sequential', true);
@@ -124,6 +120,25 @@ BEGIN
                                                 colocate_with => 'lead_scoring.contacts');
     PERFORM lead_scoring.refresh_shards();
     PERFORM lead_scoring.use_citus_definitions();
+    IF moving THEN
+        -- The rows of a database already in use moved into the shards as they were:
+        -- Citus copies them before it creates the shards' triggers, so nothing is
+        -- scored again. The coordinator's own copy of them (no longer visible) is
+        -- truncated, with the tables' own triggers off on the coordinator alone (they
+        -- refuse a TRUNCATE), and band_summary's counts are taken again in every shard,
+        -- under that shard's key.
+        PERFORM pg_catalog.set_config('citus.enable_ddl_propagation', 'off', true);
+        FOREACH t IN ARRAY rule_tables || contact_tables || ARRAY['contacts', 'band_counts', 'shards'] LOOP
+            EXECUTE pg_catalog.format('ALTER TABLE lead_scoring.%I DISABLE TRIGGER USER', t);
+            PERFORM pg_catalog.truncate_local_data_after_distributing_table(
+                pg_catalog.format('lead_scoring.%I', t)::pg_catalog.regclass);
+            EXECUTE pg_catalog.format('ALTER TABLE lead_scoring.%I ENABLE TRIGGER USER', t);
+        END LOOP;
+        PERFORM pg_catalog.set_config('citus.enable_ddl_propagation', 'on', true);
+        FOR m IN SELECT model_id FROM lead_scoring.models ORDER BY model_id LOOP
+            PERFORM lead_scoring.rebuild_band_counts(m);
+        END LOOP;
+    END IF;
 END $$;
 
 -- The definitions a Citus coordinator needs instead of one node's. Citus decides

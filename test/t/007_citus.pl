@@ -85,6 +85,27 @@ my $rules = q{
 $single->safe_psql('postgres', $rules);
 $coordinator->safe_psql('postgres', $rules);
 
+# A database in use: contacts with attributes and their first events, before
+# distribute() moves them into the shards as they are.
+my @before = (
+    q{INSERT INTO lead_scoring.contacts (contact_id, attributes)
+      SELECT c, jsonb_build_object('business', c % 3 = 0) FROM generate_series(1, 60) c},
+    q{INSERT INTO lead_scoring.events (contact_id, event_type, occurred_at, properties)
+      SELECT c, 'visit', '2026-10-31 10:00+00'::timestamptz + c * interval '1 minute',
+             CASE WHEN c % 4 = 0 THEN '{"url": "/pricing"}' ELSE '{}' END::jsonb
+        FROM generate_series(1, 90) c},
+);
+for my $sql (@before) {
+    $single->safe_psql('postgres', $sql);
+    $coordinator->safe_psql('postgres', $sql);
+}
+my $moved_sql = q{SELECT (SELECT count(*) || ' ' || sum(score) FROM lead_scoring.scores) || ' / '
+                      || (SELECT count(*) || ' ' || sum(delta) FROM lead_scoring.ledger) || ' / '
+                      || (SELECT count(*) FROM lead_scoring.alerts) || ' / '
+                      || (SELECT count(*) FROM lead_scoring.contact_attribute_history) || ' / '
+                      || (SELECT string_agg(b::text, ' ' ORDER BY b::text) FROM lead_scoring.band_summary b)};
+my $before_moving = $coordinator->safe_psql('postgres', $moved_sql);
+
 # distribute() refuses what it cannot do, then distributes.
 my ($rc, $out, $err) = $single->psql('postgres', 'SELECT lead_scoring.distribute()');
 like($err, qr/Citus is not installed in this database/, 'distribute() needs Citus');
@@ -93,6 +114,13 @@ like($err, qr/shard_count must be at least 1/, 'and a shard count');
 $coordinator->safe_psql('postgres', 'SELECT lead_scoring.distribute(8)');
 ($rc, $out, $err) = $coordinator->psql('postgres', 'SELECT lead_scoring.distribute()');
 like($err, qr/already distributed/, 'it runs once');
+# What was there moved as it was: nothing scored again, band counts taken again in
+# every shard; the coordinator's own copy of the rows is gone.
+is($coordinator->safe_psql('postgres', $moved_sql), $before_moving, 'the rows already there moved into the shards as they were');
+like($before_moving, qr{^180 \d+ / 180 }, 'there were scores and ledger rows to move (90 contacts in 2 models)');
+is($coordinator->safe_psql('postgres', q{SELECT pg_relation_size('lead_scoring.events') + pg_relation_size('lead_scoring.ledger')
+                                               + pg_relation_size('lead_scoring.contact_scores')}), '0',
+   "the coordinator's own copy of them is truncated");
 
 is($coordinator->safe_psql('postgres', q{
     SELECT string_agg(c.relname || ':' || p.partmethod::text, ' ' ORDER BY c.relname)
@@ -117,9 +145,6 @@ is($coordinator->safe_psql('postgres', q{
 # The same events on both, in the same order: times are explicit, ids are not
 # compared (each node draws them from its own range on Citus).
 my @loads = (
-    # new contacts with attributes, before their events (fit)
-    q{INSERT INTO lead_scoring.contacts (contact_id, attributes)
-      SELECT c, jsonb_build_object('business', c % 3 = 0) FROM generate_series(1, 60) c},
     # single rows
     q{INSERT INTO lead_scoring.events (contact_id, event_type, occurred_at, properties)
       VALUES (1, 'visit', '2026-11-01 10:00+00', '{"url": "/pricing"}')},
