@@ -10,6 +10,8 @@ PGBIN=/usr/lib/postgresql/15/bin
 PGXS_DIR=$(dirname "$(pg_config --pgxs)")/..
 work=$(mktemp -d "${TMPDIR:-/tmp}/lead_scoring_tap.XXXXXX")
 cp -r test/t test/upgrade examples "$work"/
+# (008 runs the pg_regress suite against a Citus coordinator, from $work/regress)
+mkdir -p "$work/regress/test" && cp -r test/sql test/expected test/fresh.sql "$work/regress/test"/ && cp -r examples "$work/regress"/
 run=(env PATH="$PGBIN:$PATH" TESTDIR="$work" PG_REGRESS="$PGXS_DIR/test/regress/pg_regress"
      prove --ext .pl -I "$PGXS_DIR/test/perl" "${tests[@]}")
 status=0

@@ -427,15 +427,16 @@ BEGIN
          WHERE s.model_id = NEW.model_id;
         RETURN NULL;
     END IF;
+    -- (the row's group is there, by the WHERE clause: the subquery gives one row;
+    -- no coalesce, which Citus refuses around a subquery in a distributed UPDATE)
     UPDATE lead_scoring.contact_scores s
-       SET state = coalesce((
+       SET state = (
                SELECT lead_scoring.state_with_decay_steps(s.state, NEW.group_id,
-                          greatest(0, lead_scoring.decay_steps_due(new_after, new_every, l.us, now_us)
-                                      - greatest(0, lead_scoring.decay_steps_due(old_after, old_every, l.us, now_us)
+                          greatest(0, lead_scoring.decay_steps_due(new_after, new_every, u.last_us, now_us)
+                                      - greatest(0, lead_scoring.decay_steps_due(old_after, old_every, u.last_us, now_us)
                                                     - u.decay_steps)))
-                 FROM lead_scoring.state_groups(s.state) u,
-                      (SELECT (EXTRACT(epoch FROM s.last_activity_at) * 1000000)::bigint AS us) l
-                WHERE u.group_id = NEW.group_id), s.state),
+                 FROM (SELECT g.decay_steps, (EXTRACT(epoch FROM s.last_activity_at) * 1000000)::bigint AS last_us
+                         FROM lead_scoring.state_groups(s.state) g WHERE g.group_id = NEW.group_id) u),
            maintenance_due_at = '-infinity'
      WHERE s.model_id = NEW.model_id
        AND EXISTS (SELECT 1 FROM lead_scoring.state_groups(s.state) u WHERE u.group_id = NEW.group_id);

@@ -37,7 +37,12 @@ END $$;
 --  * triggers on distributed tables need citus.enable_unsafe_triggers at creation.
 -- A database already in use is moved as it is (see the end).
 CREATE OR REPLACE FUNCTION lead_scoring.distribute(shard_count integer DEFAULT 32) RETURNS void
-LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
+    -- Citus sends the tables' definitions to the workers as text, their timestamp
+    -- constants written in this session's DateStyle: with 'Postgres' the workers
+    -- could not read them back ("... 0001 LMT BC").
+    SET datestyle = 'ISO, YMD' SET timezone = 'UTC'
+AS $$
 DECLARE
     -- Referenced tables before the tables that reference them.
     rule_tables constant text[] := ARRAY['models', 'point_groups', 'event_rules', 'attribute_rules', 'thresholds',

@@ -53,7 +53,8 @@ CREATE OR REPLACE FUNCTION lead_scoring.protect_contact_rows() RETURNS trigger
 LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
 BEGIN
     IF TG_LEVEL = 'STATEMENT' THEN
-        RAISE EXCEPTION 'lead_scoring.% cannot be truncated: scores, the ledger and alerts are made from it', TG_TABLE_NAME
+        RAISE EXCEPTION 'lead_scoring.% cannot be truncated: scores, the ledger and alerts are made from it',
+            regexp_replace(TG_TABLE_NAME, '_[0-9]+$', '')
             USING ERRCODE = 'insufficient_privilege',
                   HINT = 'Erase contacts one by one with lead_scoring.forget_contact().';
     ELSIF lead_scoring.erasing(OLD.contact_id) THEN
@@ -67,7 +68,9 @@ BEGIN
             RETURN OLD;  -- the model was deleted: its scores go with it
         END IF;
     END IF;
-    RAISE EXCEPTION 'contact %: a row of lead_scoring.% is deleted only with the whole contact', OLD.contact_id, TG_TABLE_NAME
+    -- (named as the user knows it: a Citus shard's name without its shard id)
+    RAISE EXCEPTION 'contact %: a row of lead_scoring.% is deleted only with the whole contact', OLD.contact_id,
+        regexp_replace(TG_TABLE_NAME, '_[0-9]+$', '')
         USING ERRCODE = 'insufficient_privilege',
               HINT = format('Erase the contact with SELECT * FROM lead_scoring.forget_contact(%s); correct a score with adjust() or reset().',
                             OLD.contact_id);

@@ -32,7 +32,7 @@ INSERT INTO lead_scoring.events (contact_id, event_type) VALUES (1, 'demo_reques
 
 SELECT a.alert_id, t.name AS threshold, a.contact_id, a.score, e.event_type, e.properties->>'url' AS url
   FROM lead_scoring.alerts a JOIN lead_scoring.thresholds t USING (threshold_id)
-  LEFT JOIN lead_scoring.events e USING (event_id)
+  LEFT JOIN lead_scoring.events e USING (contact_id, event_id)
  ORDER BY a.alert_id;
 
 -- A contact created with attributes that put it over a threshold: an alert without event.

@@ -25,8 +25,8 @@ SELECT score, behavior_score FROM lead_scoring.scores WHERE contact_id = 1;
 SELECT kind, delta, reason, actor = current_user AS actor_is_caller, rule_id, event_id
   FROM lead_scoring.ledger WHERE contact_id = 1 ORDER BY entry_id;
 SELECT point_group, source, rule, points FROM lead_scoring.explain('m', 1);
-SELECT (SELECT sum(points) FROM lead_scoring.explain('m', 1)) = score AS explain_adds_up
-  FROM lead_scoring.scores WHERE contact_id = 1;
+SELECT sum(points) AS explained FROM lead_scoring.explain('m', 1) \gset
+SELECT :explained = score AS explain_adds_up FROM lead_scoring.scores WHERE contact_id = 1;
 
 -- Resetting one group zeroes its balance; falling below MQL re-arms it.
 SELECT lead_scoring.reset('m', 1, 'moved to nurture', 'default');
@@ -36,8 +36,8 @@ SELECT score, behavior_score FROM lead_scoring.scores WHERE contact_id = 1;
 SELECT lead_scoring.adjust('m', 1, 60, 'requalified');
 SELECT t.name, a.score, a.event_id FROM lead_scoring.alerts a JOIN lead_scoring.thresholds t USING (threshold_id)
  WHERE a.contact_id = 1 ORDER BY a.alert_id;
-SELECT (SELECT sum(points) FROM lead_scoring.explain('m', 1)) = score AS explain_adds_up
-  FROM lead_scoring.scores WHERE contact_id = 1;
+SELECT sum(points) AS explained FROM lead_scoring.explain('m', 1) \gset
+SELECT :explained = score AS explain_adds_up FROM lead_scoring.scores WHERE contact_id = 1;
 
 -- An adjustment for an unknown contact creates it, like an event does.
 SELECT lead_scoring.adjust('m', 2, 7, 'imported from the old CRM');

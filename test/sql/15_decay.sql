@@ -72,7 +72,7 @@ SELECT (SELECT score FROM lead_scoring.scores WHERE contact_id = 5) =
 -- explain adds up with decay rows in it.
 SELECT source, rule, occurred_at, points FROM lead_scoring.explain('m', 4);
 SELECT contact_id, (SELECT sum(points) FROM lead_scoring.explain('m', contact_id)) = score AS explain_adds_up
-  FROM lead_scoring.scores ORDER BY contact_id;
+  FROM (SELECT * FROM lead_scoring.scores OFFSET 0) s ORDER BY contact_id;
 
 -- A capped group: decay works on the balance; the cap still limits the score.
 -- Contact 6 opens 3 emails (25 + 5 cut by the cap of 30 + 0 cut); 10 days after

@@ -39,8 +39,8 @@ SELECT kind, rule, points_delta, event_id, occurred_at FROM (
 SELECT count(*) AS alerts_of_1 FROM lead_scoring.alerts WHERE contact_id = 1;
 -- Every award and expiry is in explain, and it adds up.
 SELECT source, rule, points FROM lead_scoring.explain('m', 1);
-SELECT (SELECT sum(points) FROM lead_scoring.explain('m', 1)) = score AS explain_adds_up
-  FROM lead_scoring.scores WHERE contact_id = 1;
+SELECT sum(points) AS explained FROM lead_scoring.explain('m', 1) \gset
+SELECT :explained = score AS explain_adds_up FROM lead_scoring.scores WHERE contact_id = 1;
 
 -- An event first expires what is out of its window, then awards: contact 2 has 20
 -- in the window ('engaged' fires), and a visit 100 days later leaves 10.

@@ -30,12 +30,11 @@ SELECT contact_id, score FROM lead_scoring.scores WHERE contact_id < 100 ORDER B
 SELECT count(*) AS scores_differ
   FROM lead_scoring.scores a JOIN lead_scoring.scores b ON b.contact_id = a.contact_id + 100
  WHERE a.contact_id < 100 AND (a.score, a.fit_score, a.behavior_score) IS DISTINCT FROM (b.score, b.fit_score, b.behavior_score);
-SELECT count(*) AS ledger_rows,
+SELECT (SELECT count(*) FROM lead_scoring.ledger WHERE contact_id < 100) AS ledger_rows,
        (SELECT count(*) FROM (SELECT contact_id, kind, delta, rule_id, occurred_at FROM lead_scoring.ledger WHERE contact_id < 100
                               EXCEPT ALL
                               SELECT contact_id - 100, kind, delta, rule_id, occurred_at FROM lead_scoring.ledger WHERE contact_id > 100) x)
-       AS ledger_rows_differ
-  FROM lead_scoring.ledger WHERE contact_id < 100;
+       AS ledger_rows_differ;
 SELECT (SELECT count(*) FROM lead_scoring.alerts WHERE contact_id < 100) AS alerts,
        (SELECT count(*) FROM lead_scoring.alerts WHERE contact_id > 100) AS alerts_in_one_chunk;
 SELECT count(*) AS window_awards_differ

@@ -5,13 +5,14 @@
 # gives: scores, group scores, the ledger, alerts, the attribute history, the window
 # awards and band_summary.
 #
-# What this covers so far: distribute(), live scoring (single rows, multi-row
-# batches for many contacts, COPY, new contacts with attributes, attribute updates),
-# rule edits after distribute(), operations on one contact (adjust, reset,
-# forget_contact, explain) and on every contact (recompute, run_maintenance), and the
-# reads above, evaluate and band_report, and a rebalance onto a new worker while
-# events arrive. train and the live predictive probability are not done yet: README
-# "Scale-out on Citus".
+# What this covers: distribute() of a database already in use, live scoring (single
+# rows, multi-row batches for many contacts, COPY, new contacts with attributes,
+# attribute updates), rule edits after distribute(), operations on one contact
+# (adjust, reset, forget_contact, explain) and on every contact (recompute,
+# run_maintenance), the reads above, leaderboard_top and contacts_in_band, evaluate
+# and band_report, train and the live probability, a rebalance onto a new worker
+# while events arrive, the alert relay, and DROP EXTENSION. The pg_regress suite
+# runs against a coordinator in 008_citus_regress.pl.
 use strict;
 use warnings;
 use PostgreSQL::Test::Cluster;
