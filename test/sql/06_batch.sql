@@ -32,9 +32,9 @@ SELECT contact_id, event_type, occurred_at, properties FROM stream ORDER BY i;
 CREATE TEMP TABLE batch_scores AS SELECT contact_id, score, fit_score, behavior_score FROM lead_scoring.scores;
 CREATE TEMP TABLE batch_groups AS SELECT point_group, contact_id, score FROM lead_scoring.group_scores;
 CREATE TEMP TABLE batch_ledger AS
-  SELECT l.contact_id, l.rule_id, l.delta, e.occurred_at FROM lead_scoring.ledger l JOIN lead_scoring.events e USING (event_id);
+  SELECT l.contact_id, l.rule_id, l.delta, e.occurred_at FROM lead_scoring.ledger l JOIN lead_scoring.events e USING (contact_id, event_id);
 CREATE TEMP TABLE batch_alerts AS
-  SELECT a.threshold_id, a.contact_id, a.score, e.occurred_at FROM lead_scoring.alerts a LEFT JOIN lead_scoring.events e USING (event_id);
+  SELECT a.threshold_id, a.contact_id, a.score, e.occurred_at FROM lead_scoring.alerts a LEFT JOIN lead_scoring.events e USING (contact_id, event_id);
 SELECT count(*) AS awards, sum(delta) AS points FROM batch_ledger;
 SELECT count(*) AS alerts FROM batch_alerts;
 
@@ -57,13 +57,13 @@ SELECT (SELECT count(*) FROM (TABLE batch_scores EXCEPT ALL SELECT contact_id, s
 SELECT (SELECT count(*) FROM (TABLE batch_groups EXCEPT ALL SELECT point_group, contact_id, score FROM lead_scoring.group_scores) d)
        AS group_differences;
 SELECT (SELECT count(*) FROM (TABLE batch_ledger EXCEPT ALL
-          SELECT l.contact_id, l.rule_id, l.delta, e.occurred_at FROM lead_scoring.ledger l JOIN lead_scoring.events e USING (event_id)) d)
-     + (SELECT count(*) FROM (SELECT l.contact_id, l.rule_id, l.delta, e.occurred_at FROM lead_scoring.ledger l JOIN lead_scoring.events e USING (event_id)
+          SELECT l.contact_id, l.rule_id, l.delta, e.occurred_at FROM lead_scoring.ledger l JOIN lead_scoring.events e USING (contact_id, event_id)) d)
+     + (SELECT count(*) FROM (SELECT l.contact_id, l.rule_id, l.delta, e.occurred_at FROM lead_scoring.ledger l JOIN lead_scoring.events e USING (contact_id, event_id)
           EXCEPT ALL TABLE batch_ledger) d)
        AS ledger_differences;
 SELECT (SELECT count(*) FROM (TABLE batch_alerts EXCEPT ALL
-          SELECT a.threshold_id, a.contact_id, a.score, e.occurred_at FROM lead_scoring.alerts a LEFT JOIN lead_scoring.events e USING (event_id)) d)
-     + (SELECT count(*) FROM (SELECT a.threshold_id, a.contact_id, a.score, e.occurred_at FROM lead_scoring.alerts a LEFT JOIN lead_scoring.events e USING (event_id)
+          SELECT a.threshold_id, a.contact_id, a.score, e.occurred_at FROM lead_scoring.alerts a LEFT JOIN lead_scoring.events e USING (contact_id, event_id)) d)
+     + (SELECT count(*) FROM (SELECT a.threshold_id, a.contact_id, a.score, e.occurred_at FROM lead_scoring.alerts a LEFT JOIN lead_scoring.events e USING (contact_id, event_id)
           EXCEPT ALL TABLE batch_alerts) d)
        AS alert_differences;
 

@@ -121,7 +121,7 @@ INSERT INTO lead_scoring.events (contact_id, event_type, occurred_at) VALUES (5,
 SELECT score AS live_score FROM lead_scoring.scores WHERE contact_id = 5;
 SELECT lead_scoring.recompute('m', 5);
 SELECT score FROM lead_scoring.scores WHERE contact_id = 5;
-SELECT l.delta, e.occurred_at FROM lead_scoring.ledger l JOIN lead_scoring.events e USING (event_id)
+SELECT l.delta, e.occurred_at FROM lead_scoring.ledger l JOIN lead_scoring.events e USING (contact_id, event_id)
  WHERE l.contact_id = 5 ORDER BY e.occurred_at;
 
 -- Bad input.

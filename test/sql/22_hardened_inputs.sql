@@ -77,7 +77,7 @@ INSERT INTO lead_scoring.events (contact_id, event_type, properties) VALUES
     (2, 'trial', '{"started": "not a date", "seats": 0}'),   -- unparsable, division by zero: any trial
     (3, 'trial', '{"started": 20260101, "seats": "many"}');  -- wrong types: any trial
 SELECT e.contact_id, r.name, l.delta
-  FROM lead_scoring.ledger l JOIN lead_scoring.events e USING (event_id) JOIN lead_scoring.event_rules r USING (rule_id)
+  FROM lead_scoring.ledger l JOIN lead_scoring.events e USING (contact_id, event_id) JOIN lead_scoring.event_rules r USING (rule_id)
  ORDER BY e.contact_id, r.name;
 
 -- Times: an event must happen in the years 1 to 9999 (scoring adds up to 1000
