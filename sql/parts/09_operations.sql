@@ -170,6 +170,11 @@ BEGIN
         RAISE EXCEPTION 'forget_contact: contact_id must not be null' USING ERRCODE = 'null_value_not_allowed';
     END IF;
     IF lead_scoring.distributed() AND NOT lead_scoring.citus_worker() THEN
+        -- (a write to the shard's row first, so that the erasure runs in a transaction
+        -- on the shard's node that ends with the caller's: pg/shard_operations.cpp)
+        EXECUTE pg_catalog.format('UPDATE lead_scoring.shards SET called_at = pg_catalog.now()'
+                                  ' WHERE shard_key OPERATOR(pg_catalog.=) %s',
+                                  lead_scoring.shard_key_of(forget_contact.contact_id));
         RETURN QUERY EXECUTE pg_catalog.format(
             'SELECT f.relation, f.rows FROM lead_scoring.shards s, lead_scoring.erase_contact(%s) f'
             ' WHERE s.shard_key OPERATOR(pg_catalog.=) %s', forget_contact.contact_id,

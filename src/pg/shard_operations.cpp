@@ -67,9 +67,17 @@ int64_t shard_key_of(int64_t contact_id) {
 
 bool ran_in_contact_shard(FunctionCallInfo fcinfo, int64_t contact_id) {
     if (current_placement() || !distributed() || in_routed_call()) return false;
+    const std::string key = std::to_string(shard_key_of(contact_id));
     const std::string sql = "SELECT " + call_text(fcinfo) +
-                            " FROM lead_scoring.shards s WHERE s.shard_key OPERATOR(pg_catalog.=) " +
-                            std::to_string(shard_key_of(contact_id));
+                            " FROM lead_scoring.shards s WHERE s.shard_key OPERATOR(pg_catalog.=) " + key;
+    // A write to the shard's row first: Citus then runs the call in a transaction on
+    // the shard's node that ends with the caller's. A SELECT alone runs there in a
+    // transaction of its own when the caller's statement is not in a transaction
+    // block, so a statement that adjusted several contacts and then failed kept the
+    // adjustments made before the failure (TAP 008 found it).
+    run_sql(("UPDATE lead_scoring.shards SET called_at = pg_catalog.now() WHERE shard_key OPERATOR(pg_catalog.=) " + key)
+                .c_str(),
+            false);
     routing = true;
     try {
         run_sql(sql.c_str(), false);

@@ -274,6 +274,19 @@ my $elsewhere = $coordinator->safe_psql('postgres', sprintf(q{
                           AND n.nodeport = %d) LIMIT 1}, $workers[0]->port));
 ($rc, $out, $err) = $workers[0]->psql('postgres', "SELECT lead_scoring.adjust('m', $elsewhere, 1, 'on a worker')");
 like($err, qr/the shard of contact $elsewhere is not on this node/, 'an operation on a worker names the problem');
+# Operations routed to a shard end with the caller's statement: one that adjusted
+# several contacts and then failed keeps none of them (each call runs in a
+# transaction on the shard's node that the caller's ends).
+($rc, $out, $err) = $coordinator->psql('postgres', q{
+    SELECT lead_scoring.adjust('m', c, CASE WHEN c = 5 THEN 'NaN'::numeric ELSE 1 END, 'half done') FROM generate_series(1, 5) c});
+like($err, qr/NaN|not a number|finite/i, 'the fifth adjustment fails');
+is($coordinator->safe_psql('postgres', q{SELECT count(*) FROM lead_scoring.ledger WHERE reason = 'half done'}), '0',
+   'and the four before it are not kept');
+($rc, $out, $err) = $coordinator->psql('postgres', q{
+    SELECT count(*) FROM generate_series(1, 3) c, lead_scoring.forget_contact(CASE WHEN c < 3 THEN c + 2 ELSE NULL END)});
+like($err, qr/must not be null/, 'a statement of erasures fails at its third');
+is($coordinator->safe_psql('postgres', q{SELECT count(DISTINCT contact_id) FROM lead_scoring.events WHERE contact_id IN (3, 4)}), '2',
+   'and the two contacts erased before it are still there');
 # (operators' and attribute changes are dated by each server's clock)
 $reads{explain} = q{SELECT c.contact_id, x.point_group, x.source, x.rule, x.event_id, x.points,
                            CASE WHEN x.source IN ('manual', 'reset', 'attribute') THEN NULL ELSE x.occurred_at END
