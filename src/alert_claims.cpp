@@ -15,6 +15,8 @@ extern "C" {
 PG_FUNCTION_INFO_V1(lead_scoring_claim_alerts_in_shard);
 Datum lead_scoring_claim_alerts_in_shard(PG_FUNCTION_ARGS) {
     return ls::pg::entry([&]() -> Datum {
+        if (PG_ARGISNULL(0) || PG_ARGISNULL(1) || PG_ARGISNULL(2))
+            throw ls::pg::SqlError(ERRCODE_NULL_VALUE_NOT_ALLOWED, "claim_alerts: batch and lease must not be null");
         const int64 shard_key = PG_GETARG_INT64(0);
         const Datum batch = PG_GETARG_DATUM(1);
         const Datum lease = PG_GETARG_DATUM(2);

@@ -137,6 +137,8 @@ BEGIN
             EXECUTE pg_catalog.format('ALTER TABLE lead_scoring.%I DISABLE TRIGGER USER', t);
             PERFORM pg_catalog.truncate_local_data_after_distributing_table(
                 pg_catalog.format('lead_scoring.%I', t)::pg_catalog.regclass);
+            -- (the truncation turns the propagation back on)
+            PERFORM pg_catalog.set_config('citus.enable_ddl_propagation', 'off', true);
             EXECUTE pg_catalog.format('ALTER TABLE lead_scoring.%I ENABLE TRIGGER USER', t);
         END LOOP;
         PERFORM pg_catalog.set_config('citus.enable_ddl_propagation', 'on', true);
@@ -176,6 +178,9 @@ BEGIN
     RETURNS TABLE (alert_id bigint, attempt integer, payload jsonb)
     LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
     BEGIN
+        IF batch IS NULL OR lease IS NULL THEN
+            RAISE EXCEPTION 'claim_alerts: batch and lease must not be null' USING ERRCODE = 'null_value_not_allowed';
+        END IF;
         -- (literals: Citus plans a multi-shard query for its values)
         RETURN QUERY EXECUTE pg_catalog.format(
             'SELECT x.alert_id, x.attempt, x.payload FROM lead_scoring.shards s'

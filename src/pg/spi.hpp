@@ -78,7 +78,8 @@ void release_result();
 
 // While alive, allocations (palloc) go to a context of its own, deleted with it:
 // for the argument arrays of a large statement, which SPI would otherwise keep
-// until the connection finishes. Datums made inside must not outlive it. Left by
+// until the connection finishes. (An SPI call switches back to SPI's own context:
+// what is allocated after the statement's run goes there, as before.) Datums made inside must not outlive it. Left by
 // an exception, it only switches back: the error caught may live in the context,
 // which its parent's end frees.
 class ScratchMemory {

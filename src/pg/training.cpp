@@ -375,8 +375,9 @@ void gathered_rows(const std::string& model, core::Micros as_of, size_t features
                    const std::function<void(double, double, const core::RawRow&, const std::string&)>& out) {
     connect();
     const TimestampTz at = as_of;
-    const std::string as_of_text(
-        call([&]() -> const char* { return DatumGetCString(DirectFunctionCall1(timestamptz_out, TimestampTzGetDatum(at))); }));
+    // (ISO with a numeric offset, whatever this session's DateStyle and TimeZone: the
+    // shards' nodes read it with their own)
+    const std::string as_of_text(call([&]() -> const char* { return timestamptz_to_str(at); }));
     // (literals, not parameters: Citus plans a multi-shard query for its values)
     const std::string sql =
         "SELECT r.label, r.rule_score, r.raw_row"
