@@ -59,13 +59,7 @@ Datum lead_scoring_claim_alerts_in_shard(PG_FUNCTION_ARGS) {
             const ls::pg::PlacementScope placement(shard_key);
             Datum args[3] = {batch, lease, channels};
             const uint64 n = claim.run(args, nulls);
-            for (uint64 r = 0; r < n; ++r) {
-                const ls::pg::ResultRow row(r);
-                Datum values[3];
-                bool row_nulls[3];
-                for (int c = 0; c < 3; ++c) values[c] = row.value(c + 1, &row_nulls[c]);
-                put(values, row_nulls);
-            }
+            ls::pg::put_result_rows(n, put);
             ls::pg::finish();
         });
         return Datum(0);

@@ -79,13 +79,7 @@ Datum lead_scoring_judged_scores(PG_FUNCTION_ARGS) {
                     "  FROM lead_scoring.shards s CROSS JOIN LATERAL lead_scoring.judged_scores_in_shard(s.shard_key, " +
                     ls::pg::sql_literal(a.model) + ", " + ls::pg::sql_literal(a.as_of_text) + "::pg_catalog.timestamptz) j";
                 const uint64 n = ls::pg::run_sql(sql.c_str(), true);
-                for (uint64 r = 0; r < n; ++r) {
-                    const ls::pg::ResultRow row(r);
-                    Datum values[4];
-                    bool nulls[4];
-                    for (int c = 0; c < 4; ++c) values[c] = row.value(c + 1, &nulls[c]);
-                    put(values, nulls);
-                }
+                ls::pg::put_result_rows(n, put);
                 ls::pg::finish();
                 return;
             }

@@ -119,13 +119,7 @@ Datum lead_scoring_explain_prediction(PG_FUNCTION_ARGS) {
                         ls::pg::sql_literal(model) + ", " + std::to_string(contact_id) +
                         ") x WHERE s.shard_key OPERATOR(pg_catalog.=) " + std::to_string(ls::pg::shard_key_of(contact_id));
                     const uint64 n = ls::pg::run_sql(sql.c_str(), true);
-                    for (uint64 r = 0; r < n; ++r) {
-                        const ls::pg::ResultRow row(r);
-                        Datum values[3];
-                        bool nulls[3];
-                        for (int c = 0; c < 3; ++c) values[c] = row.value(c + 1, &nulls[c]);
-                        put(values, nulls);
-                    }
+                    ls::pg::put_result_rows(n, put);
                     ls::pg::finish();
                     return;
                 }
