@@ -73,7 +73,7 @@ Datum lead_scoring_judged_scores(PG_FUNCTION_ARGS) {
             // On a Citus coordinator, every shard judges its contacts
             // (judged_scores_in_shard, pushed down to each), and their rows come here.
             ls::pg::connect();
-            if (ls::pg::distributed() && !ls::pg::current_placement()) {
+            if (ls::pg::on_coordinator()) {
                 const std::string sql =
                     "SELECT j.contact_id, j.score, j.converted_at, j.first_event_at"
                     "  FROM lead_scoring.shards s CROSS JOIN LATERAL lead_scoring.judged_scores_in_shard(s.shard_key, " +

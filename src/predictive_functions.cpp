@@ -112,7 +112,7 @@ Datum lead_scoring_explain_prediction(PG_FUNCTION_ARGS) {
             ls::pg::as_extension_owner(fcinfo, [&](Oid) {
                 // On a Citus coordinator, in the contact's shard (one routed query).
                 ls::pg::connect();
-                if (ls::pg::distributed() && !ls::pg::current_placement()) {
+                if (ls::pg::on_coordinator()) {
                     const std::string sql =
                         "SELECT x.feature, x.value, x.contribution FROM lead_scoring.shards s"
                         " CROSS JOIN LATERAL lead_scoring.explain_prediction_in_shard(s.shard_key, " +

@@ -120,6 +120,8 @@ bool distributed() {
     return is.run(nullptr, nullptr, true) == 1 && column_bool(0, 1);
 }
 
+bool on_coordinator() { return !current_placement() && distributed(); }
+
 int64_t key_in_hash_range(int32 low, int32 high) {
     if (low > high) throw SqlError(ERRCODE_INVALID_PARAMETER_VALUE, "lead_scoring: empty hash range");
     return call([&]() -> int64 {

@@ -34,6 +34,10 @@ const Placement* current_placement();
 // Has lead_scoring.distribute() made this a Citus cluster?
 bool distributed();
 
+// Is this call on a Citus cluster but outside every shard's placement (on the
+// coordinator), so that work on contacts must go to the shards? (Needs SPI.)
+bool on_coordinator();
+
 // The smallest non-negative contact_id whose hash falls in [low, high].
 int64_t key_in_hash_range(int32 low, int32 high);
 

@@ -66,7 +66,7 @@ int64_t shard_key_of(int64_t contact_id) {
 }
 
 bool ran_in_contact_shard(FunctionCallInfo fcinfo, int64_t contact_id) {
-    if (current_placement() || !distributed() || in_routed_call()) return false;
+    if (!on_coordinator() || in_routed_call()) return false;
     const std::string key = std::to_string(shard_key_of(contact_id));
     const std::string sql = "SELECT " + call_text(fcinfo) +
                             " FROM lead_scoring.shards s WHERE s.shard_key OPERATOR(pg_catalog.=) " + key;
@@ -93,13 +93,13 @@ bool ran_in_contact_shard(FunctionCallInfo fcinfo, int64_t contact_id) {
 }
 
 ContactPlacement::ContactPlacement(int64_t contact_id) {
-    if (!current_placement() && distributed()) scope_.emplace(contact_id);
+    if (on_coordinator()) scope_.emplace(contact_id);
 }
 
 ContactPlacement::~ContactPlacement() = default;
 
 std::optional<int64_t> ran_in_every_shard(FunctionCallInfo fcinfo) {
-    if (current_placement() || !distributed() || in_routed_call()) return std::nullopt;
+    if (!on_coordinator() || in_routed_call()) return std::nullopt;
     // Every shard must have its row, or its contacts would be left out.
     run_sql("SELECT pg_catalog.count(*) FROM pg_catalog.pg_dist_shard"
             " WHERE logicalrelid OPERATOR(pg_catalog.=) '\"lead_scoring\".contacts'::pg_catalog.regclass",

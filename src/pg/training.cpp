@@ -453,7 +453,7 @@ std::vector<TrainedTerm> train_model(const RuleCache& rules, const std::string& 
     connect();
     const std::string features_json = feature_set_json(model_id);
     FeatureSet features(json_datum(features_json), TopTransactionContext);
-    const bool gather = distributed() && !current_placement();
+    const bool gather = on_coordinator();
     finish();
     if (features.features().empty())
         throw SqlError(ERRCODE_INVALID_PARAMETER_VALUE, "train: model \"" + model + "\" has no features",
