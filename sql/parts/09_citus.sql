@@ -263,6 +263,11 @@ BEGIN
     IF NOT lead_scoring.distributed() OR lead_scoring.citus_worker() THEN
         RETURN;
     END IF;
+    -- Citus removes a dropped table's metadata from the workers only with DDL
+    -- propagation on: off (as a session may have it), the workers would keep
+    -- entries for tables that no longer exist, and a later distribute() could fail
+    -- on them. On until the end of this transaction (the tables drop after this).
+    PERFORM pg_catalog.set_config('citus.enable_ddl_propagation', 'on', true);
     PERFORM pg_catalog.citus_drop_all_shards(p.logicalrelid, 'lead_scoring', c.relname::text)
        FROM pg_catalog.pg_dist_partition p
        JOIN pg_catalog.pg_class c ON c.oid OPERATOR(pg_catalog.=) p.logicalrelid

@@ -75,11 +75,31 @@ END $$;
 -- suggestion (one statement: the budget is read once); recompute and evaluate
 -- then show their effect. Returns how many rules changed.
 CREATE OR REPLACE FUNCTION lead_scoring.apply_suggested_points(model text) RETURNS bigint
-LANGUAGE sql VOLATILE SET search_path = pg_catalog, pg_temp AS $$
-    WITH s AS (SELECT * FROM lead_scoring.suggest_points(apply_suggested_points.model)),
-    e AS (UPDATE lead_scoring.event_rules r SET points = s.suggested_points FROM s
-           WHERE s.rule_kind = 'event' AND r.rule_id = s.rule_id AND r.points <> s.suggested_points RETURNING 1),
-    a AS (UPDATE lead_scoring.attribute_rules r SET points = s.suggested_points FROM s
-           WHERE s.rule_kind = 'attribute' AND r.rule_id = s.rule_id AND r.points <> s.suggested_points RETURNING 1)
-    SELECT (SELECT count(*) FROM e) + (SELECT count(*) FROM a);
-$$;
+LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, pg_temp AS $$
+-- (PL/pgSQL: Citus cannot plan an SQL function's parameters in a write of a
+-- reference table; the suggestions go to each rule table in one UPDATE, so that the
+-- rules change, and the contacts are rescored, once per table)
+DECLARE
+    event_ids bigint[];
+    event_points numeric[];
+    attribute_ids bigint[];
+    attribute_points numeric[];
+    events_changed bigint;
+    attributes_changed bigint;
+BEGIN
+    SELECT array_agg(s.rule_id) FILTER (WHERE s.rule_kind = 'event'),
+           array_agg(s.suggested_points) FILTER (WHERE s.rule_kind = 'event'),
+           array_agg(s.rule_id) FILTER (WHERE s.rule_kind = 'attribute'),
+           array_agg(s.suggested_points) FILTER (WHERE s.rule_kind = 'attribute')
+      INTO event_ids, event_points, attribute_ids, attribute_points
+      FROM lead_scoring.suggest_points(apply_suggested_points.model) s;
+    UPDATE lead_scoring.event_rules r SET points = u.points
+      FROM unnest(event_ids, event_points) u(rule_id, points)
+     WHERE r.rule_id = u.rule_id AND r.points <> u.points;
+    GET DIAGNOSTICS events_changed = ROW_COUNT;
+    UPDATE lead_scoring.attribute_rules r SET points = u.points
+      FROM unnest(attribute_ids, attribute_points) u(rule_id, points)
+     WHERE r.rule_id = u.rule_id AND r.points <> u.points;
+    GET DIAGNOSTICS attributes_changed = ROW_COUNT;
+    RETURN events_changed + attributes_changed;
+END $$;

@@ -9,7 +9,11 @@
 extern "C" {
 #include "access/xact.h"
 #include "utils/fmgrprotos.h"
+#include "catalog/namespace.h"
+#include "catalog/pg_class.h"
+#include "miscadmin.h"
 #include "utils/lsyscache.h"
+#include "utils/syscache.h"
 }
 
 namespace ls::pg {
@@ -191,8 +195,46 @@ PlacementScope::PlacementScope(Relation relation, const char* table) : previous_
     scope_shard = shard;
 }
 
+namespace {
+
+// Runs `body` as the owner of lead_scoring.contacts (the extension's owner): Citus's
+// get_shard_id_for_distribution_column checks the caller's privileges on the table,
+// and the roles that call a function run in a shard (lead_scoring_reader's
+// evaluate, an admin's recompute) may not read the contacts themselves.
+template <typename F>
+void as_contacts_owner(F&& body) {
+    struct Saved {
+        Oid user = InvalidOid;
+        int context = 0;
+        // (SetUserIdAndSecContext raises nothing: safe while a C++ error unwinds)
+        ~Saved() {
+            if (OidIsValid(user)) SetUserIdAndSecContext(user, context);
+        }
+    } saved;
+    call([&] {
+        Oid user;
+        int context;
+        GetUserIdAndSecContext(&user, &context);
+        const Oid contacts = get_relname_relid("contacts", get_namespace_oid("lead_scoring", false));
+        HeapTuple tuple = SearchSysCache1(RELOID, ObjectIdGetDatum(contacts));
+        if (!HeapTupleIsValid(tuple)) elog(ERROR, "lead_scoring: cache lookup failed for relation %u", contacts);
+        const Oid owner = reinterpret_cast<Form_pg_class>(GETSTRUCT(tuple))->relowner;
+        ReleaseSysCache(tuple);
+        SetUserIdAndSecContext(owner, context | SECURITY_LOCAL_USERID_CHANGE);
+        saved.user = user;
+        saved.context = context;
+    });
+    body();
+}
+
+}  // namespace
+
 PlacementScope::PlacementScope(int64_t contact_key) : previous_(scope_shard) {
     register_once();
+    as_contacts_owner([&] { scope_shard = shard_of_contact(contact_key); });
+}
+
+int64_t PlacementScope::shard_of_contact(int64_t contact_key) {
     static Statement shard(
         // (the schema quoted: placed_sql leaves it alone in a placement)
         "SELECT pg_catalog.get_shard_id_for_distribution_column('\"lead_scoring\".contacts'::pg_catalog.regclass, $1)",
@@ -210,7 +252,7 @@ PlacementScope::PlacementScope(int64_t contact_key) : previous_(scope_shard) {
         throw SqlError(ERRCODE_FEATURE_NOT_SUPPORTED,
                        "lead_scoring: the shard of contact " + std::to_string(contact_key) + " is not on this node",
                        "On Citus, call the extension's operations on the coordinator.");
-    scope_shard = shard_id;
+    return shard_id;
 }
 
 PlacementScope::~PlacementScope() { scope_shard = previous_; }

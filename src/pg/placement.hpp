@@ -70,6 +70,7 @@ public:
     PlacementScope& operator=(const PlacementScope&) = delete;
 
 private:
+    static int64_t shard_of_contact(int64_t contact_key);
     int64_t previous_ = 0;
 };
 

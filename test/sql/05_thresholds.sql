@@ -30,7 +30,8 @@ INSERT INTO lead_scoring.events (contact_id, event_type, properties) VALUES
 INSERT INTO lead_scoring.events (contact_id, event_type) VALUES (1, 'bounce'), (1, 'bounce');
 INSERT INTO lead_scoring.events (contact_id, event_type) VALUES (1, 'demo_request');
 
-SELECT a.alert_id, t.name AS threshold, a.contact_id, a.score, e.event_type, e.properties->>'url' AS url
+-- (alerts numbered in id order: on Citus a worker's ids start at its own range)
+SELECT row_number() OVER (ORDER BY a.alert_id) AS alert_no, t.name AS threshold, a.contact_id, a.score, e.event_type, e.properties->>'url' AS url
   FROM lead_scoring.alerts a JOIN lead_scoring.thresholds t USING (threshold_id)
   LEFT JOIN lead_scoring.events e USING (contact_id, event_id)
  ORDER BY a.alert_id;
