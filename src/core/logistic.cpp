@@ -90,11 +90,16 @@ LogisticFit fit_logistic(RowSource& rows, size_t columns, const LogisticOptions&
             break;
         }
     }
-    // Standard errors from the penalised Hessian at the final coefficients.
-    double log_likelihood = 0;
-    accumulate(log_likelihood);
-    fit.log_likelihood = log_likelihood;
-    hessian.diagonal() += penalty;
+    // Standard errors from the penalised Hessian at the final coefficients. Once
+    // converged, the last iteration's (at coefficients that moved by less than the
+    // tolerance since) is that Hessian to within it, as MADlib reports it: one
+    // pass over the rows fewer.
+    if (!fit.converged) {
+        double log_likelihood = 0;
+        accumulate(log_likelihood);
+        fit.log_likelihood = log_likelihood;
+        hessian.diagonal() += penalty;
+    }
     const Eigen::MatrixXd full = hessian.selfadjointView<Eigen::Lower>();
     const Eigen::MatrixXd inverse = full.ldlt().solve(Eigen::MatrixXd::Identity(k, k));
     fit.coefficients.assign(beta.data(), beta.data() + k);

@@ -3,6 +3,7 @@
 #include "core/contact_state.hpp"
 #include "core/model.hpp"
 
+#include <cmath>
 #include <cstring>
 #include "core/logistic.hpp"
 #include <stdexcept>
@@ -27,13 +28,55 @@ T take(const std::string& in, size_t& at) {
 
 }  // namespace
 
+// Each value is a tag byte, then its number (none for 0 or missing (NaN), a
+// varint for a whole number up to 2^56, else the double's 8 bytes), then its category (a varint
+// length and the bytes) when it has one: a row of counts, mostly 0 or small, takes
+// a byte or two per feature rather than twelve, so that the rows of a large train
+// stay in memory.
+namespace {
+
+enum RawTag : uint8_t { kZero = 0, kWhole = 1, kDouble = 2, kMissing = 3, kHasCategory = 4 };
+constexpr double kLargestWhole = 72057594037927936.0;  // 2^56
+
+void put_varint(std::string& out, uint64_t v) {
+    while (v >= 0x80) {
+        out.push_back(static_cast<char>((v & 0x7f) | 0x80));
+        v >>= 7;
+    }
+    out.push_back(static_cast<char>(v));
+}
+
+uint64_t take_varint(const std::string& in, size_t& at) {
+    uint64_t v = 0;
+    for (int shift = 0; shift < 64; shift += 7) {
+        if (at >= in.size()) throw std::runtime_error("lead_scoring: a raw feature row is cut short");
+        const uint8_t b = static_cast<uint8_t>(in[at++]);
+        v |= static_cast<uint64_t>(b & 0x7f) << shift;
+        if (!(b & 0x80)) return v;
+    }
+    throw std::runtime_error("lead_scoring: a raw feature row has a bad number");
+}
+
+}  // namespace
+
 std::string encode_raw_row(const RawRow& row) {
     std::string out;
+    out.reserve(row.size() * 2);
     for (const RawValue& v : row) {
-        put_bytes(out, &v.number, sizeof(double));
-        const uint32_t len = v.category ? static_cast<uint32_t>(v.category->size()) : UINT32_MAX;
-        put_bytes(out, &len, sizeof(len));
-        if (v.category) out += *v.category;
+        const double x = v.number;
+        // (-0.0 keeps its sign: it takes the double's bytes)
+        const bool missing = std::isnan(x);
+        const bool zero = x == 0 && !std::signbit(x);
+        const bool whole = !zero && x > 0 && x < kLargestWhole && x == std::floor(x);
+        uint8_t tag = missing ? kMissing : zero ? kZero : whole ? kWhole : kDouble;
+        if (v.category) tag |= kHasCategory;
+        out.push_back(static_cast<char>(tag));
+        if (whole) put_varint(out, static_cast<uint64_t>(x));
+        else if (!zero && !missing) put_bytes(out, &x, sizeof x);
+        if (v.category) {
+            put_varint(out, v.category->size());
+            out += *v.category;
+        }
     }
     return out;
 }
@@ -42,14 +85,31 @@ RawRow decode_raw_row(const std::string& bytes, size_t features) {
     RawRow row(features);
     size_t at = 0;
     for (RawValue& v : row) {
-        v.number = take<double>(bytes, at);
-        const uint32_t len = take<uint32_t>(bytes, at);
-        if (len != UINT32_MAX) {
-            if (at + len > bytes.size()) throw std::runtime_error("lead_scoring: a raw feature row is cut short");
+        const uint8_t tag = take<uint8_t>(bytes, at);
+        switch (tag & ~kHasCategory) {
+            case kZero:
+                v.number = 0;
+                break;
+            case kWhole:
+                v.number = static_cast<double>(take_varint(bytes, at));
+                break;
+            case kDouble:
+                v.number = take<double>(bytes, at);
+                break;
+            case kMissing:
+                v.number = std::nan("");
+                break;
+            default:
+                throw std::runtime_error("lead_scoring: a raw feature row has a bad value tag");
+        }
+        if (tag & kHasCategory) {
+            const uint64_t len = take_varint(bytes, at);
+            if (len > bytes.size() - at) throw std::runtime_error("lead_scoring: a raw feature row is cut short");
             v.category = bytes.substr(at, len);
             at += len;
         }
     }
+    if (at != bytes.size()) throw std::runtime_error("lead_scoring: a raw feature row has bytes left over");
     return row;
 }
 

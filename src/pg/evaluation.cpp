@@ -12,6 +12,8 @@ namespace {
 
 constexpr int64_t kChunkContacts = 1000;
 
+}  // namespace
+
 std::string conversion_type_of(const std::string& model) {
     static Statement s("SELECT conversion_event_type FROM lead_scoring.models WHERE name OPERATOR(pg_catalog.=) $1",
                        {TEXTOID});
@@ -24,65 +26,74 @@ std::string conversion_type_of(const std::string& model) {
     return column_text(0, 1);
 }
 
-// Judges the contacts of one chunk; returns how many were read and the last id.
-std::pair<size_t, int64_t> judge_chunk(const RuleCache& rules, size_t mi, const std::string& conversion,
-                                       int64_t from, core::Micros as_of,
-                                       const std::function<void(const JudgedContact&)>& out) {
-    const core::ModelDef& model = rules.models[mi];
-    const std::vector<ChunkContact> contacts = read_contacts(from, INT64_MAX, kChunkContacts, true);
-    if (contacts.empty()) return {0, 0};
-    const int64_t first = contacts.front().contact_id, last = contacts.back().contact_id;
-    const std::vector<ChunkEvent> events = read_events(rules, mi, first, last, true, conversion);
-    const std::vector<StoredEntry> entries = read_entries(model.id, first, last, true);
-    const std::vector<ContactFitHistory> fit_histories = read_fit_history(rules, mi, first, last, true);
-    size_t hi = 0;
-
-    size_t ei = 0, ni = 0;
-    std::vector<core::ReplayEvent> contact_events;
-    std::vector<core::ReplayEntry> contact_entries;
-    for (const ChunkContact& c : contacts) {
-        while (ei < events.size() && events[ei].contact_id < c.contact_id) ++ei;
-        while (ni < entries.size() && entries[ni].contact_id < c.contact_id) ++ni;
-        JudgedContact judged;
-        judged.contact_id = c.contact_id;
-        std::optional<size_t> conversion_index;
-        contact_events.clear();
-        for (; ei < events.size() && events[ei].contact_id == c.contact_id; ++ei) {
-            const ChunkEvent& e = events[ei];
-            if (e.replay.occurred_at > as_of) continue;
-            if (!judged.first_event_at) judged.first_event_at = e.replay.occurred_at;
-            if (e.is_conversion && !conversion_index) {
-                conversion_index = contact_events.size();
-                judged.converted_at = e.replay.occurred_at;
-            }
-            contact_events.push_back(e.replay);
-        }
-        contact_entries.clear();
-        for (; ni < entries.size() && entries[ni].contact_id == c.contact_id; ++ni)
-            if (model.group(entries[ni].replay.group_id)) contact_entries.push_back(entries[ni].replay);
-        if (c.created_at > as_of && !judged.first_event_at) continue;  // did not exist yet
-
-        core::ContactState state;
-        core::ContactScorer scorer(model, state, true);
-        try {
-            // The attributes in force at each moment: a converted contact is judged with
-            // those it had just before its first conversion, the others as of as_of.
-            const ContactFitHistory* fits = fit_history_of(fit_histories, hi, c.contact_id);
-            scorer.on_fit(fits ? fits->first : evaluate_fit(rules, mi, c.attributes));
-            static const std::vector<core::ReplayFit> no_fits;
-            core::replay_history(scorer, contact_events, contact_entries, as_of, conversion_index,
-                                 fits ? fits->later : no_fits);
-        } catch (const core::PointsError& e) {
-            throw points_error(e, "evaluate: contact " + std::to_string(c.contact_id) + " in model \"" +
-                                      model.name + "\"");
-        }
-        judged.score = scorer.current().total;
-        out(judged);
+ChunkHistory read_chunk_history(const RuleCache& rules, size_t mi, const std::string& conversion, int64_t from,
+                                bool read_only, const std::function<void(int64_t, int64_t, bool)>& before_events,
+                                const EventObserver* observe) {
+    ChunkHistory h;
+    h.contacts = read_contacts(from, INT64_MAX, kChunkContacts, read_only);
+    h.complete = h.contacts.size() < static_cast<size_t>(kChunkContacts);
+    if (h.contacts.empty()) return h;
+    const int64_t first = h.contacts.front().contact_id, last = h.contacts.back().contact_id;
+    if (before_events) before_events(first, last, h.complete);
+    h.events = read_events(rules, mi, first, last, read_only, conversion, observe);
+    h.entries = read_entries(rules.models[mi].id, first, last, read_only);
+    h.fits = read_fit_history(rules, mi, first, last, read_only);
+    size_t ei = 0, ni = 0, hi = 0;
+    for (const ChunkContact& c : h.contacts) {
+        ChunkHistory::Span span;
+        while (ei < h.events.size() && h.events[ei].contact_id < c.contact_id) ++ei;
+        span.events_begin = ei;
+        while (ei < h.events.size() && h.events[ei].contact_id == c.contact_id) ++ei;
+        span.events_end = ei;
+        while (ni < h.entries.size() && h.entries[ni].contact_id < c.contact_id) ++ni;
+        span.entries_begin = ni;
+        while (ni < h.entries.size() && h.entries[ni].contact_id == c.contact_id) ++ni;
+        span.entries_end = ni;
+        span.fits = fit_history_of(h.fits, hi, c.contact_id);
+        h.spans.push_back(span);
     }
-    return {contacts.size(), last};
+    return h;
 }
 
-}  // namespace
+std::optional<JudgedContact> judge_contact(const RuleCache& rules, size_t mi, const ChunkHistory& h, size_t k,
+                                           core::Micros as_of) {
+    const core::ModelDef& model = rules.models[mi];
+    const ChunkContact& c = h.contacts[k];
+    const ChunkHistory::Span& span = h.spans[k];
+    JudgedContact judged;
+    judged.contact_id = c.contact_id;
+    std::optional<size_t> conversion_index;
+    std::vector<core::ReplayEvent> contact_events;
+    for (size_t ei = span.events_begin; ei < span.events_end; ++ei) {
+        const ChunkEvent& e = h.events[ei];
+        if (e.replay.occurred_at > as_of) continue;
+        if (!judged.first_event_at) judged.first_event_at = e.replay.occurred_at;
+        if (e.is_conversion && !conversion_index) {
+            conversion_index = contact_events.size();
+            judged.converted_at = e.replay.occurred_at;
+        }
+        contact_events.push_back(e.replay);
+    }
+    if (c.created_at > as_of && !judged.first_event_at) return std::nullopt;  // did not exist yet
+    std::vector<core::ReplayEntry> contact_entries;
+    for (size_t ni = span.entries_begin; ni < span.entries_end; ++ni)
+        if (model.group(h.entries[ni].replay.group_id)) contact_entries.push_back(h.entries[ni].replay);
+
+    core::ContactState state;
+    core::ContactScorer scorer(model, state, true);
+    try {
+        // The attributes in force at each moment: a converted contact is judged with
+        // those it had just before its first conversion, the others as of as_of.
+        scorer.on_fit(span.fits ? span.fits->first : evaluate_fit(rules, mi, c.attributes));
+        static const std::vector<core::ReplayFit> no_fits;
+        core::replay_history(scorer, contact_events, contact_entries, as_of, conversion_index,
+                             span.fits ? span.fits->later : no_fits);
+    } catch (const core::PointsError& e) {
+        throw points_error(e, "evaluate: contact " + std::to_string(c.contact_id) + " in model \"" + model.name + "\"");
+    }
+    judged.score = scorer.current().total;
+    return judged;
+}
 
 void judge_contacts(const RuleCache& rules, const std::string& model, core::Micros as_of,
                     const std::function<void(const JudgedContact&)>& out, const std::function<void()>& after_chunk) {
@@ -94,11 +105,13 @@ void judge_contacts(const RuleCache& rules, const std::string& model, core::Micr
     for (;;) {
         call([] { CHECK_FOR_INTERRUPTS(); });
         connect();  // one SPI connection per chunk: finishing it frees what the chunk read
-        const auto [read, last] = judge_chunk(rules, mi, conversion, from, as_of, out);
+        const ChunkHistory h = read_chunk_history(rules, mi, conversion, from, true);
+        for (size_t k = 0; k < h.contacts.size(); ++k)
+            if (const std::optional<JudgedContact> judged = judge_contact(rules, mi, h, k, as_of)) out(*judged);
         if (after_chunk) after_chunk();
         finish();
-        if (read < static_cast<size_t>(kChunkContacts) || last == INT64_MAX) break;
-        from = last + 1;
+        if (h.complete || h.contacts.back().contact_id == INT64_MAX) break;
+        from = h.contacts.back().contact_id + 1;
     }
 }
 

@@ -51,7 +51,8 @@ std::vector<ChunkContact> read_contacts(int64_t first, int64_t last, int64_t lim
 }
 
 std::vector<ChunkEvent> read_events(const RuleCache& rules, size_t model_index, int64_t first, int64_t last,
-                                    bool read_only, const std::optional<std::string>& conversion_type) {
+                                    bool read_only, const std::optional<std::string>& conversion_type,
+                                    const EventObserver* observe) {
     static Statement s(
         "SELECT event_id, contact_id, event_type, occurred_at, properties FROM lead_scoring.events"
         " WHERE contact_id OPERATOR(pg_catalog.>=) $1 AND contact_id OPERATOR(pg_catalog.<=) $2",
@@ -74,6 +75,15 @@ std::vector<ChunkEvent> read_events(const RuleCache& rules, size_t model_index, 
         ev.replay.occurred_at = DatumGetTimestampTz(row.value(4, &isnull));
         const std::string event_type = row.text(3);
         ev.is_conversion = conversion_type && event_type == *conversion_type;
+        if (observe) {
+            Datum raw = row.value(5, &isnull);
+            {
+                const MemoryContextScope scope(per_event);
+                const Datum properties = call([&]() -> Datum { return PointerGetDatum(PG_DETOAST_DATUM(raw)); });
+                (*observe)(ev, event_type, properties);
+            }
+            MemoryContextReset(per_event);
+        }
         if (const EventTypeRules* type = rules.rules_for(event_type)) {
             Datum raw = row.value(5, &isnull);
             {
@@ -198,11 +208,13 @@ std::vector<ContactFitHistory> read_fit_history(const RuleCache& rules, size_t m
         const Datum raw = row.value(3, &isnull);
         const Datum attributes = call([&]() -> Datum { return PointerGetDatum(PG_DETOAST_DATUM(raw)); });
         core::FitResult fit = evaluate_fit(rules, model_index, attributes);
+        const core::Micros changed_at = DatumGetTimestampTz(row.value(2, &isnull));
         if (out.empty() || out.back().contact_id != contact) {
-            out.push_back(ContactFitHistory{contact, std::move(fit), {}});
+            out.push_back(ContactFitHistory{contact, std::move(fit), {}, {}});
         } else {
-            out.back().later.push_back(core::ReplayFit{DatumGetTimestampTz(row.value(2, &isnull)), std::move(fit)});
+            out.back().later.push_back(core::ReplayFit{changed_at, std::move(fit)});
         }
+        out.back().changes.emplace_back(changed_at, attributes);
     }
     return out;
 }

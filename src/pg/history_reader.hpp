@@ -5,6 +5,7 @@
 // connection's memory: callers connect and finish once per chunk.
 #pragma once
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -24,7 +25,13 @@ struct ChunkEvent {
     int64_t contact_id = 0;
     bool is_conversion = false;  // of the type the caller asked about
     core::ReplayEvent replay;
+    // The predictive features that count the event (train's observer fills it).
+    std::vector<uint32_t> feature_hits;
 };
+
+// Sees each event as read_events reads it: its type and its detoasted properties
+// (in a memory context reset after the event).
+using EventObserver = std::function<void(ChunkEvent& event, const std::string& event_type, Datum properties)>;
 
 // One operator entry of the ledger (manual or reset), with what it takes to write
 // it again.
@@ -49,7 +56,8 @@ std::vector<ChunkContact> read_contacts(int64_t first, int64_t last, int64_t lim
 // (occurred_at, event_id), each with the rules of the model (its index in the cache)
 // that award it; is_conversion marks the events of `conversion_type`.
 std::vector<ChunkEvent> read_events(const RuleCache& rules, size_t model_index, int64_t first, int64_t last,
-                                    bool read_only, const std::optional<std::string>& conversion_type = std::nullopt);
+                                    bool read_only, const std::optional<std::string>& conversion_type = std::nullopt,
+                                    const EventObserver* observe = nullptr);
 
 // A stored ledger row of the model, with where it is (recompute keeps the rows it
 // would write identically and deletes the others by their tid).
@@ -84,6 +92,8 @@ struct ContactFitHistory {
     int64_t contact_id = 0;
     core::FitResult first;
     std::vector<core::ReplayFit> later;
+    // Every change, oldest first: its time and its attributes (detoasted).
+    std::vector<std::pair<core::Micros, Datum>> changes;
 };
 // Of the contacts in [first, last] that have a history, by contact. (A contact
 // without one, loaded by hand with the triggers off, is fitted with its current

@@ -133,6 +133,14 @@ void FeatureSet::count_event(core::RawRow& row, const std::string& event_type, D
         if (features_[i].filter.holds_for(properties)) row[i].number += 1;
 }
 
+void FeatureSet::event_hits(const std::string& event_type, Datum properties, std::vector<uint32_t>& out) const {
+    out.clear();
+    auto it = by_event_type_.find(event_type);
+    if (it == by_event_type_.end()) return;
+    for (size_t i : it->second)
+        if (features_[i].filter.holds_for(properties)) out.push_back(static_cast<uint32_t>(i));
+}
+
 void FeatureSet::finish(core::RawRow& row, Datum attributes) const {
     for (size_t i = 0; i < features_.size(); ++i) {
         const CompiledFeature& f = features_[i];

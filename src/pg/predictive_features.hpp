@@ -49,6 +49,12 @@ public:
     // finish with its attributes (detoasted jsonb) to read the attribute features.
     void start(core::RawRow& row) const;
     void count_event(core::RawRow& row, const std::string& event_type, Datum properties) const;
+    // The event_count features an event counts in (indices into features()), in
+    // `out`: a row counts it later with count_hits, without reading it again.
+    void event_hits(const std::string& event_type, Datum properties, std::vector<uint32_t>& out) const;
+    static void count_hits(core::RawRow& row, const std::vector<uint32_t>& hits) {
+        for (uint32_t i : hits) row[i].number += 1;
+    }
     void finish(core::RawRow& row, Datum attributes) const;
 
 private:

@@ -35,6 +35,22 @@ struct Moment {
     double rule_score = 0;  // the judged rule score, in units (for rules_auc)
 };
 
+// Writes the refreshed states and probabilities of a chunk of one model's score
+// rows: only these two columns change (scores, due times and side tables do not),
+// in one narrow UPDATE. Returns the rows written.
+int64_t write_probabilities(int32_t model_id, const std::vector<Datum>& contacts, const std::vector<Datum>& states,
+                            const std::vector<Datum>& probabilities, const std::vector<bool>& probability_null) {
+    static Statement update(
+        "UPDATE lead_scoring.contact_scores s SET state = u.state, conversion_probability = u.p"
+        "  FROM ROWS FROM (pg_catalog.unnest($2::pg_catalog.int8[]), pg_catalog.unnest($3::pg_catalog.bytea[]),"
+        "                  pg_catalog.unnest($4::pg_catalog.float8[])) u(c, state, p)"
+        " WHERE s.model_id OPERATOR(pg_catalog.=) $1 AND s.contact_id OPERATOR(pg_catalog.=) u.c",
+        {INT4OID, INT8ARRAYOID, BYTEAARRAYOID, FLOAT8ARRAYOID});
+    Datum u[4] = {Int32GetDatum(model_id), make_array(contacts, {}, INT8OID), make_array(states, {}, BYTEAOID),
+                  make_array(probabilities, probability_null, FLOAT8OID)};
+    return static_cast<int64_t>(update.run(u, nullptr));
+}
+
 // Raw rows of `moments` (sorted by contact, all in [first, last]), in their order.
 // `current`: the contacts' events of any time and their current attributes.
 void raw_rows(const FeatureSet& features, const std::vector<Moment>& moments, bool current,
@@ -183,7 +199,13 @@ public:
         };
         const Read r = call([&]() -> Read {
             Read out;
-            if (!tuplestore_gettupleslot(store_, true, false, slot_)) return out;
+            // A row read back from a temporary file is allocated in the current
+            // context and freed by the next read: in the store's own, so that it
+            // outlives the SPI connections between reads (refresh_kept's chunks).
+            const MemoryContext old = MemoryContextSwitchTo(context_);
+            const bool found = tuplestore_gettupleslot(store_, true, false, slot_);
+            MemoryContextSwitchTo(old);
+            if (!found) return out;
             bool isnull;
             out.label = DatumGetFloat8(slot_getattr(slot_, 1, &isnull));
             bytea* b = DatumGetByteaPP(slot_getattr(slot_, 2, &isnull));
@@ -235,6 +257,239 @@ private:
     size_t columns_;
     RowStore store_;
 };
+
+Datum json_datum(const std::string& json) {
+    const char* text = json.c_str();
+    return call([&]() -> Datum { return DirectFunctionCall1(jsonb_in, CStringGetDatum(text)); });
+}
+
+// One node: the score rows train refreshes, each with its state as stored and its
+// current raw row (events of any time, current attributes), kept in a tuplestore
+// until the fit is stored.
+class CurrentRows {
+public:
+    void put(int64_t contact_id, const std::string& state, const std::string& raw_row) {
+        std::string bytes(sizeof contact_id + sizeof(uint32_t), '\0');
+        const uint32_t state_size = static_cast<uint32_t>(state.size());
+        std::memcpy(bytes.data(), &contact_id, sizeof contact_id);
+        std::memcpy(bytes.data() + sizeof contact_id, &state_size, sizeof state_size);
+        bytes += state;
+        bytes += raw_row;
+        store_.put(0, bytes.data(), bytes.size());
+        ++count_;
+    }
+    void rewind() { store_.rewind(); }
+    bool next(int64_t& contact_id, std::string& state, std::string& raw_row) {
+        double unused;
+        const char* data;
+        size_t len;
+        if (!store_.next(unused, data, len)) return false;
+        uint32_t state_size;
+        if (len < sizeof contact_id + sizeof state_size)
+            throw SqlError(ERRCODE_INTERNAL_ERROR, "lead_scoring: a kept score row is cut short");
+        std::memcpy(&contact_id, data, sizeof contact_id);
+        std::memcpy(&state_size, data + sizeof contact_id, sizeof state_size);
+        const size_t head = sizeof contact_id + sizeof state_size;
+        if (len < head + state_size) throw SqlError(ERRCODE_INTERNAL_ERROR, "lead_scoring: a kept score row is cut short");
+        state.assign(data + head, state_size);
+        raw_row.assign(data + head + state_size, len - head - state_size);
+        return true;
+    }
+    size_t size() const { return count_; }
+
+private:
+    RowStore store_;
+    size_t count_ = 0;
+};
+
+// The attributes in force at a moment, from a contact's history: the latest change
+// at or before it, else the first; none without a history.
+Datum attributes_at(const ContactFitHistory* history, core::Micros until) {
+    Datum attributes = 0;
+    if (history == nullptr) return attributes;
+    for (const auto& [changed_at, value] : history->changes) {
+        if (attributes != 0 && changed_at > until) break;
+        attributes = value;
+    }
+    return attributes;
+}
+
+bool same_jsonb(Datum a, Datum b) {
+    const struct varlena* x = reinterpret_cast<const struct varlena*>(DatumGetPointer(a));
+    const struct varlena* y = reinterpret_cast<const struct varlena*>(DatumGetPointer(b));
+    return VARSIZE_ANY_EXHDR(x) == VARSIZE_ANY_EXHDR(y) &&
+           std::memcmp(VARDATA_ANY(x), VARDATA_ANY(y), VARSIZE_ANY_EXHDR(x)) == 0;
+}
+
+// One node, pass 1 in one read of each chunk's history. The chunk's score rows of
+// the model are locked first (until train commits: live scoring of those contacts
+// waits, as it would for the refresh), then its events are read with a new
+// snapshot, each matched once against the features: every contact that existed at
+// as_of is judged and gives its training row (`out`, as extract_rows would), and
+// every locked row keeps its current raw row for the refresh (`current`), which so
+// reads no history again and misses no event committed meanwhile.
+void extract_locked(const RuleCache& rules, const std::string& model, core::Micros as_of, const FeatureSet& features,
+                    const std::function<void(const Moment&, const core::RawRow&)>& out, CurrentRows& current) {
+    const size_t mi = model_index(rules, model);
+    const int32_t model_id = rules.models[mi].id;
+    connect();
+    const std::string conversion = conversion_type_of(model);
+    finish();
+    const EventObserver observe = [&](ChunkEvent& event, const std::string& type, Datum properties) {
+        features.event_hits(type, properties, event.feature_hits);
+    };
+    struct Locked {
+        int64_t contact_id = 0;
+        std::string state;
+        Datum attributes = 0;  // current, read after the lock (detoasted)
+    };
+    std::vector<Locked> locked;
+    int64_t from = INT64_MIN;
+    core::RawRow as_of_row, current_row;
+    for (;;) {
+        call([] { CHECK_FOR_INTERRUPTS(); });
+        connect();
+        locked.clear();
+        const auto lock = [&](int64_t, int64_t last, bool complete) {
+            static Statement rows(
+                "SELECT contact_id, state FROM lead_scoring.contact_scores"
+                " WHERE model_id OPERATOR(pg_catalog.=) $1 AND contact_id OPERATOR(pg_catalog.>=) $2"
+                "   AND contact_id OPERATOR(pg_catalog.<=) $3 ORDER BY contact_id FOR UPDATE",
+                {INT4OID, INT8OID, INT8OID});
+            const int64_t upto = complete ? INT64_MAX : last;
+            Datum args[3] = {Int32GetDatum(model_id), Int64GetDatum(from), Int64GetDatum(upto)};
+            const uint64 n = rows.run(args, nullptr, false);
+            for (uint64 r = 0; r < n; ++r) {
+                bool isnull;
+                const Datum state = column(r, 2, &isnull);
+                Locked l;
+                l.contact_id = column_int64(r, 1);
+                if (!isnull) {
+                    const bytea* b = reinterpret_cast<const bytea*>(
+                        call([&]() -> struct varlena* { return pg_detoast_datum_packed(reinterpret_cast<struct varlena*>(DatumGetPointer(state))); }));
+                    l.state.assign(VARDATA_ANY(b), VARSIZE_ANY_EXHDR(b));
+                }
+                locked.push_back(std::move(l));
+            }
+            release_result();
+            // The attributes after the locks: a change committed while this waited is seen.
+            static Statement attributes(
+                "SELECT contact_id, attributes FROM lead_scoring.contacts"
+                " WHERE contact_id OPERATOR(pg_catalog.>=) $1 AND contact_id OPERATOR(pg_catalog.<=) $2 ORDER BY contact_id",
+                {INT8OID, INT8OID});
+            const uint64 m = attributes.run(args + 1, nullptr, false);
+            size_t k = 0;
+            for (uint64 r = 0; r < m; ++r) {
+                const int64_t contact = column_int64(r, 1);
+                while (k < locked.size() && locked[k].contact_id < contact) ++k;
+                if (k == locked.size()) break;
+                if (locked[k].contact_id != contact) continue;
+                bool isnull;
+                const Datum raw = column(r, 2, &isnull);
+                if (!isnull) locked[k].attributes = call([&]() -> Datum { return PointerGetDatum(PG_DETOAST_DATUM(raw)); });
+            }
+        };
+        const ChunkHistory h = read_chunk_history(rules, mi, conversion, from, false, lock, &observe);
+        const Datum empty = json_datum("{}");
+        size_t k = 0, l = 0;
+        // Both lists are in contact order: a contact may be judged, locked, or both.
+        while (k < h.contacts.size() || l < locked.size()) {
+            const int64_t contact = k < h.contacts.size() && (l == locked.size() || h.contacts[k].contact_id <= locked[l].contact_id)
+                                        ? h.contacts[k].contact_id
+                                        : locked[l].contact_id;
+            const bool has_contact = k < h.contacts.size() && h.contacts[k].contact_id == contact;
+            const bool has_lock = l < locked.size() && locked[l].contact_id == contact;
+            const ChunkEvent* first_event = nullptr;
+            const ChunkEvent* end_event = nullptr;
+            if (has_contact) {
+                first_event = h.events.data() + h.spans[k].events_begin;
+                end_event = h.events.data() + h.spans[k].events_end;
+            }
+            Datum at_moment = 0;
+            if (has_contact) {
+                if (const std::optional<JudgedContact> j = judge_contact(rules, mi, h, k, as_of)) {
+                    Moment m;
+                    m.contact_id = contact;
+                    m.label = j->converted_at ? 1 : 0;
+                    m.until = j->converted_at.value_or(as_of);
+                    m.before = j->converted_at.has_value();
+                    m.rule_score = static_cast<double>(j->score.units());
+                    features.start(as_of_row);
+                    for (const ChunkEvent* e = first_event; e != end_event; ++e) {
+                        const core::Micros at = e->replay.occurred_at;
+                        if (m.before ? at >= m.until : at > m.until) continue;
+                        FeatureSet::count_hits(as_of_row, e->feature_hits);
+                    }
+                    at_moment = attributes_at(h.spans[k].fits, m.until);
+                    features.finish(as_of_row, at_moment != 0 ? at_moment : empty);
+                    out(m, as_of_row);
+                }
+            }
+            if (has_lock) {
+                const Locked& lr = locked[l];
+                features.start(current_row);
+                for (const ChunkEvent* e = first_event; e != end_event; ++e) FeatureSet::count_hits(current_row, e->feature_hits);
+                const Datum now = lr.attributes != 0 ? lr.attributes : empty;
+                if (at_moment != 0 && same_jsonb(at_moment, now)) {
+                    // (the same attributes: their values are the training row's)
+                    for (size_t i = 0; i < current_row.size(); ++i)
+                        if (features.features()[i].def.kind != core::FeatureKind::EventCount) current_row[i] = as_of_row[i];
+                } else {
+                    features.finish(current_row, now);
+                }
+                current.put(contact, lr.state, core::encode_raw_row(current_row));
+            }
+            if (has_contact) ++k;
+            if (has_lock) ++l;
+        }
+        finish();
+        if (h.complete || h.contacts.back().contact_id == INT64_MAX) break;
+        from = h.contacts.back().contact_id + 1;
+    }
+}
+
+// One node, after the fit is stored: every kept score row gets its predictive state
+// and probability under the fit, from its current raw row (the row is still locked).
+int64_t refresh_kept(const std::string& model, CurrentRows& current) {
+    connect();
+    std::shared_ptr<const RuleCache> rules = current_rules();
+    finish();
+    const size_t mi = model_index(*rules, model);
+    const core::ModelDef& def = rules->models[mi];
+    if (!def.predictive) throw SqlError(ERRCODE_INTERNAL_ERROR, "lead_scoring: the fit just stored is not in the rule cache");
+    const size_t features = rules->predictive_features[mi]->features().size();
+    current.rewind();
+    int64_t refreshed = 0;
+    int64_t contact_id;
+    std::string state, raw;
+    bool more = true;
+    while (more) {
+        call([] { CHECK_FOR_INTERRUPTS(); });
+        connect();
+        std::vector<Datum> ids_out, state_out, probability_out;
+        std::vector<bool> probability_null;
+        while (ids_out.size() < static_cast<size_t>(kChunkContacts) && (more = current.next(contact_id, state, raw))) {
+            core::DecodedState decoded;
+            try {
+                decoded = core::decode_state(reinterpret_cast<const uint8_t*>(state.data()), state.size());
+            } catch (const core::StateFormatError& e) {
+                throw SqlError(ERRCODE_DATA_CORRUPTED, "lead_scoring: the stored state of contact " +
+                                                           std::to_string(contact_id) + " in model \"" + model +
+                                                           "\" cannot be read: " + e.what(),
+                               "Rebuild it with lead_scoring.recompute(model, contact_id, contact_id).");
+            }
+            decoded.state.predictive = core::predictive_state(*def.predictive, core::decode_raw_row(raw, features));
+            const std::optional<double> p = core::conversion_probability(*def.predictive, *decoded.state.predictive);
+            ids_out.push_back(Int64GetDatum(contact_id));
+            state_out.push_back(state_datum(core::encode_state(decoded)));
+            probability_out.push_back(Float8GetDatum(p.value_or(0)));
+            probability_null.push_back(!p.has_value());
+        }
+        if (!ids_out.empty()) refreshed += write_probabilities(def.id, ids_out, state_out, probability_out, probability_null);
+        finish();
+    }
+    return refreshed;
+}
 
 // Reads the model's stored fit: its features (compiled) and terms.
 struct StoredFit {
@@ -299,8 +554,6 @@ int64_t refresh_in_placement(const std::string& model) {
         std::vector<StoredState> states = lock_states(*rules, contacts, def.id);
         std::vector<Moment> moments;
         for (const auto& st : states) moments.push_back(Moment{st.contact_id, 0, false, 0});
-        // Only the state and the probability change (scores, due times and side
-        // tables do not): one narrow UPDATE.
         std::vector<Datum> ids_out, state_out, probability_out;
         std::vector<bool> probability_null;
         size_t k = 0;
@@ -314,17 +567,7 @@ int64_t refresh_in_placement(const std::string& model) {
             probability_out.push_back(Float8GetDatum(p.value_or(0)));
             probability_null.push_back(!p.has_value());
         });
-        static Statement update(
-            "UPDATE lead_scoring.contact_scores s SET state = u.state, conversion_probability = u.p"
-            "  FROM ROWS FROM (pg_catalog.unnest($2::pg_catalog.int8[]), pg_catalog.unnest($3::pg_catalog.bytea[]),"
-            "                  pg_catalog.unnest($4::pg_catalog.float8[])) u(c, state, p)"
-            " WHERE s.model_id OPERATOR(pg_catalog.=) $1 AND s.contact_id OPERATOR(pg_catalog.=) u.c",
-            {INT4OID, INT8ARRAYOID, BYTEAARRAYOID, FLOAT8ARRAYOID});
-        if (!ids_out.empty()) {
-            Datum u[4] = {Int32GetDatum(def.id), make_array(ids_out, {}, INT8OID), make_array(state_out, {}, BYTEAOID),
-                          make_array(probability_out, probability_null, FLOAT8OID)};
-            refreshed += static_cast<int64_t>(update.run(u, nullptr));
-        }
+        if (!ids_out.empty()) refreshed += write_probabilities(def.id, ids_out, state_out, probability_out, probability_null);
         finish();
         if (n < static_cast<uint64>(kChunkContacts) || contacts.back() == INT64_MAX) break;
         from = contacts.back() + 1;
@@ -340,11 +583,6 @@ std::string feature_set_json(int32_t model_id) {
     Datum args[1] = {Int32GetDatum(model_id)};
     feature_set.run(args, nullptr, true);
     return column_text(0, 1);
-}
-
-Datum json_datum(const std::string& json) {
-    const char* text = json.c_str();
-    return call([&]() -> Datum { return DirectFunctionCall1(jsonb_in, CStringGetDatum(text)); });
 }
 
 // Every contact that existed at as_of, judged as evaluate judges it (its label and
@@ -474,12 +712,16 @@ std::vector<TrainedTerm> train_model(const RuleCache& rules, const std::string& 
         (label > 0.5 ? rule_scores_converted : rule_scores_others).push_back(rule_score);
         ++(label > 0.5 ? converted : others);
     };
-    if (gather)
+    // (one node: the rows to refresh are taken in the same pass, and locked)
+    std::optional<CurrentRows> current;
+    if (gather) {
         gathered_rows(model, as_of, features.features().size(), take);
-    else
-        extract_rows(rules, model, as_of, features, [&](const Moment& m, const core::RawRow& row) {
+    } else {
+        current.emplace();
+        extract_locked(rules, model, as_of, features, [&](const Moment& m, const core::RawRow& row) {
             take(m.label, m.rule_score, row, core::encode_raw_row(row));
-        });
+        }, *current);
+    }
     if (converted < kMinimumPerSide || others < kMinimumPerSide)
         throw SqlError(ERRCODE_INVALID_PARAMETER_VALUE,
                        "train: model \"" + model + "\" has " + std::to_string(converted) + " converted and " +
@@ -563,7 +805,7 @@ std::vector<TrainedTerm> train_model(const RuleCache& rules, const std::string& 
         run_sql(("SELECT lead_scoring.refresh_probabilities(" + sql_literal(model) + ")").c_str(), false);
         finish();
     } else {
-        refresh_in_placement(model);
+        refresh_kept(model, *current);
     }
     phases.mark("refreshed");
     phases.report(model);

@@ -99,6 +99,29 @@ BOOST_AUTO_TEST_CASE(raw_rows_round_trip) {
     BOOST_TEST((back[1].category == std::string("a\0b", 3)));
     BOOST_TEST(!back[2].category.has_value());
     BOOST_CHECK_THROW(decode_raw_row("abc", 3), std::runtime_error);
+    // Every kind of number keeps its value and bits: zero, whole (small, past one
+    // varint byte, past 2^56), fractions, negatives, -0.0, missing.
+    const std::vector<double> numbers = {0.0, 1.0, 127.0, 128.0, 300.0, 72057594037927936.0, 1e300, 0.25, -3.0,
+                                         -0.0, std::nan("")};
+    RawRow many;
+    for (double x : numbers) many.push_back(RawValue{x, std::nullopt});
+    many.push_back(RawValue{std::nan(""), std::string(200, 'x')});  // a category past one varint byte
+    const std::string bytes = encode_raw_row(many);
+    BOOST_TEST(encode_raw_row(row(0.0, std::nullopt, 1)).size() < 12u);  // compact: not 12 bytes a value
+    const RawRow again = decode_raw_row(bytes, many.size());
+    for (size_t i = 0; i < numbers.size(); ++i) {
+        if (std::isnan(numbers[i])) {
+            BOOST_TEST(std::isnan(again[i].number));
+        } else {
+            BOOST_TEST(again[i].number == numbers[i]);
+            BOOST_TEST(std::signbit(again[i].number) == std::signbit(numbers[i]));
+        }
+        BOOST_TEST(!again[i].category.has_value());
+    }
+    BOOST_TEST((again.back().category == std::string(200, 'x')));
+    BOOST_CHECK_THROW(decode_raw_row(bytes + "x", many.size()), std::runtime_error);      // bytes left over
+    BOOST_CHECK_THROW(decode_raw_row(bytes.substr(0, bytes.size() - 1), many.size()), std::runtime_error);
+    BOOST_CHECK_THROW(decode_raw_row(std::string(1, '\x09'), 1), std::runtime_error);    // no such tag
 }
 
 BOOST_AUTO_TEST_CASE(live_counts_give_the_probability_of_the_whole_row) {
