@@ -16,14 +16,17 @@ core::FeatureKind kind_of(const std::string& kind) {
     return core::FeatureKind::AttributeFlag;
 }
 
-// A scalar jsonb's number (NaN: not a number) and text (null: not a scalar).
+// A scalar jsonb's number (NaN: not a number) and text (null: not a scalar, or a
+// number read without its text).
 struct Scalar {
     double number = std::nan("");
     const char* text = nullptr;
     bool is_true = false;
 };
 
-Scalar scalar_of(Datum jsonb) {
+// `with_text`: a number's text too (a category's level); numeric_out costs more
+// than the number itself, and number features do not need it.
+Scalar scalar_of(Datum jsonb, bool with_text) {
     return call([&]() -> Scalar {
         Scalar out;
         Jsonb* jb = DatumGetJsonbP(jsonb);
@@ -32,7 +35,7 @@ Scalar scalar_of(Datum jsonb) {
         switch (v.type) {
             case jbvNumeric:
                 out.number = DatumGetFloat8(DirectFunctionCall1(numeric_float8, NumericGetDatum(v.val.numeric)));
-                out.text = DatumGetCString(DirectFunctionCall1(numeric_out, NumericGetDatum(v.val.numeric)));
+                if (with_text) out.text = DatumGetCString(DirectFunctionCall1(numeric_out, NumericGetDatum(v.val.numeric)));
                 break;
             case jbvString:
                 out.text = pnstrdup(v.val.string.val, v.val.string.len);
@@ -150,7 +153,7 @@ void FeatureSet::finish(core::RawRow& row, Datum attributes) const {
             continue;
         }
         const Datum value = jsonpath_first(attributes, f.path);
-        const Scalar s = value ? scalar_of(value) : Scalar{};
+        const Scalar s = value ? scalar_of(value, f.def.kind == core::FeatureKind::AttributeCategory) : Scalar{};
         switch (f.def.kind) {
             case core::FeatureKind::AttributeNumber:
                 row[i].number = s.number;
