@@ -96,7 +96,7 @@ std::optional<JudgedContact> judge_contact(const RuleCache& rules, size_t mi, co
 }
 
 void judge_contacts(const RuleCache& rules, const std::string& model, core::Micros as_of,
-                    const std::function<void(const JudgedContact&)>& out, const std::function<void()>& after_chunk) {
+                    const std::function<void(const JudgedContact&)>& out) {
     const size_t mi = model_index(rules, model);
     connect();
     const std::string conversion = conversion_type_of(model);
@@ -108,7 +108,6 @@ void judge_contacts(const RuleCache& rules, const std::string& model, core::Micr
         const ChunkHistory h = read_chunk_history(rules, mi, conversion, from, true);
         for (size_t k = 0; k < h.contacts.size(); ++k)
             if (const std::optional<JudgedContact> judged = judge_contact(rules, mi, h, k, as_of)) out(*judged);
-        if (after_chunk) after_chunk();
         finish();
         if (h.complete || h.contacts.back().contact_id == INT64_MAX) break;
         from = h.contacts.back().contact_id + 1;

@@ -54,10 +54,7 @@ std::optional<JudgedContact> judge_contact(const RuleCache& rules, size_t model_
 
 // Judges every contact that existed at as_of (created by then, or with an event by
 // then), in contact order, a chunk at a time; calls `out` for each. Reads only.
-// `after_chunk`, if given, runs after each chunk's contacts were passed to `out`,
-// inside that chunk's SPI connection (a caller reads more of the same contacts).
 void judge_contacts(const RuleCache& rules, const std::string& model, core::Micros as_of,
-                    const std::function<void(const JudgedContact&)>& out,
-                    const std::function<void()>& after_chunk = {});
+                    const std::function<void(const JudgedContact&)>& out);
 
 }  // namespace ls::pg

@@ -24,14 +24,11 @@ struct Scalar {
     bool is_true = false;
 };
 
-// `with_text`: a number's text too (a category's level); numeric_out costs more
-// than the number itself, and number features do not need it.
-Scalar scalar_of(Datum jsonb, bool with_text) {
+// A jsonb value's Scalar; `with_text`: a number's text too (a category's level):
+// numeric_out costs more than the number itself, and number features do not need it.
+Scalar scalar_of_value(const JsonbValue& v, bool with_text) {
     return call([&]() -> Scalar {
         Scalar out;
-        Jsonb* jb = DatumGetJsonbP(jsonb);
-        JsonbValue v;
-        if (!JsonbExtractScalar(&jb->root, &v)) return out;
         switch (v.type) {
             case jbvNumeric:
                 out.number = DatumGetFloat8(DirectFunctionCall1(numeric_float8, NumericGetDatum(v.val.numeric)));
@@ -44,11 +41,18 @@ Scalar scalar_of(Datum jsonb, bool with_text) {
                 out.is_true = v.val.boolean;
                 out.text = v.val.boolean ? "true" : "false";
                 break;
-            default:
+            default:  // null, or a container: not a scalar
                 break;
         }
         return out;
     });
+}
+
+// A scalar jsonb document's Scalar (jsonb_path_query_first's result).
+Scalar scalar_of(Datum jsonb, bool with_text) {
+    JsonbValue v;
+    const bool scalar = call([&]() -> bool { return JsonbExtractScalar(&DatumGetJsonbP(jsonb)->root, &v); });
+    return scalar ? scalar_of_value(v, with_text) : Scalar{};
 }
 
 }  // namespace
@@ -106,6 +110,7 @@ FeatureSet::FeatureSet(Datum features, MemoryContext parent) {
         f.filter.condition = keep(r, 5);
         f.path = keep(r, 6);
         f.path_is_predicate = column_bool(r, 9);
+        if (f.path != 0) f.key_path = KeyPath::compile(f.path);
         f.rule_kind = column_text(r, 10);
         f.rule_id = column_int64(r, 11);
         if (f.def.kind == core::FeatureKind::EventCount) by_event_type_[column_text(r, 3)].push_back(features_.size());
@@ -149,11 +154,22 @@ void FeatureSet::finish(core::RawRow& row, Datum attributes) const {
         const CompiledFeature& f = features_[i];
         if (f.def.kind == core::FeatureKind::EventCount || f.path == 0) continue;
         if (f.def.kind == core::FeatureKind::AttributeFlag && f.path_is_predicate) {
-            row[i].number = jsonpath_holds(attributes, f.path) ? 1 : 0;
+            std::optional<bool> holds;
+            if (f.key_path && f.key_path->is_comparison()) holds = f.key_path->holds(attributes);
+            row[i].number = holds.value_or(jsonpath_holds(attributes, f.path)) ? 1 : 0;
             continue;
         }
-        const Datum value = jsonpath_first(attributes, f.path);
-        const Scalar s = value ? scalar_of(value, f.def.kind == core::FeatureKind::AttributeCategory) : Scalar{};
+        const bool with_text = f.def.kind == core::FeatureKind::AttributeCategory;
+        Scalar s;
+        JsonbValue found;
+        const KeyPath::Walk walk = f.key_path && !f.key_path->is_comparison() ? f.key_path->value(attributes, found)
+                                                                                : KeyPath::Walk::Unsure;
+        if (walk == KeyPath::Walk::Found) {
+            s = scalar_of_value(found, with_text);
+        } else if (walk == KeyPath::Walk::Unsure) {
+            const Datum value = jsonpath_first(attributes, f.path);
+            if (value) s = scalar_of(value, with_text);
+        }
         switch (f.def.kind) {
             case core::FeatureKind::AttributeNumber:
                 row[i].number = s.number;

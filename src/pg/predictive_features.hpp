@@ -5,11 +5,13 @@
 // attributes in force then, read by the attribute features' paths. The core turns
 // raw values into regression columns (core/predictive.hpp).
 #pragma once
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <vector>
 
 #include "core/predictive.hpp"
+#include "pg/key_path.hpp"
 #include "pg/matcher.hpp"
 
 namespace ls::pg {
@@ -19,6 +21,7 @@ struct CompiledFeature {
     Filter filter;                  // event_count: properties_match and condition
     Datum path = 0;                 // attribute kinds: the jsonpath
     bool path_is_predicate = false; // attribute_flag: a predicate's truth, else the value is true
+    std::optional<KeyPath> key_path;  // the path read without the executor, when it can be
     std::string rule_kind;          // "event", "attribute" for features made from rules
     int64_t rule_id = 0;
 };

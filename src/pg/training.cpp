@@ -321,15 +321,17 @@ bool same_jsonb(Datum a, Datum b) {
            std::memcmp(VARDATA_ANY(x), VARDATA_ANY(y), VARSIZE_ANY_EXHDR(x)) == 0;
 }
 
-// One node, pass 1 in one read of each chunk's history. The chunk's score rows of
-// the model are locked first (until train commits: live scoring of those contacts
-// waits, as it would for the refresh), then its events are read with a new
-// snapshot, each matched once against the features: every contact that existed at
-// as_of is judged and gives its training row (`out`, as extract_rows would), and
-// every locked row keeps its current raw row for the refresh (`current`), which so
-// reads no history again and misses no event committed meanwhile.
-void extract_locked(const RuleCache& rules, const std::string& model, core::Micros as_of, const FeatureSet& features,
-                    const std::function<void(const Moment&, const core::RawRow&)>& out, CurrentRows& current) {
+// Pass 1 in one read of each chunk's history: every contact that existed at as_of
+// is judged (as evaluate judges it) and gives its training row (`out`), its events
+// matched once against the features. With `current` (train on one node), the
+// chunk's score rows of the model are locked first (until train commits: live
+// scoring of those contacts waits, as it would for a refresh) and the history is
+// read with a new snapshot after the locks; every locked row then keeps its
+// current raw row for the refresh, which so reads no history again and misses no
+// event committed meanwhile. Without it (a shard's rows for a coordinator), the
+// history is read with the caller's snapshot.
+void extract_rows(const RuleCache& rules, const std::string& model, core::Micros as_of, const FeatureSet& features,
+                  const std::function<void(const Moment&, const core::RawRow&)>& out, CurrentRows* current) {
     const size_t mi = model_index(rules, model);
     const int32_t model_id = rules.models[mi].id;
     connect();
@@ -389,7 +391,8 @@ void extract_locked(const RuleCache& rules, const std::string& model, core::Micr
                 if (!isnull) locked[k].attributes = call([&]() -> Datum { return PointerGetDatum(PG_DETOAST_DATUM(raw)); });
             }
         };
-        const ChunkHistory h = read_chunk_history(rules, mi, conversion, from, false, lock, &observe);
+        const ChunkHistory h = current ? read_chunk_history(rules, mi, conversion, from, false, lock, &observe)
+                                       : read_chunk_history(rules, mi, conversion, from, true, {}, &observe);
         const Datum empty = json_datum("{}");
         size_t k = 0, l = 0;
         // Both lists are in contact order: a contact may be judged, locked, or both.
@@ -437,7 +440,7 @@ void extract_locked(const RuleCache& rules, const std::string& model, core::Micr
                 } else {
                     features.finish(current_row, now);
                 }
-                current.put(contact, lr.state, core::encode_raw_row(current_row));
+                current->put(contact, lr.state, core::encode_raw_row(current_row));
             }
             if (has_contact) ++k;
             if (has_lock) ++l;
@@ -585,28 +588,6 @@ std::string feature_set_json(int32_t model_id) {
     return column_text(0, 1);
 }
 
-// Every contact that existed at as_of, judged as evaluate judges it (its label and
-// rule score), with its raw features at its moment, in contact order.
-void extract_rows(const RuleCache& rules, const std::string& model, core::Micros as_of, const FeatureSet& features,
-                  const std::function<void(const Moment&, const core::RawRow&)>& out) {
-    std::vector<Moment> chunk;
-    judge_contacts(
-        rules, model, as_of,
-        [&](const JudgedContact& j) {
-            Moment m;
-            m.contact_id = j.contact_id;
-            m.label = j.converted_at ? 1 : 0;
-            m.until = j.converted_at.value_or(as_of);
-            m.before = j.converted_at.has_value();
-            m.rule_score = static_cast<double>(j.score.units());
-            chunk.push_back(m);
-        },
-        [&] {
-            raw_rows(features, chunk, false, out);
-            chunk.clear();
-        });
-}
-
 // On a Citus coordinator: every shard's rows of extract_rows (training_rows_in_shard
 // runs in each), read through a cursor a chunk at a time so that memory stays flat.
 void gathered_rows(const std::string& model, core::Micros as_of, size_t features,
@@ -672,7 +653,7 @@ void training_rows(const RuleCache& rules, const std::string& model, core::Micro
     finish();
     extract_rows(rules, model, as_of, features, [&](const Moment& m, const core::RawRow& row) {
         out(m.contact_id, m.label, m.rule_score, core::encode_raw_row(row));
-    });
+    }, nullptr);
 }
 
 int64_t refresh_probabilities(const std::string& model) { return refresh_in_placement(model); }
@@ -718,9 +699,9 @@ std::vector<TrainedTerm> train_model(const RuleCache& rules, const std::string& 
         gathered_rows(model, as_of, features.features().size(), take);
     } else {
         current.emplace();
-        extract_locked(rules, model, as_of, features, [&](const Moment& m, const core::RawRow& row) {
+        extract_rows(rules, model, as_of, features, [&](const Moment& m, const core::RawRow& row) {
             take(m.label, m.rule_score, row, core::encode_raw_row(row));
-        }, *current);
+        }, &*current);
     }
     if (converted < kMinimumPerSide || others < kMinimumPerSide)
         throw SqlError(ERRCODE_INVALID_PARAMETER_VALUE,
