@@ -28,6 +28,11 @@ struct LogisticOptions {
     double l2 = 1.0;
     int max_iterations = 100;
     double tolerance = 1e-10;  // on the largest change of a coefficient
+    // Columns that hold only 0 and 1, and 1 in at most a quarter of the rows (a
+    // category's levels, flags), are accumulated from each row's ones after the
+    // first pass instead of as dense columns: X'WX then costs per row the square of
+    // the dense columns only. false: every column dense (the tests compare both).
+    bool sparse_indicators = true;
 };
 
 struct LogisticFit {

@@ -91,6 +91,42 @@ BOOST_AUTO_TEST_CASE(recovers_known_coefficients_from_generated_data) {
     }
 }
 
+// Indicator columns (a category's levels, flags, a level nobody holds, a flag of
+// mostly ones) accumulated from each row's ones give the fit of every column dense.
+BOOST_AUTO_TEST_CASE(indicator_columns_fit_as_dense_ones) {
+    std::mt19937_64 gen(11);
+    std::normal_distribution<double> normal(0, 1);
+    std::uniform_real_distribution<double> uniform(0, 1);
+    std::uniform_int_distribution<int> level(0, 5);
+    VectorRows rows;
+    // columns: intercept, 2 dense, 6 levels (one of the first five held; the sixth
+    // never), a flag (30%), a flag of mostly ones (90%, stays dense), a dense column
+    // that is sometimes 1
+    for (int i = 0; i < 3000; ++i) {
+        std::vector<double> x(12, 0.0);
+        x[0] = 1.0;
+        x[1] = normal(gen);
+        x[2] = normal(gen);
+        x[3 + std::min(level(gen), 4)] = 1.0;
+        x[9] = uniform(gen) < 0.3 ? 1.0 : 0.0;
+        x[10] = uniform(gen) < 0.9 ? 1.0 : 0.0;
+        x[11] = uniform(gen) < 0.5 ? 1.0 : normal(gen);
+        const double z = -0.5 + 0.8 * x[1] - 0.3 * x[2] + 0.7 * x[3] - 0.6 * x[5] + 0.9 * x[9] + 0.2 * x[11];
+        rows.y.push_back(uniform(gen) < sigmoid(z) ? 1.0 : 0.0);
+        rows.x.push_back(std::move(x));
+    }
+    const LogisticFit sparse = fit_logistic(rows, 12, LogisticOptions{1.0, 100, 1e-10, true});
+    const LogisticFit dense = fit_logistic(rows, 12, LogisticOptions{1.0, 100, 1e-10, false});
+    BOOST_TEST(sparse.converged);
+    BOOST_TEST(sparse.iterations == dense.iterations);
+    BOOST_TEST(std::abs(sparse.log_likelihood - dense.log_likelihood) < 1e-8);
+    for (size_t j = 0; j < 12; ++j) {
+        BOOST_TEST(std::abs(sparse.coefficients[j] - dense.coefficients[j]) < 1e-10);
+        BOOST_TEST(std::abs(sparse.std_errors[j] - dense.std_errors[j]) < 1e-10);
+    }
+    BOOST_TEST(dense.coefficients[8] == 0.0);  // the level nobody holds: only its penalty
+}
+
 BOOST_AUTO_TEST_CASE(converges_on_separable_data) {
     VectorRows rows;
     for (int i = 0; i < 50; ++i) {
