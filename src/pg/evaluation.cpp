@@ -27,14 +27,22 @@ std::string conversion_type_of(const std::string& model) {
 }
 
 ChunkHistory read_chunk_history(const RuleCache& rules, size_t mi, const std::string& conversion, int64_t from,
-                                bool read_only, const std::function<void(int64_t, int64_t, bool)>& before_events,
+                                bool read_only, const std::function<void(int64_t, int64_t)>& before_events,
                                 const EventObserver* observe) {
     ChunkHistory h;
     h.contacts = read_contacts(from, INT64_MAX, kChunkContacts, read_only);
     h.complete = h.contacts.size() < static_cast<size_t>(kChunkContacts);
+    const int64_t upto = h.complete ? INT64_MAX : h.contacts.back().contact_id;
+    h.next_from = h.complete || upto == INT64_MAX ? std::nullopt : std::optional<int64_t>(upto + 1);
+    if (before_events) {
+        // The chunk is [from, upto]. Its contacts are read again after the hook (a new
+        // snapshot, after train's locks): a contact committed in between is one of
+        // them, with its events, rather than a locked row without its history.
+        before_events(from, upto);
+        h.contacts = read_contacts(from, upto, INT64_MAX, read_only);
+    }
     if (h.contacts.empty()) return h;
     const int64_t first = h.contacts.front().contact_id, last = h.contacts.back().contact_id;
-    if (before_events) before_events(first, last, h.complete);
     h.events = read_events(rules, mi, first, last, read_only, conversion, observe);
     h.entries = read_entries(rules.models[mi].id, first, last, read_only);
     h.fits = read_fit_history(rules, mi, first, last, read_only);
@@ -109,8 +117,8 @@ void judge_contacts(const RuleCache& rules, const std::string& model, core::Micr
         for (size_t k = 0; k < h.contacts.size(); ++k)
             if (const std::optional<JudgedContact> judged = judge_contact(rules, mi, h, k, as_of)) out(*judged);
         finish();
-        if (h.complete || h.contacts.back().contact_id == INT64_MAX) break;
-        from = h.contacts.back().contact_id + 1;
+        if (!h.next_from) break;
+        from = *h.next_from;
     }
 }
 

@@ -31,7 +31,9 @@ Scalar scalar_of_value(const JsonbValue& v, bool with_text) {
         Scalar out;
         switch (v.type) {
             case jbvNumeric:
-                out.number = DatumGetFloat8(DirectFunctionCall1(numeric_float8, NumericGetDatum(v.val.numeric)));
+                // (beyond a double's range: infinite here, and read as missing below)
+                out.number = DatumGetFloat8(DirectFunctionCall1(numeric_float8_no_overflow, NumericGetDatum(v.val.numeric)));
+                if (std::isinf(out.number)) out.number = std::nan("");
                 if (with_text) out.text = DatumGetCString(DirectFunctionCall1(numeric_out, NumericGetDatum(v.val.numeric)));
                 break;
             case jbvString:
@@ -156,7 +158,8 @@ void FeatureSet::finish(core::RawRow& row, Datum attributes) const {
         if (f.def.kind == core::FeatureKind::AttributeFlag && f.path_is_predicate) {
             std::optional<bool> holds;
             if (f.key_path && f.key_path->is_comparison()) holds = f.key_path->holds(attributes);
-            row[i].number = holds.value_or(jsonpath_holds(attributes, f.path)) ? 1 : 0;
+            // (not value_or: its argument, the executor's answer, would always be worked out)
+            row[i].number = (holds ? *holds : jsonpath_holds(attributes, f.path)) ? 1 : 0;
             continue;
         }
         const bool with_text = f.def.kind == core::FeatureKind::AttributeCategory;

@@ -371,7 +371,6 @@ void extract_rows(const RuleCache& rules, const std::string& model, core::Micros
     struct Locked {
         int64_t contact_id = 0;
         std::string state;
-        Datum attributes = 0;  // current, read after the lock (detoasted)
     };
     std::vector<Locked> locked;
     int64_t from = INT64_MIN;
@@ -380,14 +379,13 @@ void extract_rows(const RuleCache& rules, const std::string& model, core::Micros
         call([] { CHECK_FOR_INTERRUPTS(); });
         connect();
         locked.clear();
-        const auto lock = [&](int64_t, int64_t last, bool complete) {
+        const auto lock = [&](int64_t first, int64_t upto) {
             static Statement rows(
                 "SELECT contact_id, state FROM lead_scoring.contact_scores"
                 " WHERE model_id OPERATOR(pg_catalog.=) $1 AND contact_id OPERATOR(pg_catalog.>=) $2"
                 "   AND contact_id OPERATOR(pg_catalog.<=) $3 ORDER BY contact_id FOR UPDATE",
                 {INT4OID, INT8OID, INT8OID});
-            const int64_t upto = complete ? INT64_MAX : last;
-            Datum args[3] = {Int32GetDatum(model_id), Int64GetDatum(from), Int64GetDatum(upto)};
+            Datum args[3] = {Int32GetDatum(model_id), Int64GetDatum(first), Int64GetDatum(upto)};
             const uint64 n = rows.run(args, nullptr, false);
             for (uint64 r = 0; r < n; ++r) {
                 bool isnull;
@@ -402,22 +400,6 @@ void extract_rows(const RuleCache& rules, const std::string& model, core::Micros
                 locked.push_back(std::move(l));
             }
             release_result();
-            // The attributes after the locks: a change committed while this waited is seen.
-            static Statement attributes(
-                "SELECT contact_id, attributes FROM lead_scoring.contacts"
-                " WHERE contact_id OPERATOR(pg_catalog.>=) $1 AND contact_id OPERATOR(pg_catalog.<=) $2 ORDER BY contact_id",
-                {INT8OID, INT8OID});
-            const uint64 m = attributes.run(args + 1, nullptr, false);
-            size_t k = 0;
-            for (uint64 r = 0; r < m; ++r) {
-                const int64_t contact = column_int64(r, 1);
-                while (k < locked.size() && locked[k].contact_id < contact) ++k;
-                if (k == locked.size()) break;
-                if (locked[k].contact_id != contact) continue;
-                bool isnull;
-                const Datum raw = column(r, 2, &isnull);
-                if (!isnull) locked[k].attributes = call([&]() -> Datum { return PointerGetDatum(PG_DETOAST_DATUM(raw)); });
-            }
         };
         const ChunkHistory h = current ? read_chunk_history(rules, mi, conversion, from, false, lock, &observe)
                                        : read_chunk_history(rules, mi, conversion, from, true, {}, &observe);
@@ -460,7 +442,9 @@ void extract_rows(const RuleCache& rules, const std::string& model, core::Micros
                 const Locked& lr = locked[l];
                 features.start(current_row);
                 for (const ChunkEvent* e = first_event; e != end_event; ++e) FeatureSet::count_hits(current_row, e->feature_hits);
-                const Datum now = lr.attributes != 0 ? lr.attributes : empty;
+                // (the contact's attributes as read after the lock; none: a score row
+                // without its contact, which has no events either)
+                const Datum now = has_contact ? h.contacts[k].attributes : empty;
                 if (at_moment != 0 && same_jsonb(at_moment, now)) {
                     // (the same attributes: their values are the training row's)
                     for (size_t i = 0; i < current_row.size(); ++i)
@@ -474,8 +458,8 @@ void extract_rows(const RuleCache& rules, const std::string& model, core::Micros
             if (has_lock) ++l;
         }
         finish();
-        if (h.complete || h.contacts.back().contact_id == INT64_MAX) break;
-        from = h.contacts.back().contact_id + 1;
+        if (!h.next_from) break;
+        from = *h.next_from;
     }
 }
 
@@ -487,7 +471,8 @@ int64_t refresh_kept(const std::string& model, CurrentRows& current) {
     finish();
     const size_t mi = model_index(*rules, model);
     const core::ModelDef& def = rules->models[mi];
-    if (!def.predictive) throw SqlError(ERRCODE_INTERNAL_ERROR, "lead_scoring: the fit just stored is not in the rule cache");
+    if (!def.predictive || !rules->predictive_features[mi])
+        throw SqlError(ERRCODE_INTERNAL_ERROR, "lead_scoring: the fit just stored is not in the rule cache");
     const size_t features = rules->predictive_features[mi]->features().size();
     current.rewind();
     int64_t refreshed = 0;
