@@ -203,10 +203,10 @@ BEGIN
     SELECT lead_scoring.key_in_hash_range(s.shardminvalue::integer, s.shardmaxvalue::integer)
       FROM pg_catalog.pg_dist_shard s WHERE s.logicalrelid = 'lead_scoring.contacts'::pg_catalog.regclass;
     GET DIAGNOSTICS n = ROW_COUNT;
-    -- Ids drawn on a worker (an event a client inserts through it) come from that
-    -- worker's own range, as Citus gives the identity sequences it creates itself:
-    -- the extension created these on every node, and Citus left them starting at 1,
-    -- where the coordinator's start too. Each node holding a shard sets its own
+    -- Event ids drawn on a worker (an event a client inserts through it) come from
+    -- that worker's own range, as Citus gives the identity sequences it creates
+    -- itself: the extension created this one on every node, and Citus left it
+    -- starting at 1, where the coordinator's starts too. Each node holding a shard sets its own
     -- (through this transaction's connections: run_command_on_workers would open
     -- others, which wait for this transaction's locks); also for a worker added since.
     PERFORM lead_scoring.adjust_id_ranges_in_shard(s.shard_key) FROM lead_scoring.shards s;
@@ -214,22 +214,16 @@ BEGIN
 END $$;
 
 -- On the node of shard_key's shard (Citus runs it there): gives the identity
--- sequences of the distributed tables this node's range of ids (Citus's
--- worker_adjust_identity_column_seq_ranges; a node's group id << 48 on). Called by
+-- sequence of lead_scoring.events this node's range of ids (Citus's
+-- worker_adjust_identity_column_seq_ranges: the node's group id << 48 on), for the
+-- events a client inserts through this node. (The ids scoring writes itself on a
+-- node, ledger entries, attribute changes and alerts, add that offset to the
+-- node's sequences already: src/pg/placement.hpp, node_id_offset.) Called by
 -- refresh_shards() for every shard; a node already set is left as it is.
 CREATE OR REPLACE FUNCTION lead_scoring.adjust_id_ranges_in_shard(shard_key bigint) RETURNS void
 LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
-DECLARE
-    t regclass;
 BEGIN
-    FOR t IN SELECT DISTINCT p.logicalrelid FROM pg_catalog.pg_dist_partition p
-               JOIN pg_catalog.pg_class c ON c.oid OPERATOR(pg_catalog.=) p.logicalrelid
-               JOIN pg_catalog.pg_attribute a ON a.attrelid OPERATOR(pg_catalog.=) p.logicalrelid
-              WHERE c.relnamespace OPERATOR(pg_catalog.=) 'lead_scoring'::pg_catalog.regnamespace
-                AND p.partmethod OPERATOR(pg_catalog.=) 'h' AND a.attidentity OPERATOR(pg_catalog.<>) ''
-    LOOP
-        PERFORM pg_catalog.worker_adjust_identity_column_seq_ranges(t);
-    END LOOP;
+    PERFORM pg_catalog.worker_adjust_identity_column_seq_ranges('lead_scoring.events'::pg_catalog.regclass);
 END $$;
 
 -- The smallest non-negative contact_id whose hash falls in [low, high] (a shard's

@@ -457,6 +457,14 @@ is($coordinator->safe_psql('postgres', q{
         || (SELECT count(*) - count(DISTINCT alert_id) FROM lead_scoring.alerts) || ' '
         || (SELECT count(*) - count(DISTINCT event_id) FROM lead_scoring.events)}), '0 0 0 0',
    'ledger, history, alert and event ids are unique');
+# ... and each within its node's range (group id << 48 on): no range counted twice.
+is($coordinator->safe_psql('postgres', q{
+    SELECT count(*) FROM (SELECT entry_id AS id FROM lead_scoring.ledger UNION ALL
+                          SELECT change_id FROM lead_scoring.contact_attribute_history UNION ALL
+                          SELECT alert_id FROM lead_scoring.alerts UNION ALL
+                          SELECT event_id FROM lead_scoring.events) i
+     WHERE i.id >= ((SELECT max(groupid) FROM pg_dist_node) + 1)::bigint << 48}), '0',
+   'every id is within the range of a node');
 # Each shard's band counts are kept under a key of that shard: asked for by key
 # (Citus then reads only that key's shard), every row is found.
 my @keys = split /\n/, $coordinator->safe_psql('postgres', q{SELECT DISTINCT shard_key FROM lead_scoring.band_counts});
