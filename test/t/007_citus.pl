@@ -175,17 +175,18 @@ for my $node ($single, $coordinator) {
                   '<', \$copy_rows, '>', \$stdout, '2>', \$stderr) or die "COPY: $stderr";
 }
 # Through a worker: a client connected to a worker (Citus syncs the metadata to
-# every node) inserts single events for contacts whose shards are on either worker,
-# and for a new contact; Citus routes each to its shard, where it is scored as any
-# other. (A multi-row insert through a worker that spans several shards fails: the
-# scoring's subtransactions make Citus send SAVEPOINT on connections busy with the
-# insert's COPY; README "Scale-out on Citus".)
-my @through_worker = map {
-    sprintf(q{INSERT INTO lead_scoring.events (contact_id, event_type, occurred_at, properties)
-              VALUES (%d, 'visit', '2026-11-04 00:00:%02d+00', '{"url": "/pricing"}')}, $_, $_ % 60)
-} (2, 3, 5, 8, 13, 21, 34, 55, 89, 144, 9001);
-$single->safe_psql('postgres', join(";\n", @through_worker));
-$workers[0]->safe_psql('postgres', join(";\n", @through_worker));
+# every node) inserts events for contacts whose shards are on either worker, and for
+# a new contact, single rows and one multi-shard statement; Citus routes each row to
+# its shard, where it is scored as any other. (In the client's session scoring opens
+# no subtransaction: Citus would send SAVEPOINT on the connections busy with the
+# statement's COPY to the other worker; src/pg/subtransaction.cpp.)
+my $through_worker = q{INSERT INTO lead_scoring.events (contact_id, event_type, occurred_at, properties)
+    SELECT c, 'visit', '2026-11-04 00:00+00'::timestamptz + c * interval '1 second', '{"url": "/pricing"}'
+      FROM unnest(ARRAY[2, 3, 5, 8, 13, 21, 34, 55, 89]) c;
+    INSERT INTO lead_scoring.events (contact_id, event_type, occurred_at) VALUES (144, 'visit', '2026-11-04 00:10+00');
+    INSERT INTO lead_scoring.events (contact_id, event_type, occurred_at) VALUES (9001, 'download', '2026-11-04 00:11+00')};
+$single->safe_psql('postgres', $through_worker);
+$workers[0]->safe_psql('postgres', $through_worker);
 is($coordinator->safe_psql('postgres', q{SELECT count(DISTINCT s.nodeport) FROM unnest(ARRAY[2, 3, 5, 8, 13, 21, 34, 55, 89, 144, 9001]) c,
     LATERAL (SELECT nodeport FROM pg_dist_shard_placement
               WHERE shardid = get_shard_id_for_distribution_column('lead_scoring.contacts', c)) s}), '2',
