@@ -6,7 +6,8 @@
 // locks rows gets an xid of its own; PostgreSQL keeps 64 such xids per backend in
 // shared memory, and beyond that every snapshot of every session gets slower until
 // the transaction ends. So a transaction opens at most kSubtransactionBudget of
-// them: callers ask subtransaction_budget_left() and go without one after that.
+// them: callers ask subtransaction_budget_left() and go without one after that
+// (and in a client's session scoring in a Citus shard: subtransaction.cpp).
 #pragma once
 #include <exception>
 
