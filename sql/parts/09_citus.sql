@@ -209,21 +209,35 @@ BEGIN
     -- starting at 1, where the coordinator's starts too. Each node holding a shard sets its own
     -- (through this transaction's connections: run_command_on_workers would open
     -- others, which wait for this transaction's locks); also for a worker added since.
-    PERFORM lead_scoring.adjust_id_ranges_in_shard(s.shard_key) FROM lead_scoring.shards s;
+    -- (one shard per node: two calls on one node, over two connections of this
+    -- transaction, would both alter the sequence, the second waiting for the first)
+    PERFORM lead_scoring.adjust_id_ranges_in_shard(s.shard_key) FROM lead_scoring.shards s
+     WHERE s.shard_key OPERATOR(pg_catalog.=) ANY (ARRAY(
+           SELECT DISTINCT ON (p.groupid)
+                  lead_scoring.key_in_hash_range(d.shardminvalue::integer, d.shardmaxvalue::integer)
+             FROM pg_catalog.pg_dist_shard d
+             JOIN pg_catalog.pg_dist_placement p ON p.shardid OPERATOR(pg_catalog.=) d.shardid
+            WHERE d.logicalrelid OPERATOR(pg_catalog.=) 'lead_scoring.shards'::pg_catalog.regclass
+            ORDER BY p.groupid, d.shardminvalue::integer));
     RETURN n;
 END $$;
 
 -- On the node of shard_key's shard (Citus runs it there): gives the identity
--- sequence of lead_scoring.events this node's range of ids (Citus's
+-- sequence of lead_scoring.events this worker's range of ids (Citus's
 -- worker_adjust_identity_column_seq_ranges: the node's group id << 48 on), for the
 -- events a client inserts through this node. (The ids scoring writes itself on a
 -- node, ledger entries, attribute changes and alerts, add that offset to the
--- node's sequences already: src/pg/placement.hpp, node_id_offset.) Called by
--- refresh_shards() for every shard; a node already set is left as it is.
+-- node's sequences already: src/pg/placement.hpp, node_id_offset.) Nothing on the
+-- coordinator (group 0), whose sequence draws the ids of events inserted through it
+-- and must not restart. With DDL propagation off, as Citus runs it itself: on, a
+-- worker refuses to alter a distributed table's sequence. refresh_shards() calls it
+-- once per worker; a worker already set is left as it is.
 CREATE OR REPLACE FUNCTION lead_scoring.adjust_id_ranges_in_shard(shard_key bigint) RETURNS void
-LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp SET citus.enable_ddl_propagation = off AS $$
 BEGIN
-    PERFORM pg_catalog.worker_adjust_identity_column_seq_ranges('lead_scoring.events'::pg_catalog.regclass);
+    IF lead_scoring.citus_worker() THEN
+        PERFORM pg_catalog.worker_adjust_identity_column_seq_ranges('lead_scoring.events'::pg_catalog.regclass);
+    END IF;
 END $$;
 
 -- The smallest non-negative contact_id whose hash falls in [low, high] (a shard's

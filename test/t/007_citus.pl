@@ -431,6 +431,23 @@ for my $node ($single, $coordinator) {
                                    SELECT c, 'download', '2026-11-07 00:00+00' FROM generate_series(1, 150) c});
 }
 compare('after events on the moved shards');
+# After adding a worker, refresh_shards() (README) gives it its range of event ids;
+# events inserted through it then draw from that range, and a second call changes
+# nothing (no sequence restarts).
+$coordinator->safe_psql('postgres', 'SELECT lead_scoring.refresh_shards()');
+my $through_worker3 = q{INSERT INTO lead_scoring.events (contact_id, event_type, occurred_at)
+    SELECT c, 'visit', '2026-11-08 00:00+00' FROM generate_series(1, 40) c};
+$single->safe_psql('postgres', $through_worker3);
+$worker3->safe_psql('postgres', $through_worker3);
+$coordinator->safe_psql('postgres', 'SELECT lead_scoring.refresh_shards()');
+$worker3->safe_psql('postgres', $through_worker3 =~ s/2026-11-08/2026-11-09/r);
+$single->safe_psql('postgres', $through_worker3 =~ s/2026-11-08/2026-11-09/r);
+my $worker3_group = $coordinator->safe_psql('postgres', sprintf(q{SELECT groupid FROM pg_dist_node WHERE nodeport = %d}, $worker3->port));
+is($coordinator->safe_psql('postgres', qq{SELECT count(*) FROM lead_scoring.events
+    WHERE occurred_at::date IN ('2026-11-08', '2026-11-09')
+      AND event_id BETWEEN (${worker3_group}::bigint << 48) AND ((${worker3_group} + 1)::bigint << 48)}), '80',
+   'events inserted through the added worker drew ids from its range, also after a second refresh_shards()');
+compare('after events through the added worker');
 
 # The maintenance worker on the coordinator: one distributed transaction per round
 # runs maintenance in every shard. A contact last active on 2026-10-01 owes decay
