@@ -10,6 +10,7 @@ char* maintenance_databases = nullptr;
 int maintenance_interval_ms = 60000;
 int maintenance_batch_size = 1000;
 int event_chunk_size = 50000;
+int history_chunk_events = 20000;
 char* erasing_contact = nullptr;
 
 void define_settings() {
@@ -36,6 +37,13 @@ void define_settings() {
     // set it small to cross chunk boundaries with small batches.
     DefineCustomIntVariable("lead_scoring.event_chunk_size", "Events scored together in one chunk (internal).",
                             nullptr, &event_chunk_size, 50000, 1, 1000000, PGC_USERSET,
+                            GUC_NO_SHOW_ALL | GUC_NOT_IN_SAMPLE, nullptr, nullptr, nullptr);
+    // Hidden: about how many events a pass over stored history (evaluate, band_report,
+    // train, recompute) reads in one chunk of contacts (pg/chunk_sizer.hpp). Memory
+    // is that of one chunk; tests set it small to cross chunk boundaries.
+    DefineCustomIntVariable("lead_scoring.history_chunk_events",
+                            "Events a pass over stored history reads in one chunk (internal).", nullptr,
+                            &history_chunk_events, 20000, 1, 10000000, PGC_USERSET,
                             GUC_NO_SHOW_ALL | GUC_NOT_IN_SAMPLE, nullptr, nullptr, nullptr);
     // Used only by 0.1's SQL (its forget_contact and ledger guard), so that a database
     // not yet updated keeps erasing contacts; 0.2's guards ignore it (src/erasure.cpp).

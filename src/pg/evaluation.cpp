@@ -1,18 +1,13 @@
 #include "pg/evaluation.hpp"
 
 #include "core/replay.hpp"
+#include "pg/chunk_sizer.hpp"
 #include "pg/datum.hpp"
 #include "pg/fit_scoring.hpp"
 #include "pg/history_reader.hpp"
 #include "pg/spi.hpp"
 
 namespace ls::pg {
-
-namespace {
-
-constexpr int64_t kChunkContacts = 1000;
-
-}  // namespace
 
 std::string conversion_type_of(const std::string& model) {
     static Statement s("SELECT conversion_event_type FROM lead_scoring.models WHERE name OPERATOR(pg_catalog.=) $1",
@@ -27,11 +22,11 @@ std::string conversion_type_of(const std::string& model) {
 }
 
 ChunkHistory read_chunk_history(const RuleCache& rules, size_t mi, const std::string& conversion, int64_t from,
-                                bool read_only, const std::function<void(int64_t, int64_t)>& before_events,
+                                int64_t limit, bool read_only, const std::function<void(int64_t, int64_t)>& before_events,
                                 const EventObserver* observe) {
     ChunkHistory h;
-    h.contacts = read_contacts(from, INT64_MAX, kChunkContacts, read_only);
-    h.complete = h.contacts.size() < static_cast<size_t>(kChunkContacts);
+    h.contacts = read_contacts(from, INT64_MAX, limit, read_only);
+    h.complete = h.contacts.size() < static_cast<size_t>(limit);
     const int64_t upto = h.complete ? INT64_MAX : h.contacts.back().contact_id;
     h.next_from = h.complete || upto == INT64_MAX ? std::nullopt : std::optional<int64_t>(upto + 1);
     if (before_events) {
@@ -110,15 +105,20 @@ void judge_contacts(const RuleCache& rules, const std::string& model, core::Micr
     const std::string conversion = conversion_type_of(model);
     finish();
     int64_t from = INT64_MIN;
+    ChunkSizer sizer;
     for (;;) {
         call([] { CHECK_FOR_INTERRUPTS(); });
         connect();  // one SPI connection per chunk: finishing it frees what the chunk read
-        const ChunkHistory h = read_chunk_history(rules, mi, conversion, from, true);
+        ChunkHistory h = read_chunk_history(rules, mi, conversion, from, sizer.contacts(), true);
         for (size_t k = 0; k < h.contacts.size(); ++k)
             if (const std::optional<JudgedContact> judged = judge_contact(rules, mi, h, k, as_of)) out(*judged);
         finish();
-        if (!h.next_from) break;
-        from = *h.next_from;
+        const std::optional<int64_t> next = h.next_from;
+        const int64_t contacts = static_cast<int64_t>(h.contacts.size()), events = static_cast<int64_t>(h.events.size());
+        h = ChunkHistory{};  // (freed before done() trims the heap)
+        sizer.done(contacts, events);
+        if (!next) break;
+        from = *next;
     }
 }
 

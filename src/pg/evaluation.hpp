@@ -25,7 +25,8 @@ struct JudgedContact {
 // Needs an SPI connection.
 std::string conversion_type_of(const std::string& model);
 
-// One chunk of contacts (up to 1,000 from `from` on, in contact order) with all
+// One chunk of contacts (up to `limit` from `from` on, in contact order: a
+// ChunkSizer's) with all
 // that judging them reads, each contact's part located. It lives in the SPI
 // connection it was read in.
 struct ChunkHistory {
@@ -49,7 +50,7 @@ struct ChunkHistory {
 // committed before the hook returned. `observe` sees each event as it is read
 // (read_events).
 ChunkHistory read_chunk_history(const RuleCache& rules, size_t model_index, const std::string& conversion,
-                                int64_t from, bool read_only,
+                                int64_t from, int64_t limit, bool read_only,
                                 const std::function<void(int64_t, int64_t)>& before_events = {},
                                 const EventObserver* observe = nullptr);
 // The judgement of the chunk's contact k; none when it did not exist at as_of.

@@ -8,6 +8,7 @@
 #include "core/scoring.hpp"
 #include "pg/absence_store.hpp"
 #include "pg/combination_store.hpp"
+#include "pg/chunk_sizer.hpp"
 #include "pg/datum.hpp"
 #include "pg/fit_scoring.hpp"
 #include "pg/history_reader.hpp"
@@ -20,7 +21,6 @@ namespace ls::pg {
 
 namespace {
 
-constexpr int64_t kChunkContacts = 1000;
 constexpr int64_t kProgressEvery = 100000;  // contacts between two progress notices
 
 // Deletes ledger rows by their tids. The append-only guard lets this backend
@@ -121,14 +121,15 @@ std::vector<StoredScores> read_stored_scores(int32_t model_id, const std::vector
 
 struct ChunkResult {
     int64_t contacts = 0;
+    int64_t events = 0;  // the chunk's events (for the next chunk's size)
     int64_t last = 0;
 };
 
-ChunkResult recompute_chunk(const RuleCache& rules, size_t mi, int64_t from, int64_t last, core::Micros now,
+ChunkResult recompute_chunk(const RuleCache& rules, size_t mi, int64_t from, int64_t last, int64_t limit, core::Micros now,
                             Oid actor) {
     ChunkResult result;
     const core::ModelDef& model = rules.models[mi];
-    const std::vector<ChunkContact> contacts = read_contacts(from, last, kChunkContacts, false);
+    const std::vector<ChunkContact> contacts = read_contacts(from, last, limit, false);
     if (contacts.empty()) return result;
     std::vector<int64_t> ids;
     ids.reserve(contacts.size());
@@ -144,6 +145,7 @@ ChunkResult recompute_chunk(const RuleCache& rules, size_t mi, int64_t from, int
     load_absence_deadlines({model}, states, AwardHorizon::all());
     const std::vector<ChunkEvent> events =
         read_events(rules, mi, ids.front(), ids.back(), false, model.conversion_event_type);
+    result.events = static_cast<int64_t>(events.size());
     const std::vector<StoredLedgerRow> stored = read_ledger(model.id, ids.front(), ids.back());
     const std::vector<StoredEntry> entries = operator_entries(stored);
     const std::vector<StoredScores> scores = read_stored_scores(model.id, ids);
@@ -269,12 +271,15 @@ int64_t recompute_model(const RuleCache& rules, const std::string& model_name, R
     const core::Micros now = call([]() -> TimestampTz { return GetCurrentTransactionStartTimestamp(); });
     int64_t done = 0;
     int64_t from = range.first;
+    ChunkSizer sizer;
     while (from <= range.last) {
         call([] { CHECK_FOR_INTERRUPTS(); });
         // One SPI connection per chunk: finishing it frees everything the chunk read.
         connect();
-        const ChunkResult chunk = recompute_chunk(rules, mi, from, range.last, now, actor);
+        const int64_t limit = sizer.contacts();
+        const ChunkResult chunk = recompute_chunk(rules, mi, from, range.last, limit, now, actor);
         finish();
+        sizer.done(chunk.contacts, chunk.events);
         if (chunk.contacts == 0) break;
         if ((done + chunk.contacts) / kProgressEvery != done / kProgressEvery) {
             const int64_t so_far = done + chunk.contacts;
@@ -286,7 +291,7 @@ int64_t recompute_model(const RuleCache& rules, const std::string& model_name, R
             });
         }
         done += chunk.contacts;
-        if (chunk.contacts < kChunkContacts || chunk.last == INT64_MAX) break;
+        if (chunk.contacts < limit || chunk.last == INT64_MAX) break;
         from = chunk.last + 1;
     }
     return done;

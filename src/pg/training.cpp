@@ -9,6 +9,7 @@
 
 #include "core/evaluation.hpp"
 #include "core/logistic.hpp"
+#include "pg/chunk_sizer.hpp"
 #include "pg/datum.hpp"
 #include "pg/evaluation.hpp"
 #include "pg/placement.hpp"
@@ -374,6 +375,7 @@ void extract_rows(const RuleCache& rules, const std::string& model, core::Micros
     };
     std::vector<Locked> locked;
     int64_t from = INT64_MIN;
+    ChunkSizer sizer;
     core::RawRow as_of_row, current_row;
     for (;;) {
         call([] { CHECK_FOR_INTERRUPTS(); });
@@ -401,8 +403,8 @@ void extract_rows(const RuleCache& rules, const std::string& model, core::Micros
             }
             release_result();
         };
-        const ChunkHistory h = current ? read_chunk_history(rules, mi, conversion, from, false, lock, &observe)
-                                       : read_chunk_history(rules, mi, conversion, from, true, {}, &observe);
+        ChunkHistory h = current ? read_chunk_history(rules, mi, conversion, from, sizer.contacts(), false, lock, &observe)
+                                 : read_chunk_history(rules, mi, conversion, from, sizer.contacts(), true, {}, &observe);
         const Datum empty = json_datum("{}");
         size_t k = 0, l = 0;
         // Both lists are in contact order: a contact may be judged, locked, or both.
@@ -458,8 +460,13 @@ void extract_rows(const RuleCache& rules, const std::string& model, core::Micros
             if (has_lock) ++l;
         }
         finish();
-        if (!h.next_from) break;
-        from = *h.next_from;
+        const std::optional<int64_t> next = h.next_from;
+        const int64_t contacts = static_cast<int64_t>(h.contacts.size()), events = static_cast<int64_t>(h.events.size());
+        h = ChunkHistory{};  // (freed before done() trims the heap)
+        locked.clear();
+        sizer.done(contacts, events);
+        if (!next) break;
+        from = *next;
     }
 }
 

@@ -98,7 +98,10 @@ sub train_peak {
         SELECT c, 'purchase', timestamptz '2026-03-01' FROM generate_series(1, $contacts) c WHERE c % 3 = 0;
         INSERT INTO lead_scoring.predictive_features (model_id, name, kind, event_type)
         SELECT model_id, t, 'event_count', t FROM lead_scoring.models, unnest(ARRAY['demo', 'visit', 'open']) t;});
+    # (work_mem small: the rows' tuplestores, in memory up to work_mem each, spill
+    # early for both sizes, so that what is compared is what grows with contacts)
     return $node->safe_psql($db, q{
+        SET work_mem = '256kB';
         SELECT count(*) FROM lead_scoring.train('p', '2026-04-01');
         SELECT substring(pg_catalog.pg_read_file('/proc/self/status') FROM 'VmHWM:\s+(\d+)')::int});
 }
