@@ -43,6 +43,10 @@ psqlq -d bench -v N="$N" -f "$here/predictive_data.sql"
 echo "== evaluate vs train at T1, 3 runs each, interleaved"
 declare -a EV TR
 for rep in 1 2 3; do
+    # (each train rewrites every score row: the dead versions of the run before are
+    # vacuumed first, as autovacuum would between two trains, so that no run reads
+    # through the last one's)
+    psqlq -d bench -c "VACUUM lead_scoring.contact_scores"
     e=$( { echo '\timing on'; echo "SELECT auc FROM lead_scoring.evaluate('m', '2026-04-01');"; } | psql -X -q -d bench | awk '/^Time:/ {print $2}')
     t=$( { echo '\timing on'; echo "SELECT count(*) FROM lead_scoring.train('m', '2026-04-01');"; } | psql -X -q -d bench | awk '/^Time:/ {print $2}')
     echo "== rep $rep: evaluate $e ms, train $t ms"
