@@ -24,7 +24,9 @@ namespace ls::pg {
 namespace {
 
 constexpr int64_t kMinimumPerSide = 20;
-constexpr int64_t kChunkContacts = 1000;
+// Rows written by one UPDATE of the refresh, and fetched at once from the shards' rows
+// (no history is read per batch: passes over history size their chunks with ChunkSizer).
+constexpr int64_t kRowsPerBatch = 1000;
 
 // A contact to extract features for, and the moment they are taken at: events
 // before `until` (exclusive when `before`), the attributes in force at `until`.
@@ -54,9 +56,10 @@ int64_t write_probabilities(int32_t model_id, const std::vector<Datum>& contacts
 
 // Raw rows of `moments` (sorted by contact, all in [first, last]), in their order.
 // `current`: the contacts' events of any time and their current attributes.
-void raw_rows(const FeatureSet& features, const std::vector<Moment>& moments, bool current,
-              const std::function<void(const Moment&, const core::RawRow&)>& out) {
-    if (moments.empty()) return;
+// Returns the events read.
+uint64 raw_rows(const FeatureSet& features, const std::vector<Moment>& moments, bool current,
+                const std::function<void(const Moment&, const core::RawRow&)>& out) {
+    if (moments.empty()) return 0;
     const int64_t first = moments.front().contact_id, last = moments.back().contact_id;
     // Counts need no order within a contact: the rows are grouped by contact here
     // (an SQL sort would copy every row with its properties).
@@ -131,6 +134,7 @@ void raw_rows(const FeatureSet& features, const std::vector<Moment>& moments, bo
     }
     MemoryContextDelete(per_row);
     call([&] { SPI_freetuptable(event_rows); });
+    return n_events;
 }
 
 // How long each phase of a train() took, reported at DEBUG1 (SET client_min_messages
@@ -491,7 +495,7 @@ int64_t refresh_kept(const std::string& model, CurrentRows& current) {
         connect();
         std::vector<Datum> ids_out, state_out, probability_out;
         std::vector<bool> probability_null;
-        while (ids_out.size() < static_cast<size_t>(kChunkContacts) && (more = current.next(contact_id, state, raw))) {
+        while (ids_out.size() < static_cast<size_t>(kRowsPerBatch) && (more = current.next(contact_id, state, raw))) {
             core::DecodedState decoded;
             try {
                 decoded = core::decode_state(reinterpret_cast<const uint8_t*>(state.data()), state.size());
@@ -563,16 +567,23 @@ int64_t refresh_in_placement(const std::string& model) {
                          " ORDER BY contact_id LIMIT $3",
                          {INT4OID, INT8OID, INT8OID});
     int64_t from = INT64_MIN, refreshed = 0;
-    for (;;) {
-        call([] { CHECK_FOR_INTERRUPTS(); });
+    // One chunk, in its own SPI connection; returns the contacts and events it read,
+    // everything else it read freed.
+    struct ChunkRead {
+        int64_t contacts = 0;
+        uint64 events = 0;
+        bool last = true;
+    };
+    const auto refresh_chunk = [&](int64_t limit) -> ChunkRead {
+        ChunkRead read;
         connect();
-        Datum args[3] = {Int32GetDatum(def.id), Int64GetDatum(from), Int64GetDatum(kChunkContacts)};
+        Datum args[3] = {Int32GetDatum(def.id), Int64GetDatum(from), Int64GetDatum(limit)};
         const uint64 n = ids.run(args, nullptr, true);
         std::vector<int64_t> contacts;
         for (uint64 r = 0; r < n; ++r) contacts.push_back(column_int64(r, 1));
         if (contacts.empty()) {
             finish();
-            break;
+            return read;
         }
         std::vector<StoredState> states = lock_states(*rules, contacts, def.id);
         std::vector<Moment> moments;
@@ -580,7 +591,7 @@ int64_t refresh_in_placement(const std::string& model) {
         std::vector<Datum> ids_out, state_out, probability_out;
         std::vector<bool> probability_null;
         size_t k = 0;
-        raw_rows(features, moments, true, [&](const Moment& m, const core::RawRow& row) {
+        read.events = raw_rows(features, moments, true, [&](const Moment& m, const core::RawRow& row) {
             while (states[k].contact_id != m.contact_id) ++k;
             StoredState& st = states[k];
             st.state.predictive = core::predictive_state(*def.predictive, row);
@@ -592,8 +603,17 @@ int64_t refresh_in_placement(const std::string& model) {
         });
         if (!ids_out.empty()) refreshed += write_probabilities(def.id, ids_out, state_out, probability_out, probability_null);
         finish();
-        if (n < static_cast<uint64>(kChunkContacts) || contacts.back() == INT64_MAX) break;
+        read.contacts = static_cast<int64_t>(contacts.size());
+        read.last = n < static_cast<uint64>(limit) || contacts.back() == INT64_MAX;
         from = contacts.back() + 1;
+        return read;
+    };
+    ChunkSizer sizer;
+    for (;;) {
+        call([] { CHECK_FOR_INTERRUPTS(); });
+        const ChunkRead read = refresh_chunk(sizer.contacts());
+        sizer.done(read.contacts, static_cast<int64_t>(read.events));
+        if (read.last) break;
     }
     return refreshed;
 }
@@ -638,7 +658,7 @@ void gathered_rows(const std::string& model, core::Micros as_of, size_t features
         return SPI_cursor_open(nullptr, plan, nullptr, nullptr, true);
     });
     for (;;) {
-        call([&] { SPI_cursor_fetch(portal, true, static_cast<long>(kChunkContacts)); });
+        call([&] { SPI_cursor_fetch(portal, true, static_cast<long>(kRowsPerBatch)); });
         const uint64 n = SPI_processed;
         for (uint64 r = 0; r < n; ++r) {
             const ResultRow row(r);
