@@ -474,16 +474,28 @@ void extract_rows(const RuleCache& rules, const std::string& model, core::Micros
     }
 }
 
+// The rule cache, rebuilt with the fit just stored, and the model's place in it.
+struct CacheWithFit {
+    std::shared_ptr<const RuleCache> rules;
+    size_t model_index = 0;
+};
+CacheWithFit cache_with_fit(const std::string& model) {
+    connect();
+    CacheWithFit c{current_rules()};
+    finish();
+    c.model_index = model_index(*c.rules, model);
+    if (!c.rules->models[c.model_index].predictive || !c.rules->predictive_features[c.model_index])
+        throw SqlError(ERRCODE_INTERNAL_ERROR, "lead_scoring: the fit just stored is not in the rule cache");
+    return c;
+}
+
 // One node, after the fit is stored: every kept score row gets its predictive state
 // and probability under the fit, from its current raw row (the row is still locked).
 int64_t refresh_kept(const std::string& model, CurrentRows& current) {
-    connect();
-    std::shared_ptr<const RuleCache> rules = current_rules();
-    finish();
-    const size_t mi = model_index(*rules, model);
+    const CacheWithFit cached = cache_with_fit(model);
+    const std::shared_ptr<const RuleCache>& rules = cached.rules;
+    const size_t mi = cached.model_index;
     const core::ModelDef& def = rules->models[mi];
-    if (!def.predictive || !rules->predictive_features[mi])
-        throw SqlError(ERRCODE_INTERNAL_ERROR, "lead_scoring: the fit just stored is not in the rule cache");
     const size_t features = rules->predictive_features[mi]->features().size();
     current.rewind();
     int64_t refreshed = 0;
@@ -554,13 +566,10 @@ double logit(const std::vector<double>& x, const std::vector<double>& beta) {
 // (lock_states also creates the row of a contact that lacks it: none here, the
 // contacts come from the model's rows.)
 int64_t refresh_in_placement(const std::string& model) {
-    connect();
-    std::shared_ptr<const RuleCache> rules = current_rules();
-    finish();
-    const size_t mi = model_index(*rules, model);
+    const CacheWithFit cached = cache_with_fit(model);
+    const std::shared_ptr<const RuleCache>& rules = cached.rules;
+    const size_t mi = cached.model_index;
     const core::ModelDef& def = rules->models[mi];
-    if (!def.predictive || !rules->predictive_features[mi])
-        throw SqlError(ERRCODE_INTERNAL_ERROR, "lead_scoring: the fit just stored is not in the rule cache");
     const FeatureSet& features = *rules->predictive_features[mi];
     static Statement ids("SELECT contact_id FROM lead_scoring.contact_scores"
                          " WHERE model_id OPERATOR(pg_catalog.=) $1 AND contact_id OPERATOR(pg_catalog.>=) $2"
