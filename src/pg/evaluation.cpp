@@ -109,16 +109,13 @@ void judge_contacts(const RuleCache& rules, const std::string& model, core::Micr
     for (;;) {
         call([] { CHECK_FOR_INTERRUPTS(); });
         connect();  // one SPI connection per chunk: finishing it frees what the chunk read
-        ChunkHistory h = read_chunk_history(rules, mi, conversion, from, sizer.contacts(), true);
+        const ChunkHistory h = read_chunk_history(rules, mi, conversion, from, sizer.contacts(), true);
         for (size_t k = 0; k < h.contacts.size(); ++k)
             if (const std::optional<JudgedContact> judged = judge_contact(rules, mi, h, k, as_of)) out(*judged);
         finish();
-        const std::optional<int64_t> next = h.next_from;
-        const int64_t contacts = static_cast<int64_t>(h.contacts.size()), events = static_cast<int64_t>(h.events.size());
-        h = ChunkHistory{};  // (freed before done() trims the heap)
-        sizer.done(contacts, events);
-        if (!next) break;
-        from = *next;
+        sizer.done(static_cast<int64_t>(h.contacts.size()), static_cast<int64_t>(h.events.size()));
+        if (!h.next_from) break;
+        from = *h.next_from;
     }
 }
 

@@ -407,8 +407,8 @@ void extract_rows(const RuleCache& rules, const std::string& model, core::Micros
             }
             release_result();
         };
-        ChunkHistory h = current ? read_chunk_history(rules, mi, conversion, from, sizer.contacts(), false, lock, &observe)
-                                 : read_chunk_history(rules, mi, conversion, from, sizer.contacts(), true, {}, &observe);
+        const ChunkHistory h = current ? read_chunk_history(rules, mi, conversion, from, sizer.contacts(), false, lock, &observe)
+                                       : read_chunk_history(rules, mi, conversion, from, sizer.contacts(), true, {}, &observe);
         const Datum empty = json_datum("{}");
         size_t k = 0, l = 0;
         // Both lists are in contact order: a contact may be judged, locked, or both.
@@ -464,13 +464,9 @@ void extract_rows(const RuleCache& rules, const std::string& model, core::Micros
             if (has_lock) ++l;
         }
         finish();
-        const std::optional<int64_t> next = h.next_from;
-        const int64_t contacts = static_cast<int64_t>(h.contacts.size()), events = static_cast<int64_t>(h.events.size());
-        h = ChunkHistory{};  // (freed before done() trims the heap)
-        locked.clear();
-        sizer.done(contacts, events);
-        if (!next) break;
-        from = *next;
+        sizer.done(static_cast<int64_t>(h.contacts.size()), static_cast<int64_t>(h.events.size()));
+        if (!h.next_from) break;
+        from = *h.next_from;
     }
 }
 
