@@ -579,5 +579,22 @@ for my $node (@citus) {
 }
 is($coordinator->safe_psql('postgres', 'SELECT count(*) FROM pg_dist_partition'), '0', 'nor any Citus metadata of them');
 
+# DROP SCHEMA lead_scoring CASCADE drops the extension with its schema, and leaves
+# nothing either: Citus propagates a schema's drop to the workers, shards and all
+# (the extension's event trigger is not needed there).
+# (Citus created it on the workers too: it propagates an extension's DDL)
+$coordinator->safe_psql('postgres', 'CREATE EXTENSION lead_scoring');
+$coordinator->safe_psql('postgres', q{SELECT lead_scoring.distribute(4);
+    INSERT INTO lead_scoring.models (name) VALUES ('again');
+    INSERT INTO lead_scoring.event_rules (model_id, name, event_type, points) SELECT model_id, 'visit', 'visit', 1 FROM lead_scoring.models;
+    INSERT INTO lead_scoring.events (contact_id, event_type, occurred_at) SELECT c, 'visit', now() FROM generate_series(1, 20) c});
+is($coordinator->safe_psql('postgres', q{SELECT count(*) FROM lead_scoring.scores WHERE score = 1}), '20', 'distributed again, it scores');
+ok($workers[0]->safe_psql('postgres', $our_relations) > 20, 'a worker holds shards again');
+$coordinator->safe_psql('postgres', 'DROP SCHEMA lead_scoring CASCADE');
+for my $node (@citus) {
+    is($node->safe_psql('postgres', $our_relations), '0', $node->name . ': after DROP SCHEMA lead_scoring CASCADE, nothing of it is left');
+}
+is($coordinator->safe_psql('postgres', 'SELECT count(*) FROM pg_dist_partition'), '0', 'nor any Citus metadata of them');
+
 $_->stop for (@citus, $single);
 done_testing();
