@@ -39,6 +39,8 @@ psqlq() { psql -X -q -v ON_ERROR_STOP=1 "$@"; }
 psqlq -c "CREATE DATABASE bench"
 echo "== generating $N contacts, $((N * 10)) events"
 psqlq -d bench -v N="$N" -f "$here/predictive_data.sql"
+# (as the data of a database in use would be: vacuumed, its hint bits set)
+psqlq -d bench -c "VACUUM ANALYZE"
 
 echo "== evaluate vs train at T1, 3 runs each, interleaved"
 declare -a EV TR
