@@ -39,7 +39,7 @@ void define_settings() {
                             nullptr, &event_chunk_size, 50000, 1, 1000000, PGC_USERSET,
                             GUC_NO_SHOW_ALL | GUC_NOT_IN_SAMPLE, nullptr, nullptr, nullptr);
     // Hidden: about how many events a pass over stored history (evaluate, band_report,
-    // train, recompute) reads in one chunk of contacts (pg/chunk_sizer.hpp). Memory
+    // train, recompute) reads in one chunk of contacts (core/chunk_sizer.hpp). Memory
     // is that of one chunk; tests set it small to cross chunk boundaries.
     DefineCustomIntVariable("lead_scoring.history_chunk_events",
                             "Events a pass over stored history reads in one chunk (internal).", nullptr,

@@ -1,10 +1,11 @@
 #include "pg/evaluation.hpp"
 
+#include "core/chunk_sizer.hpp"
 #include "core/replay.hpp"
-#include "pg/chunk_sizer.hpp"
 #include "pg/datum.hpp"
 #include "pg/fit_scoring.hpp"
 #include "pg/history_reader.hpp"
+#include "pg/settings.hpp"
 #include "pg/spi.hpp"
 
 namespace ls::pg {
@@ -105,7 +106,7 @@ void judge_contacts(const RuleCache& rules, const std::string& model, core::Micr
     const std::string conversion = conversion_type_of(model);
     finish();
     int64_t from = INT64_MIN;
-    ChunkSizer sizer;
+    core::ChunkSizer sizer(history_chunk_events);
     for (;;) {
         call([] { CHECK_FOR_INTERRUPTS(); });
         connect();  // one SPI connection per chunk: finishing it frees what the chunk read

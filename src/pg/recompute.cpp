@@ -2,17 +2,18 @@
 
 #include <algorithm>
 
+#include "core/chunk_sizer.hpp"
 #include "core/ledger_diff.hpp"
 #include "core/maintenance.hpp"
 #include "core/replay.hpp"
 #include "core/scoring.hpp"
 #include "pg/absence_store.hpp"
 #include "pg/combination_store.hpp"
-#include "pg/chunk_sizer.hpp"
 #include "pg/datum.hpp"
 #include "pg/fit_scoring.hpp"
 #include "pg/history_reader.hpp"
 #include "pg/ledger_guard.hpp"
+#include "pg/settings.hpp"
 #include "pg/spi.hpp"
 #include "pg/state_store.hpp"
 #include "pg/window_store.hpp"
@@ -271,7 +272,7 @@ int64_t recompute_model(const RuleCache& rules, const std::string& model_name, R
     const core::Micros now = call([]() -> TimestampTz { return GetCurrentTransactionStartTimestamp(); });
     int64_t done = 0;
     int64_t from = range.first;
-    ChunkSizer sizer;
+    core::ChunkSizer sizer(history_chunk_events);
     while (from <= range.last) {
         call([] { CHECK_FOR_INTERRUPTS(); });
         // One SPI connection per chunk: finishing it frees everything the chunk read.

@@ -14,7 +14,7 @@ struct RecomputeRange {
 };
 
 // Rebuilds the score rows of the model for every contact (of lead_scoring.contacts)
-// in the range, in contact order, a chunk at a time (pg/chunk_sizer.hpp): each chunk is
+// in the range, in contact order, a chunk at a time (core/chunk_sizer.hpp): each chunk is
 // locked (score rows in (contact, model) order, as live scoring locks them), read,
 // replayed and written before the next is read, so memory depends on the chunk, not
 // on the number of contacts. `actor` is the caller (the ledger's actor of the rows

@@ -8,7 +8,7 @@ extern char* maintenance_databases;  // lead_scoring.database: comma-separated n
 extern int maintenance_interval_ms;  // lead_scoring.maintenance_interval
 extern int maintenance_batch_size;   // lead_scoring.batch_size
 extern int event_chunk_size;         // lead_scoring.event_chunk_size (hidden: tests cross chunks)
-extern int history_chunk_events;     // lead_scoring.history_chunk_events (hidden: pg/chunk_sizer.hpp)
+extern int history_chunk_events;     // lead_scoring.history_chunk_events (hidden: core/chunk_sizer.hpp)
 
 // Defines them (once per process: _PG_init).
 void define_settings();

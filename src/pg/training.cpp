@@ -7,14 +7,15 @@
 #include <functional>
 #include <memory>
 
+#include "core/chunk_sizer.hpp"
 #include "core/evaluation.hpp"
 #include "core/logistic.hpp"
-#include "pg/chunk_sizer.hpp"
 #include "pg/datum.hpp"
 #include "pg/evaluation.hpp"
 #include "pg/placement.hpp"
 #include "pg/predictive_features.hpp"
 #include "pg/absence_store.hpp"
+#include "pg/settings.hpp"
 #include "pg/spi.hpp"
 #include "pg/state_store.hpp"
 #include "pg/window_store.hpp"
@@ -379,7 +380,7 @@ void extract_rows(const RuleCache& rules, const std::string& model, core::Micros
     };
     std::vector<Locked> locked;
     int64_t from = INT64_MIN;
-    ChunkSizer sizer;
+    core::ChunkSizer sizer(history_chunk_events);
     core::RawRow as_of_row, current_row;
     for (;;) {
         call([] { CHECK_FOR_INTERRUPTS(); });
@@ -610,10 +611,10 @@ int64_t refresh_in_placement(const std::string& model) {
         finish();
         read.contacts = static_cast<int64_t>(contacts.size());
         read.last = n < static_cast<uint64>(limit) || contacts.back() == INT64_MAX;
-        from = contacts.back() + 1;
+        if (!read.last) from = contacts.back() + 1;
         return read;
     };
-    ChunkSizer sizer;
+    core::ChunkSizer sizer(history_chunk_events);
     for (;;) {
         call([] { CHECK_FOR_INTERRUPTS(); });
         const ChunkRead read = refresh_chunk(sizer.contacts());

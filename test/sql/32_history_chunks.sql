@@ -1,10 +1,10 @@
 -- Passes over stored history (judged_scores, so evaluate and band_report; train;
 -- recompute) read contacts a chunk at a time, each chunk sized for about
--- lead_scoring.history_chunk_events events (a hidden setting; src/pg/chunk_sizer.hpp).
--- With 7 events per chunk, chunks of one contact up to a few dozen (contacts without
--- events) give the results of the default chunks: every contact once, none lost at
--- a boundary. Contacts 1-300: 0 to 24 events each (a tenth have none), attributes
--- changed mid-history, purchases.
+-- lead_scoring.history_chunk_events events (a hidden setting; src/core/chunk_sizer.hpp).
+-- With 7 events per chunk, chunks of one contact or a few (each growing at most
+-- twofold after contacts without events) give the results of the default chunks:
+-- every contact once, none lost at a boundary. Contacts 1-300: 0 to 24 events
+-- each (a tenth have none), attributes changed mid-history, purchases.
 \i test/fresh.sql
 SET timezone = 'UTC';
 INSERT INTO lead_scoring.models (name, conversion_event_type) VALUES ('h', 'purchase');
@@ -53,6 +53,11 @@ RESET lead_scoring.history_chunk_events;
 SELECT count(*) AS terms FROM lead_scoring.train('h', '2026-03-15');
 CREATE TEMP TABLE terms AS SELECT term, coefficient, std_error FROM lead_scoring.predictive_terms;
 CREATE TEMP TABLE probabilities AS SELECT contact_id, conversion_probability FROM lead_scoring.scores;
+-- (a fit at another time first, so that a contact the next train missed would keep
+-- another probability)
+SELECT count(*) AS terms FROM lead_scoring.train('h', '2026-02-25');
+SELECT count(*) AS probabilities_changed FROM probabilities p JOIN lead_scoring.scores s USING (contact_id)
+ WHERE s.conversion_probability IS DISTINCT FROM p.conversion_probability;
 SET lead_scoring.history_chunk_events = 7;
 SELECT count(*) AS terms FROM lead_scoring.train('h', '2026-03-15');
 RESET lead_scoring.history_chunk_events;
