@@ -6,6 +6,7 @@
 #include "pg/evaluation.hpp"
 #include "pg/placement.hpp"
 #include "pg/privileges.hpp"
+#include "pg/rule_cache.hpp"
 #include "pg/spi.hpp"
 #include "pg/srf.hpp"
 
@@ -74,6 +75,15 @@ Datum lead_scoring_judged_scores(PG_FUNCTION_ARGS) {
             // (judged_scores_in_shard, pushed down to each), and their rows come here.
             ls::pg::connect();
             if (ls::pg::on_coordinator()) {
+                // The model's own errors (unknown, no conversion type) are raised here,
+                // before any shard runs, as on one node: when a multi-shard statement
+                // fails in one shard, its other tasks may run on for a moment on the
+                // workers, and a DROP right after waited for them (Citus took the wait
+                // for a distributed deadlock of the session with itself; TAP 008).
+                ls::pg::as_extension_owner(fcinfo, [&](Oid) {
+                    ls::pg::model_index(*ls::pg::current_rules(), a.model);
+                    ls::pg::conversion_type_of(a.model);
+                });
                 const std::string sql =
                     "SELECT j.contact_id, j.score, j.converted_at, j.first_event_at"
                     "  FROM lead_scoring.shards s CROSS JOIN LATERAL lead_scoring.judged_scores_in_shard(s.shard_key, " +
