@@ -447,6 +447,9 @@ is($coordinator->safe_psql('postgres', qq{SELECT count(*) FROM lead_scoring.even
     WHERE occurred_at::date IN ('2026-11-08', '2026-11-09')
       AND event_id BETWEEN (${worker3_group}::bigint << 48) AND ((${worker3_group} + 1)::bigint << 48)}), '80',
    'events inserted through the added worker drew ids from its range, also after a second refresh_shards()');
+is($coordinator->safe_psql('postgres', q{SELECT count(DISTINCT event_id) FROM lead_scoring.events
+    WHERE occurred_at::date IN ('2026-11-08', '2026-11-09')}), '80',
+   'the second refresh_shards() did not restart the range: no id drawn twice');
 compare('after events through the added worker');
 
 # The maintenance worker on the coordinator: one distributed transaction per round
