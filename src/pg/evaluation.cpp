@@ -23,20 +23,13 @@ std::string conversion_type_of(const std::string& model) {
 }
 
 ChunkHistory read_chunk_history(const RuleCache& rules, size_t mi, const std::string& conversion, int64_t from,
-                                int64_t limit, bool read_only, const std::function<void(int64_t, int64_t)>& before_events,
-                                const EventObserver* observe) {
+                                int64_t limit, const EventObserver* observe) {
+    constexpr bool read_only = true;  // (the caller's snapshot)
     ChunkHistory h;
     h.contacts = read_contacts(from, INT64_MAX, limit, read_only);
     h.complete = h.contacts.size() < static_cast<size_t>(limit);
     const int64_t upto = h.complete ? INT64_MAX : h.contacts.back().contact_id;
     h.next_from = h.complete || upto == INT64_MAX ? std::nullopt : std::optional<int64_t>(upto + 1);
-    if (before_events) {
-        // The chunk is [from, upto]. Its contacts are read again after the hook (a new
-        // snapshot, after train's locks): a contact committed in between is one of
-        // them, with its events, rather than a locked row without its history.
-        before_events(from, upto);
-        h.contacts = read_contacts(from, upto, INT64_MAX, read_only);
-    }
     if (h.contacts.empty()) return h;
     const int64_t first = h.contacts.front().contact_id, last = h.contacts.back().contact_id;
     h.events = read_events(rules, mi, first, last, read_only, conversion, observe);
@@ -110,7 +103,7 @@ void judge_contacts(const RuleCache& rules, const std::string& model, core::Micr
     for (;;) {
         call([] { CHECK_FOR_INTERRUPTS(); });
         connect();  // one SPI connection per chunk: finishing it frees what the chunk read
-        const ChunkHistory h = read_chunk_history(rules, mi, conversion, from, sizer.contacts(), true);
+        const ChunkHistory h = read_chunk_history(rules, mi, conversion, from, sizer.contacts());
         for (size_t k = 0; k < h.contacts.size(); ++k)
             if (const std::optional<JudgedContact> judged = judge_contact(rules, mi, h, k, as_of)) out(*judged);
         finish();

@@ -43,16 +43,10 @@ struct ChunkHistory {
     bool complete = false;    // the last chunk (fewer contacts than a chunk holds)
     std::optional<int64_t> next_from;  // where the next chunk starts; none: this was the last
 };
-// `before_events(from, upto)`, if given, runs once the chunk's range of ids is known
-// (upto: its last contact, or the largest id for the last chunk) and before the
-// history is read (train locks the range's score rows there); the contacts are
-// then read again, so that the chunk holds every contact of the range that
-// committed before the hook returned. `observe` sees each event as it is read
-// (read_events).
+// One chunk of history from `from` (at most `limit` contacts), read with the
+// caller's snapshot. `observe` sees each event as it is read (read_events).
 ChunkHistory read_chunk_history(const RuleCache& rules, size_t model_index, const std::string& conversion,
-                                int64_t from, int64_t limit, bool read_only,
-                                const std::function<void(int64_t, int64_t)>& before_events = {},
-                                const EventObserver* observe = nullptr);
+                                int64_t from, int64_t limit, const EventObserver* observe = nullptr);
 // The judgement of the chunk's contact k; none when it did not exist at as_of.
 std::optional<JudgedContact> judge_contact(const RuleCache& rules, size_t model_index, const ChunkHistory& chunk,
                                            size_t k, core::Micros as_of);

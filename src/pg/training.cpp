@@ -58,7 +58,9 @@ int64_t write_probabilities(int32_t model_id, const std::vector<Datum>& contacts
 // Raw rows of `moments` (sorted by contact, all in [first, last]), in their order.
 // `current`: the contacts' events of any time and their current attributes.
 // Returns the events read.
-uint64 raw_rows(const FeatureSet& features, const std::vector<Moment>& moments, bool current,
+// `fresh`: read with a new snapshot (rows just locked: what committed before the
+// lock is seen), else with the caller's.
+uint64 raw_rows(const FeatureSet& features, const std::vector<Moment>& moments, bool current, bool fresh,
                 const std::function<void(const Moment&, const core::RawRow&)>& out) {
     if (moments.empty()) return 0;
     const int64_t first = moments.front().contact_id, last = moments.back().contact_id;
@@ -69,7 +71,7 @@ uint64 raw_rows(const FeatureSet& features, const std::vector<Moment>& moments, 
         " WHERE contact_id OPERATOR(pg_catalog.>=) $1 AND contact_id OPERATOR(pg_catalog.<=) $2",
         {INT8OID, INT8OID});
     Datum args[2] = {Int64GetDatum(first), Int64GetDatum(last)};
-    events.run(args, nullptr, true);
+    events.run(args, nullptr, !fresh);
     SPITupleTable* event_rows = SPI_tuptable;
     const uint64 n_events = SPI_processed;
     // (it stays valid after the next statement: SPI frees result tables when the
@@ -85,7 +87,7 @@ uint64 raw_rows(const FeatureSet& features, const std::vector<Moment>& moments, 
                          " WHERE contact_id OPERATOR(pg_catalog.>=) $1 AND contact_id OPERATOR(pg_catalog.<=) $2"
                          " ORDER BY contact_id",
                          {INT8OID, INT8OID});
-    (current ? now : history).run(args, nullptr, true);
+    (current ? now : history).run(args, nullptr, !fresh);
     SPITupleTable* attribute_rows = SPI_tuptable;
     const uint64 n_attributes = SPI_processed;
 
@@ -297,41 +299,51 @@ Datum json_datum(const std::string& json) {
     return call([&]() -> Datum { return DirectFunctionCall1(jsonb_in, CStringGetDatum(text)); });
 }
 
-// One node: the score rows train refreshes, each with its state as stored and its
-// current raw row (events of any time, current attributes), kept in a tuplestore
-// until the fit is stored.
+// One node: the score rows train refreshes, each as pass 1 read it (where it was:
+// tid and xmin; its state) with its current raw row (events of any time, current
+// attributes, as of that read), kept in a tuplestore until the fit is stored.
+struct KeptRow {
+    int64_t contact_id = 0;
+    ItemPointerData tid{};
+    TransactionId xmin = InvalidTransactionId;
+    std::string state, raw_row;
+};
+
 class CurrentRows {
 public:
-    void put(int64_t contact_id, const std::string& state, const std::string& raw_row) {
-        std::string bytes(sizeof contact_id + sizeof(uint32_t), '\0');
-        const uint32_t state_size = static_cast<uint32_t>(state.size());
-        std::memcpy(bytes.data(), &contact_id, sizeof contact_id);
-        std::memcpy(bytes.data() + sizeof contact_id, &state_size, sizeof state_size);
-        bytes += state;
-        bytes += raw_row;
+    void put(const KeptRow& row) {
+        const uint32_t state_size = static_cast<uint32_t>(row.state.size());
+        std::string bytes(kHead, '\0');
+        std::memcpy(bytes.data(), &row.contact_id, sizeof row.contact_id);
+        std::memcpy(bytes.data() + 8, &row.tid, sizeof row.tid);
+        std::memcpy(bytes.data() + 8 + sizeof row.tid, &row.xmin, sizeof row.xmin);
+        std::memcpy(bytes.data() + kHead - sizeof state_size, &state_size, sizeof state_size);
+        bytes += row.state;
+        bytes += row.raw_row;
         store_.put(0, bytes.data(), bytes.size());
         ++count_;
     }
     void rewind() { store_.rewind(); }
-    bool next(int64_t& contact_id, std::string& state, std::string& raw_row) {
+    bool next(KeptRow& row) {
         double unused;
         const char* data;
         size_t len;
         if (!store_.next(unused, data, len)) return false;
         uint32_t state_size;
-        if (len < sizeof contact_id + sizeof state_size)
-            throw SqlError(ERRCODE_INTERNAL_ERROR, "lead_scoring: a kept score row is cut short");
-        std::memcpy(&contact_id, data, sizeof contact_id);
-        std::memcpy(&state_size, data + sizeof contact_id, sizeof state_size);
-        const size_t head = sizeof contact_id + sizeof state_size;
-        if (len < head + state_size) throw SqlError(ERRCODE_INTERNAL_ERROR, "lead_scoring: a kept score row is cut short");
-        state.assign(data + head, state_size);
-        raw_row.assign(data + head + state_size, len - head - state_size);
+        if (len < kHead) throw SqlError(ERRCODE_INTERNAL_ERROR, "lead_scoring: a kept score row is cut short");
+        std::memcpy(&row.contact_id, data, sizeof row.contact_id);
+        std::memcpy(&row.tid, data + 8, sizeof row.tid);
+        std::memcpy(&row.xmin, data + 8 + sizeof row.tid, sizeof row.xmin);
+        std::memcpy(&state_size, data + kHead - sizeof state_size, sizeof state_size);
+        if (len < kHead + state_size) throw SqlError(ERRCODE_INTERNAL_ERROR, "lead_scoring: a kept score row is cut short");
+        row.state.assign(data + kHead, state_size);
+        row.raw_row.assign(data + kHead + state_size, len - kHead - state_size);
         return true;
     }
     size_t size() const { return count_; }
 
 private:
+    static constexpr size_t kHead = 8 + sizeof(ItemPointerData) + sizeof(TransactionId) + sizeof(uint32_t);
     RowStore store_;
     size_t count_ = 0;
 };
@@ -355,15 +367,14 @@ bool same_jsonb(Datum a, Datum b) {
            std::memcmp(VARDATA_ANY(x), VARDATA_ANY(y), VARSIZE_ANY_EXHDR(x)) == 0;
 }
 
-// Pass 1 in one read of each chunk's history: every contact that existed at as_of
-// is judged (as evaluate judges it) and gives its training row (`out`), its events
-// matched once against the features. With `current` (train on one node), the
-// chunk's score rows of the model are locked first (until train commits: live
-// scoring of those contacts waits, as it would for a refresh) and the history is
-// read with a new snapshot after the locks; every locked row then keeps its
-// current raw row for the refresh, which so reads no history again and misses no
-// event committed meanwhile. Without it (a shard's rows for a coordinator), the
-// history is read with the caller's snapshot.
+// Pass 1 in one read of each chunk's history, with the caller's snapshot: every
+// contact that existed at as_of is judged (as evaluate judges it) and gives its
+// training row (`out`), its events matched once against the features. With
+// `current` (train on one node), every score row of the model in the chunk is also
+// read, without a lock, and kept with its current raw row for the refresh
+// (refresh_kept), which so reads no history again; a row written since (an event,
+// an edit) is refreshed from its history under a lock then. Live scoring does not
+// wait for this pass (it did: the rows were locked here until train committed).
 void extract_rows(const RuleCache& rules, const std::string& model, core::Micros as_of, const FeatureSet& features,
                   const std::function<void(const Moment&, const core::RawRow&)>& out, CurrentRows* current) {
     const size_t mi = model_index(rules, model);
@@ -374,51 +385,50 @@ void extract_rows(const RuleCache& rules, const std::string& model, core::Micros
     const EventObserver observe = [&](ChunkEvent& event, const std::string& type, Datum properties) {
         features.event_hits(type, properties, event.feature_hits);
     };
-    struct Locked {
-        int64_t contact_id = 0;
-        std::string state;
-    };
-    std::vector<Locked> locked;
+    std::vector<KeptRow> kept;
     int64_t from = INT64_MIN;
     core::ChunkSizer sizer(history_chunk_events);
     core::RawRow as_of_row, current_row;
     for (;;) {
         call([] { CHECK_FOR_INTERRUPTS(); });
         connect();
-        locked.clear();
-        const auto lock = [&](int64_t first, int64_t upto) {
+        kept.clear();
+        const ChunkHistory h = read_chunk_history(rules, mi, conversion, from, sizer.contacts(), &observe);
+        if (current) {
+            // The chunk is [from, upto]: its score rows, as of the same snapshot.
             static Statement rows(
-                "SELECT contact_id, state FROM lead_scoring.contact_scores"
+                "SELECT contact_id, state, ctid, xmin FROM lead_scoring.contact_scores"
                 " WHERE model_id OPERATOR(pg_catalog.=) $1 AND contact_id OPERATOR(pg_catalog.>=) $2"
-                "   AND contact_id OPERATOR(pg_catalog.<=) $3 ORDER BY contact_id FOR UPDATE",
+                "   AND contact_id OPERATOR(pg_catalog.<=) $3 ORDER BY contact_id",
                 {INT4OID, INT8OID, INT8OID});
-            Datum args[3] = {Int32GetDatum(model_id), Int64GetDatum(first), Int64GetDatum(upto)};
-            const uint64 n = rows.run(args, nullptr, false);
+            const int64_t upto = h.next_from ? *h.next_from - 1 : INT64_MAX;
+            Datum args[3] = {Int32GetDatum(model_id), Int64GetDatum(from), Int64GetDatum(upto)};
+            const uint64 n = rows.run(args, nullptr, true);
             for (uint64 r = 0; r < n; ++r) {
                 bool isnull;
+                KeptRow k;
+                k.contact_id = column_int64(r, 1);
                 const Datum state = column(r, 2, &isnull);
-                Locked l;
-                l.contact_id = column_int64(r, 1);
                 if (!isnull) {
                     const bytea* b = reinterpret_cast<const bytea*>(
                         call([&]() -> struct varlena* { return pg_detoast_datum_packed(reinterpret_cast<struct varlena*>(DatumGetPointer(state))); }));
-                    l.state.assign(VARDATA_ANY(b), VARSIZE_ANY_EXHDR(b));
+                    k.state.assign(VARDATA_ANY(b), VARSIZE_ANY_EXHDR(b));
                 }
-                locked.push_back(std::move(l));
+                k.tid = *reinterpret_cast<ItemPointer>(DatumGetPointer(column(r, 3, &isnull)));  // (by reference)
+                k.xmin = DatumGetTransactionId(column(r, 4, &isnull));
+                kept.push_back(std::move(k));
             }
             release_result();
-        };
-        const ChunkHistory h = current ? read_chunk_history(rules, mi, conversion, from, sizer.contacts(), false, lock, &observe)
-                                       : read_chunk_history(rules, mi, conversion, from, sizer.contacts(), true, {}, &observe);
+        }
         const Datum empty = json_datum("{}");
         size_t k = 0, l = 0;
-        // Both lists are in contact order: a contact may be judged, locked, or both.
-        while (k < h.contacts.size() || l < locked.size()) {
-            const int64_t contact = k < h.contacts.size() && (l == locked.size() || h.contacts[k].contact_id <= locked[l].contact_id)
+        // Both lists are in contact order: a contact may be judged, have a score row, or both.
+        while (k < h.contacts.size() || l < kept.size()) {
+            const int64_t contact = k < h.contacts.size() && (l == kept.size() || h.contacts[k].contact_id <= kept[l].contact_id)
                                         ? h.contacts[k].contact_id
-                                        : locked[l].contact_id;
+                                        : kept[l].contact_id;
             const bool has_contact = k < h.contacts.size() && h.contacts[k].contact_id == contact;
-            const bool has_lock = l < locked.size() && locked[l].contact_id == contact;
+            const bool has_row = l < kept.size() && kept[l].contact_id == contact;
             const ChunkEvent* first_event = nullptr;
             const ChunkEvent* end_event = nullptr;
             if (has_contact) {
@@ -445,12 +455,12 @@ void extract_rows(const RuleCache& rules, const std::string& model, core::Micros
                     out(m, as_of_row);
                 }
             }
-            if (has_lock) {
-                const Locked& lr = locked[l];
+            if (has_row) {
+                KeptRow& kr = kept[l];
                 features.start(current_row);
                 for (const ChunkEvent* e = first_event; e != end_event; ++e) FeatureSet::count_hits(current_row, e->feature_hits);
-                // (the contact's attributes as read after the lock; none: a score row
-                // without its contact, which has no events either)
+                // (the contact's attributes now; none: a score row without its
+                // contact, which has no events either)
                 const Datum now = has_contact ? h.contacts[k].attributes : empty;
                 if (at_moment != 0 && same_jsonb(at_moment, now)) {
                     // (the same attributes: their values are the training row's)
@@ -459,10 +469,11 @@ void extract_rows(const RuleCache& rules, const std::string& model, core::Micros
                 } else {
                     features.finish(current_row, now);
                 }
-                current->put(contact, lr.state, core::encode_raw_row(current_row));
+                kr.raw_row = core::encode_raw_row(current_row);
+                current->put(kr);
             }
             if (has_contact) ++k;
-            if (has_lock) ++l;
+            if (has_row) ++l;
         }
         finish();
         sizer.done(static_cast<int64_t>(h.contacts.size()), static_cast<int64_t>(h.events.size()));
@@ -486,43 +497,127 @@ CacheWithFit cache_with_fit(const std::string& model) {
     return c;
 }
 
-// One node, after the fit is stored: every kept score row gets its predictive state
-// and probability under the fit, from its current raw row (the row is still locked).
+// Gives the score rows of `contacts` (sorted, distinct) their predictive state and
+// probability under the fit in `rules`, from their history: the rows are locked
+// first (lock_states), then the events and attributes read with a new snapshot,
+// so that an event committed before the lock is counted, and no other can commit
+// until this transaction ends. Adds the rows written to `refreshed`; returns the
+// events read. Needs an SPI connection.
+uint64 refresh_locked(const RuleCache& rules, size_t mi, const std::vector<int64_t>& contacts, int64_t& refreshed) {
+    const core::ModelDef& def = rules.models[mi];
+    const FeatureSet& features = *rules.predictive_features[mi];
+    std::vector<StoredState> states = lock_states(rules, contacts, def.id);
+    std::vector<Moment> moments;
+    for (const auto& st : states) moments.push_back(Moment{st.contact_id, 0, false, 0});
+    std::vector<Datum> ids_out, state_out, probability_out;
+    std::vector<bool> probability_null;
+    size_t k = 0;
+    const uint64 events = raw_rows(features, moments, true, true, [&](const Moment& m, const core::RawRow& row) {
+        while (states[k].contact_id != m.contact_id) ++k;
+        StoredState& st = states[k];
+        st.state.predictive = core::predictive_state(*def.predictive, row);
+        const std::optional<double> p = core::conversion_probability(*def.predictive, *st.state.predictive);
+        ids_out.push_back(Int64GetDatum(st.contact_id));
+        state_out.push_back(state_datum(core::encode_state(def, st.state)));
+        probability_out.push_back(Float8GetDatum(p.value_or(0)));
+        probability_null.push_back(!p.has_value());
+    });
+    if (!ids_out.empty()) refreshed += write_probabilities(def.id, ids_out, state_out, probability_out, probability_null);
+    return events;
+}
+
+// One node, after the fit is stored: every score row of the model gets its
+// predictive state and probability under the fit. The rows are locked a batch at
+// a time, in contact order (as live scoring locks them); a row still as pass 1
+// read it (same tid and xmin: not written since) takes its kept raw row; any other
+// (written since, or created since) is refreshed from its history (refresh_locked).
+// So live scoring waits for train only from here until it commits.
 int64_t refresh_kept(const std::string& model, CurrentRows& current) {
     const CacheWithFit cached = cache_with_fit(model);
     const std::shared_ptr<const RuleCache>& rules = cached.rules;
     const size_t mi = cached.model_index;
     const core::ModelDef& def = rules->models[mi];
     const size_t features = rules->predictive_features[mi]->features().size();
+    static Statement lock(
+        "SELECT contact_id, ctid, xmin FROM lead_scoring.contact_scores"
+        " WHERE model_id OPERATOR(pg_catalog.=) $1 AND contact_id OPERATOR(pg_catalog.>=) $2"
+        "   AND contact_id OPERATOR(pg_catalog.<=) $3 ORDER BY contact_id FOR UPDATE",
+        {INT4OID, INT8OID, INT8OID});
+    struct Locked {
+        int64_t contact_id;
+        ItemPointerData tid;
+        TransactionId xmin;
+    };
     current.rewind();
-    int64_t refreshed = 0;
-    int64_t contact_id;
-    std::string state, raw;
-    bool more = true;
-    while (more) {
+    KeptRow next;
+    bool have = current.next(next);
+    std::vector<KeptRow> batch;
+    std::vector<Locked> locked;
+    std::vector<int64_t> stale;
+    int64_t from = INT64_MIN, refreshed = 0;
+    for (;;) {
         call([] { CHECK_FOR_INTERRUPTS(); });
+        batch.clear();
+        while (have && batch.size() < static_cast<size_t>(kRowsPerBatch)) {
+            batch.push_back(std::move(next));
+            have = current.next(next);
+        }
+        // The batch covers [from, upto]: the ids between two kept rows too, where a
+        // row created since pass 1 would be.
+        const int64_t upto = have ? batch.back().contact_id : INT64_MAX;
         connect();
+        Datum args[3] = {Int32GetDatum(def.id), Int64GetDatum(from), Int64GetDatum(upto)};
+        const uint64 n = lock.run(args, nullptr, false);
+        locked.clear();
+        for (uint64 r = 0; r < n; ++r) {
+            bool isnull;
+            locked.push_back(Locked{column_int64(r, 1), *reinterpret_cast<ItemPointer>(DatumGetPointer(column(r, 2, &isnull))),
+                                    DatumGetTransactionId(column(r, 3, &isnull))});
+        }
+        release_result();
         std::vector<Datum> ids_out, state_out, probability_out;
         std::vector<bool> probability_null;
-        while (ids_out.size() < static_cast<size_t>(kRowsPerBatch) && (more = current.next(contact_id, state, raw))) {
+        stale.clear();
+        size_t k = 0;
+        for (const Locked& l : locked) {
+            while (k < batch.size() && batch[k].contact_id < l.contact_id) ++k;  // (erased since)
+            const bool as_read = k < batch.size() && batch[k].contact_id == l.contact_id &&
+                                 ItemPointerEquals(const_cast<ItemPointer>(&batch[k].tid), const_cast<ItemPointer>(&l.tid)) &&
+                                 batch[k].xmin == l.xmin;
+            if (!as_read) {
+                stale.push_back(l.contact_id);
+                continue;
+            }
+            const KeptRow& kr = batch[k];
             core::DecodedState decoded;
             try {
-                decoded = core::decode_state(reinterpret_cast<const uint8_t*>(state.data()), state.size());
+                decoded = core::decode_state(reinterpret_cast<const uint8_t*>(kr.state.data()), kr.state.size());
             } catch (const core::StateFormatError& e) {
                 throw SqlError(ERRCODE_DATA_CORRUPTED, "lead_scoring: the stored state of contact " +
-                                                           std::to_string(contact_id) + " in model \"" + model +
+                                                           std::to_string(kr.contact_id) + " in model \"" + model +
                                                            "\" cannot be read: " + e.what(),
                                "Rebuild it with lead_scoring.recompute(model, contact_id, contact_id).");
             }
-            decoded.state.predictive = core::predictive_state(*def.predictive, core::decode_raw_row(raw, features));
+            decoded.state.predictive = core::predictive_state(*def.predictive, core::decode_raw_row(kr.raw_row, features));
             const std::optional<double> p = core::conversion_probability(*def.predictive, *decoded.state.predictive);
-            ids_out.push_back(Int64GetDatum(contact_id));
+            ids_out.push_back(Int64GetDatum(kr.contact_id));
             state_out.push_back(state_datum(core::encode_state(decoded)));
             probability_out.push_back(Float8GetDatum(p.value_or(0)));
             probability_null.push_back(!p.has_value());
         }
         if (!ids_out.empty()) refreshed += write_probabilities(def.id, ids_out, state_out, probability_out, probability_null);
         finish();
+        // The rows written since pass 1 (already locked here), from their history, a
+        // batch at a time.
+        for (size_t at = 0; at < stale.size(); at += static_cast<size_t>(kRowsPerBatch)) {
+            const std::vector<int64_t> piece(stale.begin() + static_cast<std::ptrdiff_t>(at),
+                                             stale.begin() + static_cast<std::ptrdiff_t>(std::min(stale.size(), at + static_cast<size_t>(kRowsPerBatch))));
+            connect();
+            refresh_locked(*rules, mi, piece, refreshed);
+            finish();
+        }
+        if (upto == INT64_MAX) break;
+        from = upto + 1;
     }
     return refreshed;
 }
@@ -567,7 +662,6 @@ int64_t refresh_in_placement(const std::string& model) {
     const std::shared_ptr<const RuleCache>& rules = cached.rules;
     const size_t mi = cached.model_index;
     const core::ModelDef& def = rules->models[mi];
-    const FeatureSet& features = *rules->predictive_features[mi];
     static Statement ids("SELECT contact_id FROM lead_scoring.contact_scores"
                          " WHERE model_id OPERATOR(pg_catalog.=) $1 AND contact_id OPERATOR(pg_catalog.>=) $2"
                          " ORDER BY contact_id LIMIT $3",
@@ -591,23 +685,7 @@ int64_t refresh_in_placement(const std::string& model) {
             finish();
             return read;
         }
-        std::vector<StoredState> states = lock_states(*rules, contacts, def.id);
-        std::vector<Moment> moments;
-        for (const auto& st : states) moments.push_back(Moment{st.contact_id, 0, false, 0});
-        std::vector<Datum> ids_out, state_out, probability_out;
-        std::vector<bool> probability_null;
-        size_t k = 0;
-        read.events = raw_rows(features, moments, true, [&](const Moment& m, const core::RawRow& row) {
-            while (states[k].contact_id != m.contact_id) ++k;
-            StoredState& st = states[k];
-            st.state.predictive = core::predictive_state(*def.predictive, row);
-            const std::optional<double> p = core::conversion_probability(*def.predictive, *st.state.predictive);
-            ids_out.push_back(Int64GetDatum(st.contact_id));
-            state_out.push_back(state_datum(core::encode_state(def, st.state)));
-            probability_out.push_back(Float8GetDatum(p.value_or(0)));
-            probability_null.push_back(!p.has_value());
-        });
-        if (!ids_out.empty()) refreshed += write_probabilities(def.id, ids_out, state_out, probability_out, probability_null);
+        read.events = refresh_locked(*rules, mi, contacts, refreshed);
         finish();
         read.contacts = static_cast<int64_t>(contacts.size());
         read.last = n < static_cast<uint64>(limit) || contacts.back() == INT64_MAX;
@@ -739,7 +817,7 @@ std::vector<TrainedTerm> train_model(const RuleCache& rules, const std::string& 
         (label > 0.5 ? rule_scores_converted : rule_scores_others).push_back(rule_score);
         ++(label > 0.5 ? converted : others);
     };
-    // (one node: the rows to refresh are taken in the same pass, and locked)
+    // (one node: the rows to refresh are taken in the same pass, without a lock)
     std::optional<CurrentRows> current;
     if (gather) {
         gathered_rows(model, as_of, features.features().size(), take);
@@ -848,7 +926,7 @@ std::vector<Contribution> explain_prediction(const RuleCache& rules, const std::
     std::vector<Contribution> out;
     std::vector<Moment> one{Moment{contact_id, 0, false, 0}};
     std::vector<double> x;
-    raw_rows(*fit.features, one, true, [&](const Moment&, const core::RawRow& row) {
+    raw_rows(*fit.features, one, true, false, [&](const Moment&, const core::RawRow& row) {
         encoder.encode(row, x);
         for (size_t i = 0; i < encoder.terms().size(); ++i) {
             const core::Term& t = encoder.terms()[i];
