@@ -26,7 +26,7 @@ namespace {
 
 constexpr int64_t kMinimumPerSide = 20;
 // Rows written by one UPDATE of the refresh, and fetched at once from the shards' rows
-// (no history is read per batch: passes over history size their chunks with ChunkSizer).
+// (history is read in chunks sized by ChunkSizer, not by this).
 constexpr int64_t kRowsPerBatch = 1000;
 
 // A contact to extract features for, and the moment they are taken at: events
@@ -55,39 +55,45 @@ int64_t write_probabilities(int32_t model_id, const std::vector<Datum>& contacts
     return static_cast<int64_t>(update.run(u, nullptr));
 }
 
-// Raw rows of `moments` (sorted by contact, all in [first, last]), in their order.
-// `current`: the contacts' events of any time and their current attributes.
+// Which contacts current_rows reads: a chunk of the ids in contact order (every
+// contact between the first and the last: one range scan), or a few scattered ones
+// (exactly those: train's refresh of the rows written since its read).
+enum class Contacts { Range, Listed };
+
+// The current raw rows (events of any time, current attributes) of `contacts`
+// (sorted, distinct), in their order. `fresh`: read with a new snapshot (rows just
+// locked: what committed before the lock is seen), else with the caller's.
 // Returns the events read.
-// `fresh`: read with a new snapshot (rows just locked: what committed before the
-// lock is seen), else with the caller's.
-uint64 raw_rows(const FeatureSet& features, const std::vector<Moment>& moments, bool current, bool fresh,
-                const std::function<void(const Moment&, const core::RawRow&)>& out) {
-    if (moments.empty()) return 0;
-    const int64_t first = moments.front().contact_id, last = moments.back().contact_id;
+uint64 current_rows(const FeatureSet& features, const std::vector<int64_t>& contacts, Contacts which, bool fresh,
+                    const std::function<void(int64_t, const core::RawRow&)>& out) {
+    if (contacts.empty()) return 0;
     // Counts need no order within a contact: the rows are grouped by contact here
     // (an SQL sort would copy every row with its properties).
-    static Statement events(
-        "SELECT contact_id, event_type, occurred_at, properties FROM lead_scoring.events"
+    static Statement events_in_range(
+        "SELECT contact_id, event_type, properties FROM lead_scoring.events"
         " WHERE contact_id OPERATOR(pg_catalog.>=) $1 AND contact_id OPERATOR(pg_catalog.<=) $2",
         {INT8OID, INT8OID});
-    Datum args[2] = {Int64GetDatum(first), Int64GetDatum(last)};
-    events.run(args, nullptr, !fresh);
+    static Statement events_listed(
+        "SELECT contact_id, event_type, properties FROM lead_scoring.events"
+        " WHERE contact_id OPERATOR(pg_catalog.=) ANY ($1)",
+        {INT8ARRAYOID});
+    static Statement attributes_in_range(
+        "SELECT contact_id, attributes FROM lead_scoring.contacts"
+        " WHERE contact_id OPERATOR(pg_catalog.>=) $1 AND contact_id OPERATOR(pg_catalog.<=) $2 ORDER BY contact_id",
+        {INT8OID, INT8OID});
+    static Statement attributes_listed(
+        "SELECT contact_id, attributes FROM lead_scoring.contacts"
+        " WHERE contact_id OPERATOR(pg_catalog.=) ANY ($1) ORDER BY contact_id",
+        {INT8ARRAYOID});
+    const bool listed = which == Contacts::Listed;
+    Datum args[2] = {Int64GetDatum(contacts.front()), Int64GetDatum(contacts.back())};
+    if (listed) args[0] = int8_array(contacts);
+    (listed ? events_listed : events_in_range).run(args, nullptr, !fresh);
     SPITupleTable* event_rows = SPI_tuptable;
     const uint64 n_events = SPI_processed;
     // (it stays valid after the next statement: SPI frees result tables when the
     // connection finishes)
-    // The attributes: the history (each moment takes the latest change at or before
-    // it, else the first), or the contacts' current attributes.
-    static Statement history(
-        "SELECT h.contact_id, h.changed_at, h.attributes FROM lead_scoring.contact_attribute_history h"
-        " WHERE h.contact_id OPERATOR(pg_catalog.>=) $1 AND h.contact_id OPERATOR(pg_catalog.<=) $2"
-        " ORDER BY h.contact_id, h.changed_at, h.change_id",
-        {INT8OID, INT8OID});
-    static Statement now("SELECT contact_id, NULL::pg_catalog.timestamptz, attributes FROM lead_scoring.contacts"
-                         " WHERE contact_id OPERATOR(pg_catalog.>=) $1 AND contact_id OPERATOR(pg_catalog.<=) $2"
-                         " ORDER BY contact_id",
-                         {INT8OID, INT8OID});
-    (current ? now : history).run(args, nullptr, !fresh);
+    (listed ? attributes_listed : attributes_in_range).run(args, nullptr, !fresh);
     SPITupleTable* attribute_rows = SPI_tuptable;
     const uint64 n_attributes = SPI_processed;
 
@@ -105,35 +111,30 @@ uint64 raw_rows(const FeatureSet& features, const std::vector<Moment>& moments, 
     core::RawRow row;
     std::string type;
     uint64 e = 0, a = 0;
-    for (const Moment& m : moments) {
+    for (const int64_t contact : contacts) {
         features.start(row);
-        while (e < n_events && by_contact[e].first < m.contact_id) ++e;
-        for (; e < n_events && by_contact[e].first == m.contact_id; ++e) {
+        while (e < n_events && by_contact[e].first < contact) ++e;
+        for (; e < n_events && by_contact[e].first == contact; ++e) {
             const uint64 er = by_contact[e].second;
-            const core::Micros at = DatumGetTimestampTz(value(event_rows, er, 3, &isnull));
-            if (!current && (m.before ? at >= m.until : at > m.until)) continue;
             type = text_value(value(event_rows, er, 2, &isnull));
-            const Datum raw = value(event_rows, er, 4, &isnull);
+            const Datum raw = value(event_rows, er, 3, &isnull);
             MemoryContext old = MemoryContextSwitchTo(per_row);
             const Datum properties = call([&]() -> Datum { return PointerGetDatum(PG_DETOAST_DATUM(raw)); });
             features.count_event(row, type, properties);
             MemoryContextSwitchTo(old);
             MemoryContextReset(per_row);
         }
-        while (a < n_attributes && DatumGetInt64(value(attribute_rows, a, 1, &isnull)) < m.contact_id) ++a;
+        while (a < n_attributes && DatumGetInt64(value(attribute_rows, a, 1, &isnull)) < contact) ++a;
         Datum attributes = 0;
-        for (uint64 k = a; k < n_attributes && DatumGetInt64(value(attribute_rows, k, 1, &isnull)) == m.contact_id; ++k) {
-            const Datum at = value(attribute_rows, k, 2, &isnull);
-            if (attributes != 0 && !isnull && DatumGetTimestampTz(at) > m.until) break;
-            attributes = value(attribute_rows, k, 3, &isnull);
-        }
+        if (a < n_attributes && DatumGetInt64(value(attribute_rows, a, 1, &isnull)) == contact)
+            attributes = value(attribute_rows, a, 2, &isnull);
         MemoryContext old = MemoryContextSwitchTo(per_row);
         if (attributes == 0) attributes = call([]() -> Datum { return DirectFunctionCall1(jsonb_in, CStringGetDatum("{}")); });
         const Datum detoasted = call([&]() -> Datum { return PointerGetDatum(PG_DETOAST_DATUM(attributes)); });
         features.finish(row, detoasted);
         MemoryContextSwitchTo(old);
         MemoryContextReset(per_row);
-        out(m, row);
+        out(contact, row);
     }
     MemoryContextDelete(per_row);
     call([&] { SPI_freetuptable(event_rows); });
@@ -503,17 +504,18 @@ CacheWithFit cache_with_fit(const std::string& model) {
 // so that an event committed before the lock is counted, and no other can commit
 // until this transaction ends. Adds the rows written to `refreshed`; returns the
 // events read. Needs an SPI connection.
-uint64 refresh_locked(const RuleCache& rules, size_t mi, const std::vector<int64_t>& contacts, int64_t& refreshed) {
+uint64 refresh_locked(const RuleCache& rules, size_t mi, const std::vector<int64_t>& contacts, Contacts which,
+                      int64_t& refreshed) {
     const core::ModelDef& def = rules.models[mi];
     const FeatureSet& features = *rules.predictive_features[mi];
     std::vector<StoredState> states = lock_states(rules, contacts, def.id);
-    std::vector<Moment> moments;
-    for (const auto& st : states) moments.push_back(Moment{st.contact_id, 0, false, 0});
+    std::vector<int64_t> locked;
+    for (const auto& st : states) locked.push_back(st.contact_id);
     std::vector<Datum> ids_out, state_out, probability_out;
     std::vector<bool> probability_null;
     size_t k = 0;
-    const uint64 events = raw_rows(features, moments, true, true, [&](const Moment& m, const core::RawRow& row) {
-        while (states[k].contact_id != m.contact_id) ++k;
+    const uint64 events = current_rows(features, locked, which, true, [&](int64_t contact, const core::RawRow& row) {
+        while (states[k].contact_id != contact) ++k;
         StoredState& st = states[k];
         st.state.predictive = core::predictive_state(*def.predictive, row);
         const std::optional<double> p = core::conversion_probability(*def.predictive, *st.state.predictive);
@@ -555,6 +557,7 @@ int64_t refresh_kept(const std::string& model, CurrentRows& current) {
     std::vector<Locked> locked;
     std::vector<int64_t> stale;
     int64_t from = INT64_MIN, refreshed = 0;
+    core::ChunkSizer stale_sizer(history_chunk_events);
     for (;;) {
         call([] { CHECK_FOR_INTERRUPTS(); });
         batch.clear();
@@ -607,14 +610,18 @@ int64_t refresh_kept(const std::string& model, CurrentRows& current) {
         }
         if (!ids_out.empty()) refreshed += write_probabilities(def.id, ids_out, state_out, probability_out, probability_null);
         finish();
-        // The rows written since pass 1 (already locked here), from their history, a
-        // batch at a time.
-        for (size_t at = 0; at < stale.size(); at += static_cast<size_t>(kRowsPerBatch)) {
+        // The rows written since pass 1 (already locked here), from their history: a
+        // few scattered contacts, read by their ids, in pieces sized like the chunks
+        // of a pass over history.
+        for (size_t at = 0; at < stale.size();) {
+            const size_t end = std::min(stale.size(), at + static_cast<size_t>(stale_sizer.contacts()));
             const std::vector<int64_t> piece(stale.begin() + static_cast<std::ptrdiff_t>(at),
-                                             stale.begin() + static_cast<std::ptrdiff_t>(std::min(stale.size(), at + static_cast<size_t>(kRowsPerBatch))));
+                                             stale.begin() + static_cast<std::ptrdiff_t>(end));
             connect();
-            refresh_locked(*rules, mi, piece, refreshed);
+            const uint64 events = refresh_locked(*rules, mi, piece, Contacts::Listed, refreshed);
             finish();
+            stale_sizer.done(static_cast<int64_t>(piece.size()), static_cast<int64_t>(events));
+            at = end;
         }
         if (upto == INT64_MAX) break;
         from = upto + 1;
@@ -685,7 +692,7 @@ int64_t refresh_in_placement(const std::string& model) {
             finish();
             return read;
         }
-        read.events = refresh_locked(*rules, mi, contacts, refreshed);
+        read.events = refresh_locked(*rules, mi, contacts, Contacts::Range, refreshed);
         finish();
         read.contacts = static_cast<int64_t>(contacts.size());
         read.last = n < static_cast<uint64>(limit) || contacts.back() == INT64_MAX;
@@ -924,9 +931,8 @@ std::vector<Contribution> explain_prediction(const RuleCache& rules, const std::
     StoredFit fit = read_fit(model_id, model);
     const core::FeatureEncoder encoder(fit.features->defs(), fit.terms);
     std::vector<Contribution> out;
-    std::vector<Moment> one{Moment{contact_id, 0, false, 0}};
     std::vector<double> x;
-    raw_rows(*fit.features, one, true, false, [&](const Moment&, const core::RawRow& row) {
+    current_rows(*fit.features, {contact_id}, Contacts::Range, false, [&](int64_t, const core::RawRow& row) {
         encoder.encode(row, x);
         for (size_t i = 0; i < encoder.terms().size(); ++i) {
             const core::Term& t = encoder.terms()[i];
