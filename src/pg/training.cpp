@@ -25,6 +25,9 @@ namespace ls::pg {
 namespace {
 
 constexpr int64_t kMinimumPerSide = 20;
+// The first key of the advisory lock that lets one train of a model run at a time
+// (the second is the model's id): "LSTR" in ASCII. README "Predictive scoring".
+constexpr int32_t kTrainLockKey = 0x4C535452;
 // Rows written by one UPDATE of the refresh, and fetched at once from the shards' rows
 // (history is read in chunks sized by ChunkSizer, not by this).
 constexpr int64_t kRowsPerBatch = 1000;
@@ -798,6 +801,16 @@ std::vector<TrainedTerm> train_model(const RuleCache& rules, const std::string& 
     if (!rules.models[mi].conversion_event_type)
         throw SqlError(ERRCODE_INVALID_PARAMETER_VALUE, "train: model \"" + model + "\" has no conversion_event_type",
                        "Set lead_scoring.models.conversion_event_type to the event type that marks a conversion.");
+
+    // One train of a model at a time: a second waits here until the first's
+    // transaction ends, then fits afresh (pass 1 locks nothing, and two trains would
+    // both replace the stored fit). A transaction-level advisory lock, on the node
+    // train is called on: (kTrainLockKey, model_id).
+    connect();
+    static Statement one_at_a_time("SELECT pg_catalog.pg_advisory_xact_lock($1, $2)", {INT4OID, INT4OID});
+    Datum lock_args[2] = {Int32GetDatum(kTrainLockKey), Int32GetDatum(model_id)};
+    one_at_a_time.run(lock_args, nullptr);
+    finish();
 
     // The feature set is compiled here from the rule tables, as in every shard.
     connect();
