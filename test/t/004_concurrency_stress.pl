@@ -18,6 +18,9 @@ use warnings;
 use PostgreSQL::Test::Cluster;
 use PostgreSQL::Test::Utils;
 use Test::More;
+use FindBin;
+use lib $FindBin::Bin;
+use PgbenchRun;
 
 my $seconds = $ENV{LEAD_SCORING_STRESS_SECONDS} // 15;
 
@@ -91,12 +94,7 @@ my $ok = IPC::Run::run(
       '-f', "$dir/edit.sql\@1", '-f', "$dir/forget.sql\@2", $node->connstr('stress') ],
     '>', \$stdout, '2>', \$stderr);
 ok($ok, 'pgbench ran') or diag($stderr);
-my ($done) = $stdout =~ /number of transactions actually processed: (\d+)/;
-my ($failed) = $stdout =~ /number of failed transactions: (\d+)/;
-my ($deadlocks) = $stdout =~ /number of deadlock failures: (\d+)/;
-ok(defined $done && $done > 100, "transactions were processed (" . ($done // 'none') . " in $seconds s)");
-is($deadlocks, '0', 'no deadlock');
-is($failed, '0', 'no failed transaction') or diag($stderr);
+check_pgbench_report($stdout, $stderr, $seconds);
 my $log = slurp_file($node->logfile);
 unlike($log, qr/deadlock detected/, 'the server log has no deadlock');
 
