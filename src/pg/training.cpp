@@ -839,6 +839,12 @@ std::vector<TrainedTerm> train_model(const RuleCache& rules, const std::string& 
     };
     // (one node: the rows to refresh are taken in the same pass, without a lock)
     std::optional<CurrentRows> current;
+    // The pass reads with a snapshot taken now, after the lock above: the calling
+    // statement's was taken before a wait for another train, whose fit and refresh it
+    // would not see (every row would then look written since, and be counted again
+    // under the refresh's locks). Popped after the pass; on an error the transaction's
+    // abort pops it.
+    call([] { PushActiveSnapshot(GetTransactionSnapshot()); });
     if (gather) {
         gathered_rows(model, as_of, features.features().size(), take);
     } else {
@@ -847,6 +853,7 @@ std::vector<TrainedTerm> train_model(const RuleCache& rules, const std::string& 
             take(m.label, m.rule_score, row, core::encode_raw_row(row));
         }, &*current);
     }
+    call([] { PopActiveSnapshot(); });
     if (converted < kMinimumPerSide || others < kMinimumPerSide)
         throw SqlError(ERRCODE_INVALID_PARAMETER_VALUE,
                        "train: model \"" + model + "\" has " + std::to_string(converted) + " converted and " +
