@@ -42,21 +42,35 @@ struct Moment {
     double rule_score = 0;  // the judged rule score, in units (for rules_auc)
 };
 
-// Writes the refreshed states and probabilities of a chunk of one model's score
-// rows: only these two columns change (scores, due times and side tables do not),
-// in one narrow UPDATE. Returns the rows written.
-int64_t write_probabilities(int32_t model_id, const std::vector<Datum>& contacts, const std::vector<Datum>& states,
-                            const std::vector<Datum>& probabilities, const std::vector<bool>& probability_null) {
-    static Statement update(
-        "UPDATE lead_scoring.contact_scores s SET state = u.state, conversion_probability = u.p"
-        "  FROM ROWS FROM (pg_catalog.unnest($2::pg_catalog.int8[]), pg_catalog.unnest($3::pg_catalog.bytea[]),"
-        "                  pg_catalog.unnest($4::pg_catalog.float8[])) u(c, state, p)"
-        " WHERE s.model_id OPERATOR(pg_catalog.=) $1 AND s.contact_id OPERATOR(pg_catalog.=) u.c",
-        {INT4OID, INT8ARRAYOID, BYTEAARRAYOID, FLOAT8ARRAYOID});
-    Datum u[4] = {Int32GetDatum(model_id), make_array(contacts, {}, INT8OID), make_array(states, {}, BYTEAOID),
-                  make_array(probabilities, probability_null, FLOAT8OID)};
-    return static_cast<int64_t>(update.run(u, nullptr));
-}
+// The refreshed states and probabilities of a batch of one model's score rows,
+// collected and then written: only these two columns change (scores, due times and
+// side tables do not), in one narrow UPDATE. Needs an SPI connection.
+class ProbabilityWrites {
+public:
+    void add(int64_t contact_id, const std::string& encoded_state, std::optional<double> probability) {
+        contacts_.push_back(Int64GetDatum(contact_id));
+        states_.push_back(state_datum(encoded_state));
+        probabilities_.push_back(Float8GetDatum(probability.value_or(0)));
+        probability_null_.push_back(!probability.has_value());
+    }
+    // Returns the rows written.
+    int64_t write(int32_t model_id) const {
+        if (contacts_.empty()) return 0;
+        static Statement update(
+            "UPDATE lead_scoring.contact_scores s SET state = u.state, conversion_probability = u.p"
+            "  FROM ROWS FROM (pg_catalog.unnest($2::pg_catalog.int8[]), pg_catalog.unnest($3::pg_catalog.bytea[]),"
+            "                  pg_catalog.unnest($4::pg_catalog.float8[])) u(c, state, p)"
+            " WHERE s.model_id OPERATOR(pg_catalog.=) $1 AND s.contact_id OPERATOR(pg_catalog.=) u.c",
+            {INT4OID, INT8ARRAYOID, BYTEAARRAYOID, FLOAT8ARRAYOID});
+        Datum u[4] = {Int32GetDatum(model_id), make_array(contacts_, {}, INT8OID), make_array(states_, {}, BYTEAOID),
+                      make_array(probabilities_, probability_null_, FLOAT8OID)};
+        return static_cast<int64_t>(update.run(u, nullptr));
+    }
+
+private:
+    std::vector<Datum> contacts_, states_, probabilities_;
+    std::vector<bool> probability_null_;
+};
 
 // Which contacts current_rows reads: a chunk of the ids in contact order (every
 // contact between the first and the last: one range scan), or a few scattered ones
@@ -319,13 +333,12 @@ public:
         const uint32_t state_size = static_cast<uint32_t>(row.state.size());
         std::string bytes(kHead, '\0');
         std::memcpy(bytes.data(), &row.contact_id, sizeof row.contact_id);
-        std::memcpy(bytes.data() + 8, &row.tid, sizeof row.tid);
-        std::memcpy(bytes.data() + 8 + sizeof row.tid, &row.xmin, sizeof row.xmin);
+        std::memcpy(bytes.data() + kTid, &row.tid, sizeof row.tid);
+        std::memcpy(bytes.data() + kXmin, &row.xmin, sizeof row.xmin);
         std::memcpy(bytes.data() + kHead - sizeof state_size, &state_size, sizeof state_size);
         bytes += row.state;
         bytes += row.raw_row;
         store_.put(0, bytes.data(), bytes.size());
-        ++count_;
     }
     void rewind() { store_.rewind(); }
     bool next(KeptRow& row) {
@@ -336,20 +349,19 @@ public:
         uint32_t state_size;
         if (len < kHead) throw SqlError(ERRCODE_INTERNAL_ERROR, "lead_scoring: a kept score row is cut short");
         std::memcpy(&row.contact_id, data, sizeof row.contact_id);
-        std::memcpy(&row.tid, data + 8, sizeof row.tid);
-        std::memcpy(&row.xmin, data + 8 + sizeof row.tid, sizeof row.xmin);
+        std::memcpy(&row.tid, data + kTid, sizeof row.tid);
+        std::memcpy(&row.xmin, data + kXmin, sizeof row.xmin);
         std::memcpy(&state_size, data + kHead - sizeof state_size, sizeof state_size);
         if (len < kHead + state_size) throw SqlError(ERRCODE_INTERNAL_ERROR, "lead_scoring: a kept score row is cut short");
         row.state.assign(data + kHead, state_size);
         row.raw_row.assign(data + kHead + state_size, len - kHead - state_size);
         return true;
     }
-    size_t size() const { return count_; }
-
 private:
-    static constexpr size_t kHead = 8 + sizeof(ItemPointerData) + sizeof(TransactionId) + sizeof(uint32_t);
+    // contact_id, tid, xmin, the state's length; then the state and the raw row.
+    static constexpr size_t kTid = sizeof(int64_t), kXmin = kTid + sizeof(ItemPointerData),
+                            kHead = kXmin + sizeof(TransactionId) + sizeof(uint32_t);
     RowStore store_;
-    size_t count_ = 0;
 };
 
 // The attributes in force at a moment, from a contact's history: the latest change
@@ -514,20 +526,16 @@ uint64 refresh_locked(const RuleCache& rules, size_t mi, const std::vector<int64
     std::vector<StoredState> states = lock_states(rules, contacts, def.id);
     std::vector<int64_t> locked;
     for (const auto& st : states) locked.push_back(st.contact_id);
-    std::vector<Datum> ids_out, state_out, probability_out;
-    std::vector<bool> probability_null;
+    ProbabilityWrites writes;
     size_t k = 0;
     const uint64 events = current_rows(features, locked, which, true, [&](int64_t contact, const core::RawRow& row) {
         while (states[k].contact_id != contact) ++k;
         StoredState& st = states[k];
         st.state.predictive = core::predictive_state(*def.predictive, row);
-        const std::optional<double> p = core::conversion_probability(*def.predictive, *st.state.predictive);
-        ids_out.push_back(Int64GetDatum(st.contact_id));
-        state_out.push_back(state_datum(core::encode_state(def, st.state)));
-        probability_out.push_back(Float8GetDatum(p.value_or(0)));
-        probability_null.push_back(!p.has_value());
+        writes.add(st.contact_id, core::encode_state(def, st.state),
+                   core::conversion_probability(*def.predictive, *st.state.predictive));
     });
-    if (!ids_out.empty()) refreshed += write_probabilities(def.id, ids_out, state_out, probability_out, probability_null);
+    refreshed += writes.write(def.id);
     return events;
 }
 
@@ -581,8 +589,7 @@ int64_t refresh_kept(const std::string& model, CurrentRows& current) {
                                     DatumGetTransactionId(column(r, 3, &isnull))});
         }
         release_result();
-        std::vector<Datum> ids_out, state_out, probability_out;
-        std::vector<bool> probability_null;
+        ProbabilityWrites writes;
         stale.clear();
         size_t k = 0;
         for (const Locked& l : locked) {
@@ -605,13 +612,10 @@ int64_t refresh_kept(const std::string& model, CurrentRows& current) {
                                "Rebuild it with lead_scoring.recompute(model, contact_id, contact_id).");
             }
             decoded.state.predictive = core::predictive_state(*def.predictive, core::decode_raw_row(kr.raw_row, features));
-            const std::optional<double> p = core::conversion_probability(*def.predictive, *decoded.state.predictive);
-            ids_out.push_back(Int64GetDatum(kr.contact_id));
-            state_out.push_back(state_datum(core::encode_state(decoded)));
-            probability_out.push_back(Float8GetDatum(p.value_or(0)));
-            probability_null.push_back(!p.has_value());
+            writes.add(kr.contact_id, core::encode_state(decoded),
+                       core::conversion_probability(*def.predictive, *decoded.state.predictive));
         }
-        if (!ids_out.empty()) refreshed += write_probabilities(def.id, ids_out, state_out, probability_out, probability_null);
+        refreshed += writes.write(def.id);
         finish();
         // The rows written since pass 1 (already locked here), from their history: a
         // few scattered contacts, read by their ids, in pieces sized like the chunks
